@@ -1,0 +1,109 @@
+//! `hearth chat`: one message, the reply streamed to stdout. Ctrl+C stops the reply and keeps
+//! what was generated.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use hearth_core::chat::{self, ChatEvent, ChatRequest};
+use hearth_core::engine::{self, Sampling};
+use hearth_core::paths::DataDir;
+use hearth_core::store::Store;
+use tokio_util::sync::CancellationToken;
+
+use crate::CliResult;
+
+#[derive(Args)]
+pub struct ChatArgs {
+    /// The message to send.
+    message: String,
+    /// Continue this conversation (see `hearth history`).
+    #[arg(long, value_name = "ID")]
+    conversation: Option<i64>,
+    /// 0 gives the same reply every time; higher is more varied.
+    #[arg(long, default_value_t = Sampling::default().temperature)]
+    temperature: f64,
+    #[arg(long, default_value_t = Sampling::default().top_p)]
+    top_p: f64,
+    /// The longest reply, in tokens.
+    #[arg(long, default_value_t = Sampling::default().max_tokens)]
+    max_tokens: usize,
+    /// Makes sampling repeatable.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// A GGUF model file (default: the first model found in the data folder or models/).
+    #[arg(long, value_name = "PATH")]
+    model: Option<PathBuf>,
+}
+
+pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
+    let sampling = Sampling {
+        temperature: args.temperature,
+        top_p: args.top_p,
+        max_tokens: args.max_tokens,
+        seed: args.seed,
+    };
+    sampling.validate()?;
+    if args.message.trim().is_empty() {
+        return Err(chat::ChatError::EmptyMessage.into());
+    }
+    let store = Store::open(&data.database()).await?;
+    if let Some(id) = args.conversation {
+        store.conversation(id).await?;
+    }
+    let engine = engine::load(&data.model(args.model)?).await?;
+
+    let cancel = CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    let request = ChatRequest {
+        conversation_id: args.conversation,
+        text: &args.message,
+        sampling,
+    };
+    let mut stdout = std::io::stdout();
+    chat::send(&store, &engine, request, &cancel, |event| match event {
+        ChatEvent::Started { conversation, .. } => {
+            eprintln!("[conversation {}: {}]", conversation.id, conversation.title);
+        }
+        ChatEvent::Token { text } => {
+            // A closed stdout (e.g. `| head`) must not stop the reply from being saved.
+            let _ = stdout.write_all(text.as_bytes());
+            let _ = stdout.flush();
+        }
+        ChatEvent::Finished { completion, .. } => {
+            let _ = writeln!(stdout);
+            eprintln!("[{}]", describe(&completion));
+        }
+    })
+    .await?;
+    store.close().await;
+    Ok(())
+}
+
+fn describe(completion: &engine::Completion) -> String {
+    let mut parts = vec![format!(
+        "{} prompt tokens, {} reply tokens",
+        completion.prompt_tokens, completion.completion_tokens
+    )];
+    if let Some(ms) = completion.time_to_first_token_ms {
+        parts.push(format!("first token {ms} ms"));
+    }
+    if let Some(rate) = completion.tokens_per_second {
+        parts.push(format!("{rate:.1} tokens/s"));
+    }
+    if completion.dropped_turns > 0 {
+        parts.push(format!(
+            "{} earlier messages left out to fit the context",
+            completion.dropped_turns
+        ));
+    }
+    if completion.stopped {
+        parts.push("stopped".to_string());
+    }
+    parts.join(", ")
+}

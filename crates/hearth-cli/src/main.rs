@@ -1,0 +1,60 @@
+//! `hearth`: the command line over Hearth's core. Replies stream to stdout; measurements and
+//! errors go to stderr, and any error exits non-zero.
+
+mod chat;
+mod history;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use hearth_core::paths::DataDir;
+
+#[derive(Parser)]
+#[command(name = "hearth", version, about = "Hearth: an offline assistant on your own CPU")]
+struct Cli {
+    /// Folder for the history database and models (default: the platform's data folder, or
+    /// $HEARTH_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Send a message and stream the reply (a new conversation unless --conversation is given).
+    Chat(chat::ChatArgs),
+    /// List conversations, or show one.
+    History(history::HistoryArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let data = match DataDir::resolve(cli.data_dir) {
+        Ok(data) => data,
+        Err(e) => return fail(&e),
+    };
+    data.prepare_engine_environment();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(&e),
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Chat(args) => chat::run(&data, args).await,
+            Command::History(args) => history::run(&data, args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e.as_ref()),
+    }
+}
+
+fn fail(error: &dyn std::error::Error) -> ExitCode {
+    eprintln!("hearth: {error}");
+    ExitCode::FAILURE
+}
+
+type CliResult = Result<(), Box<dyn std::error::Error>>;

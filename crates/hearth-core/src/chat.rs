@@ -1,0 +1,136 @@
+//! The one path a chat message takes, shared by the window and the command line: the user's
+//! message is committed, the reply streams from the engine, and the reply (complete, stopped
+//! or cut short by an error) is committed with its measurements.
+
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use crate::engine::{Completion, Engine, EngineError, Role, Sampling};
+use crate::store::{title_from, Conversation, Message, NewMessage, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChatError {
+    #[error("Type a message first: an empty message has nothing to answer.")]
+    EmptyMessage,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+/// What the caller sees while a message is answered, in order.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ChatEvent {
+    /// The user's message is stored (in a new conversation when none was given).
+    Started {
+        conversation: Conversation,
+        message: Message,
+    },
+    Token {
+        text: String,
+    },
+    /// The reply is stored.
+    Finished {
+        message: Message,
+        completion: Completion,
+    },
+}
+
+pub struct ChatRequest<'a> {
+    pub conversation_id: Option<i64>,
+    pub text: &'a str,
+    pub sampling: Sampling,
+}
+
+pub async fn send(
+    store: &Store,
+    engine: &Engine,
+    request: ChatRequest<'_>,
+    cancel: &CancellationToken,
+    mut on_event: impl FnMut(ChatEvent) + Send,
+) -> Result<Message, ChatError> {
+    let text = request.text.trim();
+    if text.is_empty() {
+        return Err(ChatError::EmptyMessage);
+    }
+    request.sampling.validate().map_err(EngineError::from)?;
+    let conversation = match request.conversation_id {
+        Some(id) => store.conversation(id).await?,
+        None => {
+            store
+                .create_conversation(&title_from(text), &engine.info().name)
+                .await?
+        }
+    };
+    let mut history: Vec<_> = store
+        .messages(conversation.id)
+        .await?
+        .iter()
+        .map(Message::turn)
+        .collect();
+    let user_message = store
+        .add_message(
+            conversation.id,
+            NewMessage {
+                role: Role::User,
+                content: text,
+                completion: None,
+            },
+        )
+        .await?;
+    history.push(user_message.turn());
+    let conversation_id = conversation.id;
+    on_event(ChatEvent::Started {
+        conversation,
+        message: user_message,
+    });
+
+    let mut partial = String::new();
+    let result = engine
+        .generate(&history, &request.sampling, cancel, |token| {
+            partial.push_str(token);
+            on_event(ChatEvent::Token {
+                text: token.to_string(),
+            });
+        })
+        .await;
+    let completion = match result {
+        Ok(completion) => completion,
+        Err(error) => {
+            // Keep what the model said before it failed, marked as cut short.
+            if !partial.is_empty() {
+                let cut = Completion {
+                    text: partial,
+                    stopped: true,
+                    ..Completion::default()
+                };
+                save_reply(store, conversation_id, &cut).await?;
+            }
+            return Err(error.into());
+        }
+    };
+    let reply = save_reply(store, conversation_id, &completion).await?;
+    on_event(ChatEvent::Finished {
+        message: reply.clone(),
+        completion,
+    });
+    Ok(reply)
+}
+
+async fn save_reply(
+    store: &Store,
+    conversation_id: i64,
+    completion: &Completion,
+) -> Result<Message, StoreError> {
+    store
+        .add_message(
+            conversation_id,
+            NewMessage {
+                role: Role::Assistant,
+                content: &completion.text,
+                completion: Some(completion),
+            },
+        )
+        .await
+}

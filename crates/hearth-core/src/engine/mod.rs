@@ -1,0 +1,276 @@
+//! mistral.rs behind one small API: `load` a GGUF file, `generate` a reply as a stream of
+//! tokens, cancel it with a token. One model at a time; requests take turns.
+
+mod context;
+pub mod sampling;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use mistralrs::{
+    ChatCompletionChunkResponse, GgufModelBuilder, Model, RequestBuilder, Response,
+    TextMessageRole, TextMessages, TokenSource,
+};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
+
+use crate::models::{self, GgufError};
+pub use context::ContextPlan;
+pub use sampling::{Sampling, SamplingError};
+
+/// Hearth never asks for more context than this, whatever the model allows: a long context
+/// costs memory and prompt time on a laptop CPU.
+pub const MAX_CONTEXT: usize = 4096;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Model(#[from] GgufError),
+    #[error("The model {path} could not be loaded: {reason}")]
+    Load { path: PathBuf, reason: String },
+    #[error("The engine failed while loading {0}. The file may be damaged or of a kind Hearth cannot run.")]
+    LoadCrashed(PathBuf),
+    #[error(transparent)]
+    Sampling(#[from] SamplingError),
+    #[error("The message is too long for this model: it takes {tokens} tokens and at most {limit} fit. Shorten it, or start a new conversation.")]
+    PromptTooLong { tokens: usize, limit: usize },
+    #[error("The model failed while answering: {0}")]
+    Generation(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+
+    fn engine_role(self) -> TextMessageRole {
+        match self {
+            Role::System => TextMessageRole::System,
+            Role::User => TextMessageRole::User,
+            Role::Assistant => TextMessageRole::Assistant,
+        }
+    }
+}
+
+/// One message of a conversation as the engine sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Turn {
+    pub role: Role,
+    pub content: String,
+}
+
+impl Turn {
+    pub fn new(role: Role, content: impl Into<String>) -> Self {
+        Self {
+            role,
+            content: content.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub path: PathBuf,
+    pub architecture: String,
+    pub context_window: usize,
+    pub file_size: u64,
+}
+
+/// What a finished (or stopped) generation produced, with its measurements.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Completion {
+    pub text: String,
+    pub stopped: bool,
+    pub prompt_tokens: usize,
+    pub completion_tokens: usize,
+    pub time_to_first_token_ms: Option<u64>,
+    pub tokens_per_second: Option<f64>,
+    /// Earlier messages left out so the request fits the context window.
+    pub dropped_turns: usize,
+}
+
+pub struct Engine {
+    model: Model,
+    info: ModelInfo,
+    turn: Mutex<()>,
+}
+
+/// Loads the GGUF file at `path` after checking it, so that nothing the engine would panic on
+/// or fetch from the network ever reaches it.
+pub async fn load(path: &Path) -> Result<Engine, EngineError> {
+    let path = std::fs::canonicalize(path).map_err(|_| GgufError::Missing(path.to_path_buf()))?;
+    let gguf = models::inspect(&path)?;
+    let (Some(dir), Some(file)) = (path.parent(), path.file_name()) else {
+        return Err(GgufError::Missing(path.clone()).into());
+    };
+    let builder = GgufModelBuilder::new(
+        dir.to_string_lossy(),
+        vec![file.to_string_lossy().into_owned()],
+    )
+    .with_token_source(TokenSource::None)
+    .with_force_cpu();
+    // build() loads on the calling thread; keep that off the async workers, and turn a panic
+    // inside mistral.rs into an error instead of taking the app down.
+    let handle = tokio::runtime::Handle::current();
+    let model = tokio::task::spawn_blocking(move || handle.block_on(builder.build()))
+        .await
+        .map_err(|_| EngineError::LoadCrashed(path.clone()))?
+        .map_err(|e| EngineError::Load {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+    let catalog_name = models::catalog_entry_for(&path).map(|e| e.name);
+    let name = catalog_name
+        .or(gguf.name.clone())
+        .unwrap_or_else(|| file.to_string_lossy().into_owned());
+    let context_window = gguf
+        .context_length
+        .map(|c| usize::try_from(c).unwrap_or(MAX_CONTEXT).min(MAX_CONTEXT))
+        .unwrap_or(2048);
+    Ok(Engine {
+        model,
+        info: ModelInfo {
+            name,
+            path,
+            architecture: gguf.architecture,
+            context_window,
+            file_size: gguf.file_size,
+        },
+        turn: Mutex::new(()),
+    })
+}
+
+impl Engine {
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// Streams a reply to `turns` through `on_token`. A request waits while another one runs.
+    /// Cancelling `cancel` ends it within a token and returns what was generated, marked
+    /// stopped.
+    pub async fn generate(
+        &self,
+        turns: &[Turn],
+        sampling: &Sampling,
+        cancel: &CancellationToken,
+        mut on_token: impl FnMut(&str) + Send,
+    ) -> Result<Completion, EngineError> {
+        sampling.validate()?;
+        let _turn = tokio::select! {
+            guard = self.turn.lock() => guard,
+            _ = cancel.cancelled() => return Ok(Completion { stopped: true, ..Completion::default() }),
+        };
+        let fitted = self.fit_context(turns, sampling.max_tokens).await?;
+        let (params, processor) = sampling.engine_params(fitted.max_len);
+        let mut request = fitted
+            .turns
+            .iter()
+            .fold(RequestBuilder::new(), |r, t| {
+                r.add_message(t.role.engine_role(), &t.content)
+            })
+            .set_sampling(params);
+        if let Some(processor) = processor {
+            request = request.add_logits_processor(processor);
+        }
+
+        let started = Instant::now();
+        let mut stream = self
+            .model
+            .stream_chat_request(request)
+            .await
+            .map_err(|e| EngineError::Generation(e.to_string()))?;
+        let mut completion = Completion {
+            prompt_tokens: fitted.prompt_tokens,
+            dropped_turns: fitted.dropped,
+            ..Completion::default()
+        };
+        let mut first_token_at = None;
+        loop {
+            let response = tokio::select! {
+                _ = cancel.cancelled() => {
+                    completion.stopped = true;
+                    break;
+                }
+                response = stream.next() => response,
+            };
+            let Some(response) = response else { break };
+            match response {
+                Response::Chunk(ChatCompletionChunkResponse { choices, usage, .. }) => {
+                    for choice in &choices {
+                        if let Some(text) = choice.delta.content.as_deref() {
+                            if !text.is_empty() {
+                                first_token_at.get_or_insert_with(Instant::now);
+                                completion.text.push_str(text);
+                                completion.completion_tokens += 1;
+                                on_token(text);
+                            }
+                        }
+                    }
+                    if let Some(usage) = usage {
+                        completion.prompt_tokens = usage.prompt_tokens;
+                        completion.completion_tokens = usage.completion_tokens;
+                        completion.tokens_per_second = Some(f64::from(usage.avg_compl_tok_per_sec));
+                    }
+                    if choices.iter().any(|c| c.finish_reason.is_some()) {
+                        break;
+                    }
+                }
+                Response::Done(_) => break,
+                Response::InternalError(e) | Response::ValidationError(e) => {
+                    return Err(EngineError::Generation(e.to_string()))
+                }
+                Response::ModelError(e, _) => return Err(EngineError::Generation(e)),
+                _ => {}
+            }
+        }
+        // Dropping the stream is what tells mistral.rs to stop the sequence.
+        drop(stream);
+        if let Some(first) = first_token_at {
+            completion.time_to_first_token_ms =
+                Some(first.duration_since(started).as_millis() as u64);
+            if completion.tokens_per_second.is_none() && completion.completion_tokens > 1 {
+                let secs = first.elapsed().as_secs_f64();
+                if secs > 0.0 {
+                    completion.tokens_per_second =
+                        Some((completion.completion_tokens - 1) as f64 / secs);
+                }
+            }
+        }
+        Ok(completion)
+    }
+
+    /// `turns` cut to fit the context window with room for a reply of `max_tokens`.
+    pub async fn fit_context(
+        &self,
+        turns: &[Turn],
+        max_tokens: usize,
+    ) -> Result<ContextPlan, EngineError> {
+        context::fit(self, turns, max_tokens).await
+    }
+
+    /// Tokens the chat template turns `turns` into, generation prompt included.
+    async fn count_tokens(&self, turns: &[Turn]) -> Result<usize, EngineError> {
+        let messages = turns.iter().fold(TextMessages::new(), |m, t| {
+            m.add_message(t.role.engine_role(), &t.content)
+        });
+        self.model
+            .tokenize(either::Either::Left(messages), None, false, true, None)
+            .await
+            .map(|tokens| tokens.len())
+            .map_err(|e| EngineError::Generation(e.to_string()))
+    }
+}

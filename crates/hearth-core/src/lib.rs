@@ -1,0 +1,9 @@
+//! Everything in Hearth that needs no window: the engine, the history store, the model files
+//! and the chat flow that ties them together. Shared by the desktop shell, the `hearth` command
+//! line and the tests.
+
+pub mod chat;
+pub mod engine;
+pub mod models;
+pub mod paths;
+pub mod store;

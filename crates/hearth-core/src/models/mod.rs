@@ -1,0 +1,92 @@
+//! Which model files Hearth knows about and where it finds them on disk.
+
+pub mod gguf;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use gguf::{inspect, GgufError, GgufInfo};
+
+/// The catalog shipped in `models/catalog.json`, compiled in so the app needs no checkout.
+const CATALOG_JSON: &str = include_str!("../../../../models/catalog.json");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CatalogEntry {
+    pub id: String,
+    pub name: String,
+    pub file: String,
+    pub size: u64,
+    pub sha256: String,
+    pub license: String,
+    pub source: String,
+    pub architecture: String,
+    pub context_length: u64,
+    #[serde(default)]
+    pub default: bool,
+}
+
+#[derive(Deserialize)]
+struct Catalog {
+    models: Vec<CatalogEntry>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LocateError {
+    #[error("No model found. Looked in: {}. Run `./models/fetch-default.sh` in the Hearth folder to get the default model (SmolLM2-135M-Instruct, 98 MB), or put a .gguf file in one of those folders.", display_dirs(.searched))]
+    NoneFound { searched: Vec<PathBuf> },
+}
+
+fn display_dirs(dirs: &[PathBuf]) -> String {
+    dirs.iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn catalog() -> Vec<CatalogEntry> {
+    // The catalog is part of the source tree; a test checks it parses.
+    serde_json::from_str::<Catalog>(CATALOG_JSON)
+        .map(|c| c.models)
+        .unwrap_or_default()
+}
+
+/// The catalog entry describing `path`, matched by file name.
+pub fn catalog_entry_for(path: &Path) -> Option<CatalogEntry> {
+    let name = path.file_name()?.to_str()?;
+    catalog().into_iter().find(|e| e.file == name)
+}
+
+/// The model to load: the catalog's default model if one of `dirs` has it, else the first
+/// `.gguf` file found (folders in order, names sorted).
+pub fn locate(dirs: &[PathBuf]) -> Result<PathBuf, LocateError> {
+    let defaults: Vec<String> = catalog()
+        .into_iter()
+        .filter(|e| e.default)
+        .map(|e| e.file)
+        .collect();
+    for dir in dirs {
+        for file in &defaults {
+            let candidate = dir.join(file);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        let mut ggufs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "gguf"))
+            .collect();
+        ggufs.sort();
+        if let Some(first) = ggufs.into_iter().next() {
+            return Ok(first);
+        }
+    }
+    Err(LocateError::NoneFound {
+        searched: dirs.to_vec(),
+    })
+}

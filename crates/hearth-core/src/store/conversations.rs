@@ -1,0 +1,125 @@
+//! Conversations: create, list, rename, delete.
+
+use serde::Serialize;
+
+use super::{now_ms, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Conversation {
+    pub id: i64,
+    pub title: String,
+    pub model: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const TITLE_CHARS: usize = 48;
+
+/// A title from a conversation's first message: its first line, cut at a word near 48
+/// characters.
+pub fn title_from(message: &str) -> String {
+    let line = message
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("New conversation");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut title = String::new();
+    for word in words {
+        let next = title.chars().count() + word.chars().count() + usize::from(!title.is_empty());
+        if next > TITLE_CHARS {
+            if title.is_empty() {
+                title = word.chars().take(TITLE_CHARS).collect();
+            }
+            title.push('…');
+            return title;
+        }
+        if !title.is_empty() {
+            title.push(' ');
+        }
+        title.push_str(word);
+    }
+    title
+}
+
+impl Store {
+    pub async fn create_conversation(
+        &self,
+        title: &str,
+        model: &str,
+    ) -> Result<Conversation, StoreError> {
+        let now = now_ms();
+        let conversation = sqlx::query_as::<_, Conversation>(
+            "INSERT INTO conversations (title, model, created_at, updated_at)
+             VALUES (?, ?, ?, ?) RETURNING *",
+        )
+        .bind(title)
+        .bind(model)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(conversation)
+    }
+
+    /// Newest activity first.
+    pub async fn list_conversations(&self) -> Result<Vec<Conversation>, StoreError> {
+        Ok(sqlx::query_as::<_, Conversation>(
+            "SELECT * FROM conversations ORDER BY updated_at DESC, id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn conversation(&self, id: i64) -> Result<Conversation, StoreError> {
+        sqlx::query_as::<_, Conversation>("SELECT * FROM conversations WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::ConversationNotFound(id))
+    }
+
+    pub async fn rename_conversation(&self, id: i64, title: &str) -> Result<(), StoreError> {
+        let title = title.trim();
+        if title.is_empty() {
+            return Err(StoreError::EmptyTitle);
+        }
+        let done = sqlx::query("UPDATE conversations SET title = ? WHERE id = ?")
+            .bind(title)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::ConversationNotFound(id));
+        }
+        Ok(())
+    }
+
+    /// Deletes a conversation and its messages.
+    pub async fn delete_conversation(&self, id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM conversations WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::ConversationNotFound(id));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_from;
+
+    #[test]
+    fn titles_come_from_the_first_line_cut_at_a_word() {
+        assert_eq!(title_from("\n  Hello there\nsecond"), "Hello there");
+        let long = "word ".repeat(30);
+        let title = title_from(&long);
+        assert!(title.ends_with('…'));
+        assert!(title.chars().count() <= 49);
+        assert_eq!(title_from("   "), "New conversation");
+        assert_eq!(title_from(&"x".repeat(100)).chars().count(), 49);
+    }
+}

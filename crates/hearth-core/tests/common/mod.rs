@@ -1,0 +1,42 @@
+//! Shared by the core's integration tests: one runtime and one loaded default model per test
+//! binary (the engine's worker lives as long as the runtime that built it).
+
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use hearth_core::engine::{self, Engine};
+use tokio::runtime::Runtime;
+use tokio::sync::OnceCell;
+
+pub static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime for the tests")
+});
+
+static ENGINE: OnceCell<Engine> = OnceCell::const_new();
+
+pub fn default_model() -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../models/SmolLM2-135M-Instruct.Q4_1.gguf");
+    assert!(
+        path.is_file(),
+        "the default model is missing: run ./models/fetch-default.sh"
+    );
+    path
+}
+
+pub async fn engine() -> &'static Engine {
+    ENGINE
+        .get_or_init(|| async {
+            let cache = std::env::temp_dir().join("hearth-test-engine-cache");
+            std::env::set_var("HF_HOME", cache);
+            engine::load(&default_model())
+                .await
+                .expect("the default model loads")
+        })
+        .await
+}

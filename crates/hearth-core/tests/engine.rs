@@ -1,0 +1,165 @@
+//! The engine with the real default model (SmolLM2-135M-Instruct, Q4_1).
+
+mod common;
+
+use common::{engine, RUNTIME};
+use hearth_core::engine::{EngineError, Role, Sampling, Turn};
+use tokio_util::sync::CancellationToken;
+
+fn ask(text: &str) -> Vec<Turn> {
+    vec![Turn::new(Role::User, text)]
+}
+
+fn greedy(max_tokens: usize) -> Sampling {
+    Sampling {
+        temperature: 0.0,
+        max_tokens,
+        ..Sampling::default()
+    }
+}
+
+#[test]
+fn streams_a_non_empty_reply_with_measurements() {
+    RUNTIME.block_on(async {
+        let engine = engine().await;
+        let mut tokens = Vec::new();
+        let done = engine
+            .generate(
+                &ask("What is the capital of France?"),
+                &greedy(24),
+                &CancellationToken::new(),
+                |t| tokens.push(t.to_string()),
+            )
+            .await
+            .expect("a reply");
+        assert!(!done.text.trim().is_empty());
+        assert!(tokens.len() > 1, "the reply arrives in pieces: {tokens:?}");
+        assert_eq!(tokens.concat(), done.text);
+        assert!(done.prompt_tokens > 0);
+        assert!(done.completion_tokens > 0 && done.completion_tokens <= 24);
+        assert!(done.time_to_first_token_ms.is_some());
+        assert!(done.tokens_per_second.is_some_and(|r| r > 0.0));
+        assert!(!done.stopped);
+    });
+}
+
+#[test]
+fn greedy_decoding_repeats_itself() {
+    RUNTIME.block_on(async {
+        let engine = engine().await;
+        let prompt = ask("Name three colours.");
+        let mut replies = Vec::new();
+        for _ in 0..2 {
+            let done = engine
+                .generate(&prompt, &greedy(20), &CancellationToken::new(), |_| {})
+                .await
+                .expect("a reply");
+            replies.push(done.text);
+        }
+        assert!(!replies[0].is_empty());
+        assert_eq!(replies[0], replies[1]);
+    });
+}
+
+#[test]
+fn a_seed_makes_sampling_repeatable() {
+    RUNTIME.block_on(async {
+        let engine = engine().await;
+        let prompt = ask("Write a word that rhymes with cat.");
+        let seeded = |seed| Sampling {
+            temperature: 1.0,
+            top_p: 0.95,
+            max_tokens: 16,
+            seed: Some(seed),
+        };
+        let mut replies = Vec::new();
+        for seed in [7, 7] {
+            let done = engine
+                .generate(&prompt, &seeded(seed), &CancellationToken::new(), |_| {})
+                .await
+                .expect("a reply");
+            replies.push(done.text);
+        }
+        assert!(!replies[0].is_empty());
+        assert_eq!(replies[0], replies[1]);
+    });
+}
+
+#[test]
+fn stop_ends_generation_within_a_few_tokens_and_keeps_the_partial_reply() {
+    RUNTIME.block_on(async {
+        let engine = engine().await;
+        let cancel = CancellationToken::new();
+        let mut seen = 0;
+        let done = engine
+            .generate(
+                &ask("Tell me a very long story about a dragon and a knight."),
+                &greedy(400),
+                &cancel,
+                |_| {
+                    seen += 1;
+                    if seen == 5 {
+                        cancel.cancel();
+                    }
+                },
+            )
+            .await
+            .expect("a stopped reply");
+        assert!(done.stopped);
+        assert!(!done.text.is_empty(), "the partial reply is kept");
+        assert!(done.completion_tokens <= 8, "{} tokens after stop", done.completion_tokens);
+    });
+}
+
+#[test]
+fn long_histories_are_trimmed_oldest_first_to_fit_the_window() {
+    RUNTIME.block_on(async {
+        let engine = engine().await;
+        let window = engine.info().context_window;
+        let mut turns = vec![Turn::new(Role::System, "You are a helpful assistant.")];
+        for i in 0..40 {
+            turns.push(Turn::new(Role::User, format!("Question {i}: {}", "words ".repeat(150))));
+            turns.push(Turn::new(Role::Assistant, format!("Answer {i}: {}", "reply ".repeat(150))));
+        }
+        turns.push(Turn::new(Role::User, "And the last question?"));
+        let plan = engine.fit_context(&turns, 512).await.expect("a plan");
+        assert!(plan.dropped > 0);
+        assert!(plan.prompt_tokens + 512 <= window, "{} + 512 > {window}", plan.prompt_tokens);
+        assert_eq!(plan.max_len, 512);
+        assert_eq!(plan.turns.first(), turns.first(), "the system message stays");
+        assert_eq!(plan.turns.last(), turns.last(), "the newest message stays");
+        assert_eq!(plan.turns[1].role, Role::User, "kept history starts with a question");
+        // What was kept is the newest part, in order.
+        assert_eq!(plan.turns[1..], turns[turns.len() - (plan.turns.len() - 1)..]);
+    });
+}
+
+#[test]
+fn a_message_longer_than_the_window_is_refused_not_cut() {
+    RUNTIME.block_on(async {
+        let engine = engine().await;
+        let huge = ask(&"lorem ipsum ".repeat(4000));
+        let error = engine
+            .generate(&huge, &greedy(16), &CancellationToken::new(), |_| {})
+            .await
+            .expect_err("too long");
+        assert!(matches!(error, EngineError::PromptTooLong { .. }), "{error}");
+        assert!(error.to_string().contains("too long"));
+    });
+}
+
+#[test]
+fn bad_sampling_settings_are_refused() {
+    RUNTIME.block_on(async {
+        let engine = engine().await;
+        let hot = Sampling {
+            temperature: 5.0,
+            ..Sampling::default()
+        };
+        let error = engine
+            .generate(&ask("hi"), &hot, &CancellationToken::new(), |_| {})
+            .await
+            .expect_err("refused");
+        assert!(error.to_string().contains("temperature"), "{error}");
+    });
+}

@@ -1,0 +1,106 @@
+//! Bad model files get a clear error before the engine sees them, and nothing panics.
+
+mod common;
+
+use std::io::Write;
+
+use common::{default_model, RUNTIME};
+use hearth_core::engine::{self, EngineError};
+use hearth_core::models::{self, GgufError};
+
+fn load_error(path: &std::path::Path) -> EngineError {
+    RUNTIME.block_on(async {
+        match engine::load(path).await {
+            Ok(_) => panic!("{} should not load", path.display()),
+            Err(e) => e,
+        }
+    })
+}
+
+/// A minimal GGUF v3 header with the given architecture and no tensors.
+fn gguf_with_architecture(architecture: &str) -> Vec<u8> {
+    let mut out = b"GGUF".to_vec();
+    out.extend(3u32.to_le_bytes());
+    out.extend(0u64.to_le_bytes()); // tensors
+    out.extend(1u64.to_le_bytes()); // key-value pairs
+    let key = b"general.architecture";
+    out.extend((key.len() as u64).to_le_bytes());
+    out.extend(key);
+    out.extend(8u32.to_le_bytes()); // string
+    out.extend((architecture.len() as u64).to_le_bytes());
+    out.extend(architecture.as_bytes());
+    out
+}
+
+#[test]
+fn the_default_model_passes_inspection() {
+    let info = models::inspect(&default_model()).expect("valid");
+    assert_eq!(info.architecture, "llama");
+    assert_eq!(info.context_length, Some(8192));
+    let entry = models::catalog_entry_for(&default_model()).expect("in the catalog");
+    assert_eq!(entry.size, info.file_size);
+}
+
+#[test]
+fn a_missing_file_is_reported_without_touching_the_network() {
+    let error = load_error(std::path::Path::new("/nonexistent/model.gguf"));
+    assert!(matches!(error, EngineError::Model(GgufError::Missing(_))), "{error}");
+    assert!(error.to_string().contains("does not exist"));
+}
+
+#[test]
+fn a_file_that_is_not_gguf_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("notes.gguf");
+    std::fs::write(&path, b"just some text, not a model").expect("write");
+    let error = load_error(&path);
+    assert!(matches!(error, EngineError::Model(GgufError::NotGguf(_))), "{error}");
+}
+
+#[test]
+fn a_truncated_model_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bytes = std::fs::read(default_model()).expect("read model");
+    for cut in [10, 4096, bytes.len() / 2, bytes.len() - 1] {
+        let path = dir.path().join(format!("cut-{cut}.gguf"));
+        std::fs::write(&path, &bytes[..cut]).expect("write");
+        let error = load_error(&path);
+        assert!(
+            matches!(error, EngineError::Model(GgufError::Corrupt { .. })),
+            "cut at {cut}: {error}"
+        );
+    }
+}
+
+#[test]
+fn an_unsupported_architecture_is_refused_before_the_engine_panics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("gemma.gguf");
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(&gguf_with_architecture("gemma2")))
+        .expect("write");
+    let error = load_error(&path);
+    assert!(
+        matches!(error, EngineError::Model(GgufError::UnsupportedArchitecture { .. })),
+        "{error}"
+    );
+    assert!(error.to_string().contains("gemma2"));
+}
+
+#[test]
+fn a_folder_is_not_a_model() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let error = load_error(dir.path());
+    assert!(matches!(error, EngineError::Model(GgufError::IsDirectory(_))), "{error}");
+}
+
+#[test]
+fn the_catalog_parses_and_locate_finds_the_default_model() {
+    assert!(models::catalog().iter().any(|e| e.default));
+    let models_dir = default_model().parent().expect("parent").to_path_buf();
+    let empty = tempfile::tempdir().expect("temp dir");
+    let found = models::locate(&[empty.path().to_path_buf(), models_dir]).expect("found");
+    assert_eq!(found.file_name(), default_model().file_name());
+    let error = models::locate(&[empty.path().to_path_buf()]).expect_err("nothing there");
+    assert!(error.to_string().contains("fetch-default.sh"));
+}

@@ -1,0 +1,124 @@
+//! The history store on real SQLite files.
+
+mod common;
+
+use common::RUNTIME;
+use hearth_core::engine::{Completion, Role};
+use hearth_core::store::{NewMessage, Store, StoreError};
+
+fn user(text: &str) -> NewMessage<'_> {
+    NewMessage {
+        role: Role::User,
+        content: text,
+        completion: None,
+    }
+}
+
+#[test]
+fn messages_round_trip_and_survive_reopening() {
+    RUNTIME.block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("history.sqlite3");
+        let store = Store::open(&path).await.expect("fresh database");
+        let conversation = store.create_conversation("Greetings", "SmolLM2").await.expect("create");
+        store.add_message(conversation.id, user("Hello")).await.expect("user message");
+        let completion = Completion {
+            text: "Hi there".into(),
+            stopped: true,
+            prompt_tokens: 12,
+            completion_tokens: 3,
+            time_to_first_token_ms: Some(40),
+            tokens_per_second: Some(31.5),
+            dropped_turns: 0,
+        };
+        let reply = NewMessage {
+            role: Role::Assistant,
+            content: &completion.text,
+            completion: Some(&completion),
+        };
+        store.add_message(conversation.id, reply).await.expect("reply");
+        store.close().await;
+
+        let store = Store::open(&path).await.expect("reopen");
+        let conversations = store.list_conversations().await.expect("list");
+        assert_eq!(conversations.len(), 1);
+        assert_eq!(conversations[0].title, "Greetings");
+        let messages = store.messages(conversation.id).await.expect("messages");
+        assert_eq!(messages.len(), 2);
+        assert_eq!((messages[0].role, messages[0].content.as_str()), (Role::User, "Hello"));
+        let reply = &messages[1];
+        assert_eq!(reply.role, Role::Assistant);
+        assert!(reply.stopped);
+        assert_eq!(reply.completion_tokens, Some(3));
+        assert_eq!(reply.time_to_first_token_ms, Some(40));
+        assert_eq!(reply.tokens_per_second, Some(31.5));
+    });
+}
+
+#[test]
+fn conversations_are_listed_newest_first_renamed_and_deleted() {
+    RUNTIME.block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("h.sqlite3")).await.expect("open");
+        let first = store.create_conversation("First", "m").await.expect("create");
+        let second = store.create_conversation("Second", "m").await.expect("create");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        store.add_message(first.id, user("bump")).await.expect("message");
+        let ids: Vec<i64> = store.list_conversations().await.expect("list").iter().map(|c| c.id).collect();
+        assert_eq!(ids, vec![first.id, second.id]);
+
+        store.rename_conversation(second.id, "  Renamed  ").await.expect("rename");
+        assert_eq!(store.conversation(second.id).await.expect("get").title, "Renamed");
+        assert!(matches!(store.rename_conversation(second.id, " ").await, Err(StoreError::EmptyTitle)));
+
+        store.delete_conversation(first.id).await.expect("delete");
+        assert!(matches!(store.messages(first.id).await, Err(StoreError::ConversationNotFound(_))));
+        assert!(matches!(store.delete_conversation(first.id).await, Err(StoreError::ConversationNotFound(_))));
+        assert_eq!(store.list_conversations().await.expect("list").len(), 1);
+    });
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_left_as_it_was() {
+    RUNTIME.block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("history.sqlite3");
+        let content = "these are my notes, not a database\n".repeat(200);
+        std::fs::write(&path, &content).expect("write");
+        let error = Store::open(&path).await.err().expect("refused");
+        assert!(matches!(error, StoreError::NotADatabase(_)), "{error}");
+        assert!(error.to_string().contains("not an SQLite file"));
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), content);
+    });
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_kept() {
+    RUNTIME.block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("history.sqlite3");
+        let store = Store::open(&path).await.expect("open");
+        let conversation = store.create_conversation("Keep me", "m").await.expect("create");
+        store.close().await;
+
+        // A later Hearth would have applied a migration this one does not know.
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display())).await.expect("raw open");
+        sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)")
+            .execute(&pool)
+            .await
+            .expect("mark newer");
+        pool.close().await;
+
+        let error = Store::open(&path).await.err().expect("refused");
+        assert!(matches!(error, StoreError::NewerVersion(_)), "{error}");
+        assert!(error.to_string().contains("newer version"));
+
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display())).await.expect("raw open");
+        let title: String = sqlx::query_scalar("SELECT title FROM conversations WHERE id = ?")
+            .bind(conversation.id)
+            .fetch_one(&pool)
+            .await
+            .expect("kept");
+        assert_eq!(title, "Keep me");
+    });
+}

@@ -1,0 +1,95 @@
+//! What the shell keeps while it runs: the history store (or why it could not open), the
+//! model as it loads in the background, and the switch that stops running generations.
+
+use std::sync::{Arc, Mutex};
+
+use hearth_core::engine::{self, Engine, ModelInfo};
+use hearth_core::paths::DataDir;
+use hearth_core::store::Store;
+use serde::Serialize;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone)]
+pub enum ModelSlot {
+    Loading,
+    Ready(Arc<Engine>),
+    Failed(String),
+}
+
+/// The model's state as the UI sees it.
+#[derive(Serialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum ModelView {
+    Loading,
+    Ready { model: ModelInfo },
+    Failed { message: String },
+}
+
+pub struct AppState {
+    store: Result<Store, String>,
+    model: watch::Receiver<ModelSlot>,
+    /// Cancelling it stops every running or queued generation; it is then replaced.
+    stop: Mutex<CancellationToken>,
+}
+
+impl AppState {
+    /// Opens the store and starts loading the model in the background, so the window shows at
+    /// once and history is readable even when no model can be loaded.
+    pub fn start(data: DataDir) -> Self {
+        let store = tauri::async_runtime::block_on(Store::open(&data.database()))
+            .map_err(|e| e.to_string());
+        let (tx, rx) = watch::channel(ModelSlot::Loading);
+        tauri::async_runtime::spawn(async move {
+            let slot = match data.model(None) {
+                Err(e) => ModelSlot::Failed(e.to_string()),
+                Ok(path) => match engine::load(&path).await {
+                    Ok(engine) => ModelSlot::Ready(Arc::new(engine)),
+                    Err(e) => ModelSlot::Failed(e.to_string()),
+                },
+            };
+            // Nobody listening means the app is closing; nothing to report then.
+            let _ = tx.send(slot);
+        });
+        Self {
+            store,
+            model: rx,
+            stop: Mutex::new(CancellationToken::new()),
+        }
+    }
+
+    pub fn store(&self) -> Result<&Store, String> {
+        self.store.as_ref().map_err(Clone::clone)
+    }
+
+    /// Waits for the model to finish loading.
+    pub async fn model(&self) -> ModelSlot {
+        let mut rx = self.model.clone();
+        match rx.wait_for(|slot| !matches!(slot, ModelSlot::Loading)).await {
+            Ok(slot) => slot.clone(),
+            Err(_) => ModelSlot::Failed("The model loader stopped unexpectedly.".to_string()),
+        }
+    }
+
+    pub async fn engine(&self) -> Result<Arc<Engine>, String> {
+        match self.model().await {
+            ModelSlot::Ready(engine) => Ok(engine),
+            ModelSlot::Failed(message) => Err(message),
+            ModelSlot::Loading => Err("The model is still loading.".to_string()),
+        }
+    }
+
+    /// A token that the next `stop_all` cancels.
+    pub fn stop_token(&self) -> CancellationToken {
+        self.stop
+            .lock()
+            .map(|t| t.child_token())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().child_token())
+    }
+
+    pub fn stop_all(&self) {
+        let mut guard = self.stop.lock().unwrap_or_else(|p| p.into_inner());
+        guard.cancel();
+        *guard = CancellationToken::new();
+    }
+}

@@ -1,0 +1,124 @@
+// The window's state: conversations, the open one, the reply being generated, the model, and
+// the last error. Components read it and call its actions; only it calls the API.
+import * as api from '../../lib/api';
+
+export class ChatState {
+  conversations = $state<api.Conversation[]>([]);
+  current = $state<api.Conversation | null>(null);
+  messages = $state<api.Message[]>([]);
+  /** The reply as it streams in, while a generation runs. */
+  streaming = $state<string | null>(null);
+  generating = $state(false);
+  model = $state<api.ModelState>({ state: 'loading' });
+  lastCompletion = $state<api.Completion | null>(null);
+  error = $state<string | null>(null);
+  private generatingIn: number | null = null;
+
+  async init(): Promise<void> {
+    await this.refresh();
+    try {
+      this.model = await api.modelState();
+    } catch (e) {
+      this.model = { state: 'failed', message: api.errorText(e) };
+    }
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.conversations = await api.listConversations();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async open(id: number): Promise<void> {
+    try {
+      const { conversation, messages } = await api.openConversation(id);
+      this.current = conversation;
+      this.messages = messages;
+      this.streaming = this.generatingIn === id ? (this.streaming ?? '') : null;
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  startNew(): void {
+    this.current = null;
+    this.messages = [];
+    this.streaming = null;
+  }
+
+  async send(text: string): Promise<void> {
+    if (this.generating) return;
+    this.error = null;
+    this.generating = true;
+    let conversationId = this.current?.id ?? null;
+    try {
+      await api.sendMessage(conversationId, text, (event) => {
+        if (event.kind === 'started') {
+          conversationId = event.conversation.id;
+          this.generatingIn = conversationId;
+          if (this.current === null || this.current.id === conversationId) {
+            this.current = event.conversation;
+            this.messages = [...this.messages, event.message];
+            this.streaming = '';
+          }
+          void this.refresh();
+        } else if (event.kind === 'token') {
+          if (this.current?.id === conversationId) {
+            this.streaming = (this.streaming ?? '') + event.text;
+          }
+        } else {
+          this.lastCompletion = event.completion;
+          if (this.current?.id === conversationId) {
+            this.messages = [...this.messages, event.message];
+            this.streaming = null;
+          }
+        }
+      });
+    } catch (e) {
+      this.fail(e);
+      // Show what was stored, a reply cut short included.
+      if (conversationId !== null && this.current?.id === conversationId) {
+        await this.open(conversationId);
+      }
+    } finally {
+      this.generating = false;
+      this.generatingIn = null;
+      this.streaming = null;
+      await this.refresh();
+    }
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await api.stopGeneration();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async rename(id: number, title: string): Promise<void> {
+    try {
+      await api.renameConversation(id, title);
+      if (this.current?.id === id) this.current = { ...this.current, title: title.trim() };
+      await this.refresh();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async remove(id: number): Promise<void> {
+    try {
+      await api.deleteConversation(id);
+      if (this.current?.id === id) this.startNew();
+      await this.refresh();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  fail(e: unknown): void {
+    this.error = api.errorText(e);
+  }
+}

@@ -1,0 +1,102 @@
+// The only place the UI talks to the Rust side. Everything else imports these typed functions,
+// so tests can replace this module.
+import { Channel, invoke } from '@tauri-apps/api/core';
+
+export interface ModelInfo {
+  name: string;
+  path: string;
+  architecture: string;
+  context_window: number;
+  file_size: number;
+}
+
+export type ModelState =
+  | { state: 'loading' }
+  | { state: 'ready'; model: ModelInfo }
+  | { state: 'failed'; message: string };
+
+export interface Conversation {
+  id: number;
+  title: string;
+  model: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type Role = 'system' | 'user' | 'assistant';
+
+export interface Message {
+  id: number;
+  conversation_id: number;
+  role: Role;
+  content: string;
+  created_at: number;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  time_to_first_token_ms: number | null;
+  tokens_per_second: number | null;
+  stopped: boolean;
+}
+
+export interface Completion {
+  text: string;
+  stopped: boolean;
+  prompt_tokens: number;
+  completion_tokens: number;
+  time_to_first_token_ms: number | null;
+  tokens_per_second: number | null;
+  dropped_turns: number;
+}
+
+export type ChatEvent =
+  | { kind: 'started'; conversation: Conversation; message: Message }
+  | { kind: 'token'; text: string }
+  | { kind: 'finished'; message: Message; completion: Completion };
+
+export interface ConversationWithMessages {
+  conversation: Conversation;
+  messages: Message[];
+}
+
+/** Waits until the model has loaded (or failed to). */
+export function modelState(): Promise<ModelState> {
+  return invoke('model_state');
+}
+
+export function listConversations(): Promise<Conversation[]> {
+  return invoke('list_conversations');
+}
+
+export function openConversation(id: number): Promise<ConversationWithMessages> {
+  return invoke('open_conversation', { id });
+}
+
+export function renameConversation(id: number, title: string): Promise<void> {
+  return invoke('rename_conversation', { id, title });
+}
+
+export function deleteConversation(id: number): Promise<void> {
+  return invoke('delete_conversation', { id });
+}
+
+/** Sends a message; events stream to `onEvent` until the stored reply is returned. */
+export function sendMessage(
+  conversationId: number | null,
+  text: string,
+  onEvent: (event: ChatEvent) => void,
+): Promise<Message> {
+  const channel = new Channel<ChatEvent>();
+  channel.onmessage = onEvent;
+  return invoke('send_message', { conversationId, text, onEvent: channel });
+}
+
+export function stopGeneration(): Promise<void> {
+  return invoke('stop_generation');
+}
+
+/** Tauri rejects with the command's error sentence; anything else becomes its message. */
+export function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
