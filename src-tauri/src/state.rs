@@ -65,10 +65,14 @@ impl AppState {
     /// Waits for the model to finish loading.
     pub async fn model(&self) -> ModelSlot {
         let mut rx = self.model.clone();
-        match rx.wait_for(|slot| !matches!(slot, ModelSlot::Loading)).await {
+        let slot = match rx
+            .wait_for(|slot| !matches!(slot, ModelSlot::Loading))
+            .await
+        {
             Ok(slot) => slot.clone(),
             Err(_) => ModelSlot::Failed("The model loader stopped unexpectedly.".to_string()),
-        }
+        };
+        slot
     }
 
     pub async fn engine(&self) -> Result<Arc<Engine>, String> {

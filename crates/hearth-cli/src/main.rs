@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 use hearth_core::paths::DataDir;
 
 #[derive(Parser)]
-#[command(name = "hearth", version, about = "Hearth: an offline assistant on your own CPU")]
+#[command(
+    name = "hearth",
+    version,
+    about = "Hearth: an offline assistant on your own CPU"
+)]
 struct Cli {
     /// Folder for the history database and models (default: the platform's data folder, or
     /// $HEARTH_DATA_DIR).

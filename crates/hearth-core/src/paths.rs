@@ -11,7 +11,9 @@ pub const MODEL_ENV: &str = "HEARTH_MODEL";
 
 #[derive(Debug, thiserror::Error)]
 pub enum PathsError {
-    #[error("This system has no folder for application data; pass --data-dir or set {DATA_DIR_ENV}.")]
+    #[error(
+        "This system has no folder for application data; pass --data-dir or set {DATA_DIR_ENV}."
+    )]
     NoPlatformDir,
     #[error("The data folder {path} could not be created: {source}")]
     Create {

@@ -25,11 +25,17 @@ fn a_message_and_its_reply_are_stored_and_the_conversation_continues() {
     RUNTIME.block_on(async {
         let engine = engine().await;
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&dir.path().join("h.sqlite3")).await.expect("open");
+        let store = Store::open(&dir.path().join("h.sqlite3"))
+            .await
+            .expect("open");
         let mut events = Vec::new();
-        let reply = chat::send(&store, engine, request(None, "Hello! Who are you?"), &CancellationToken::new(), |e| {
-            events.push(e)
-        })
+        let reply = chat::send(
+            &store,
+            engine,
+            request(None, "Hello! Who are you?"),
+            &CancellationToken::new(),
+            |e| events.push(e),
+        )
         .await
         .expect("reply");
         assert!(matches!(events.first(), Some(ChatEvent::Started { .. })));
@@ -43,13 +49,31 @@ fn a_message_and_its_reply_are_stored_and_the_conversation_continues() {
             .collect();
         assert_eq!(streamed, reply.content);
 
-        let conversation = store.conversation(reply.conversation_id).await.expect("stored");
-        assert_eq!(conversation.title, "Hello! Who are you?");
-        chat::send(&store, engine, request(Some(conversation.id), "Thanks."), &CancellationToken::new(), |_| {})
+        let conversation = store
+            .conversation(reply.conversation_id)
             .await
-            .expect("second reply");
-        let roles: Vec<Role> = store.messages(conversation.id).await.expect("messages").iter().map(|m| m.role).collect();
-        assert_eq!(roles, vec![Role::User, Role::Assistant, Role::User, Role::Assistant]);
+            .expect("stored");
+        assert_eq!(conversation.title, "Hello! Who are you?");
+        chat::send(
+            &store,
+            engine,
+            request(Some(conversation.id), "Thanks."),
+            &CancellationToken::new(),
+            |_| {},
+        )
+        .await
+        .expect("second reply");
+        let roles: Vec<Role> = store
+            .messages(conversation.id)
+            .await
+            .expect("messages")
+            .iter()
+            .map(|m| m.role)
+            .collect();
+        assert_eq!(
+            roles,
+            vec![Role::User, Role::Assistant, Role::User, Role::Assistant]
+        );
     });
 }
 
@@ -58,7 +82,9 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
     RUNTIME.block_on(async {
         let engine = engine().await;
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&dir.path().join("h.sqlite3")).await.expect("open");
+        let store = Store::open(&dir.path().join("h.sqlite3"))
+            .await
+            .expect("open");
         let cancel = CancellationToken::new();
         let mut tokens = 0;
         let mut long = request(None, "Write a long essay about the sea.");
@@ -75,8 +101,14 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
         .expect("stopped reply");
         assert!(reply.stopped);
         assert!(!reply.content.is_empty());
-        let stored = store.messages(reply.conversation_id).await.expect("messages");
-        assert_eq!(stored.last().map(|m| (m.stopped, m.content.clone())), Some((true, reply.content)));
+        let stored = store
+            .messages(reply.conversation_id)
+            .await
+            .expect("messages");
+        assert_eq!(
+            stored.last().map(|m| (m.stopped, m.content.clone())),
+            Some((true, reply.content))
+        );
     });
 }
 
@@ -85,15 +117,29 @@ fn an_empty_message_is_refused_and_nothing_is_stored() {
     RUNTIME.block_on(async {
         let engine = engine().await;
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&dir.path().join("h.sqlite3")).await.expect("open");
-        let error = chat::send(&store, engine, request(None, "  \n\t "), &CancellationToken::new(), |_| {})
+        let store = Store::open(&dir.path().join("h.sqlite3"))
             .await
-            .expect_err("refused");
+            .expect("open");
+        let error = chat::send(
+            &store,
+            engine,
+            request(None, "  \n\t "),
+            &CancellationToken::new(),
+            |_| {},
+        )
+        .await
+        .expect_err("refused");
         assert!(matches!(error, ChatError::EmptyMessage));
         assert!(store.list_conversations().await.expect("list").is_empty());
-        let missing = chat::send(&store, engine, request(Some(42), "hi"), &CancellationToken::new(), |_| {})
-            .await
-            .expect_err("no such conversation");
+        let missing = chat::send(
+            &store,
+            engine,
+            request(Some(42), "hi"),
+            &CancellationToken::new(),
+            |_| {},
+        )
+        .await
+        .expect_err("no such conversation");
         assert!(missing.to_string().contains("does not exist"));
     });
 }

@@ -107,7 +107,11 @@ fn stop_ends_generation_within_a_few_tokens_and_keeps_the_partial_reply() {
             .expect("a stopped reply");
         assert!(done.stopped);
         assert!(!done.text.is_empty(), "the partial reply is kept");
-        assert!(done.completion_tokens <= 8, "{} tokens after stop", done.completion_tokens);
+        assert!(
+            done.completion_tokens <= 8,
+            "{} tokens after stop",
+            done.completion_tokens
+        );
     });
 }
 
@@ -118,19 +122,40 @@ fn long_histories_are_trimmed_oldest_first_to_fit_the_window() {
         let window = engine.info().context_window;
         let mut turns = vec![Turn::new(Role::System, "You are a helpful assistant.")];
         for i in 0..40 {
-            turns.push(Turn::new(Role::User, format!("Question {i}: {}", "words ".repeat(150))));
-            turns.push(Turn::new(Role::Assistant, format!("Answer {i}: {}", "reply ".repeat(150))));
+            turns.push(Turn::new(
+                Role::User,
+                format!("Question {i}: {}", "words ".repeat(150)),
+            ));
+            turns.push(Turn::new(
+                Role::Assistant,
+                format!("Answer {i}: {}", "reply ".repeat(150)),
+            ));
         }
         turns.push(Turn::new(Role::User, "And the last question?"));
         let plan = engine.fit_context(&turns, 512).await.expect("a plan");
         assert!(plan.dropped > 0);
-        assert!(plan.prompt_tokens + 512 <= window, "{} + 512 > {window}", plan.prompt_tokens);
+        assert!(
+            plan.prompt_tokens + 512 <= window,
+            "{} + 512 > {window}",
+            plan.prompt_tokens
+        );
         assert_eq!(plan.max_len, 512);
-        assert_eq!(plan.turns.first(), turns.first(), "the system message stays");
+        assert_eq!(
+            plan.turns.first(),
+            turns.first(),
+            "the system message stays"
+        );
         assert_eq!(plan.turns.last(), turns.last(), "the newest message stays");
-        assert_eq!(plan.turns[1].role, Role::User, "kept history starts with a question");
+        assert_eq!(
+            plan.turns[1].role,
+            Role::User,
+            "kept history starts with a question"
+        );
         // What was kept is the newest part, in order.
-        assert_eq!(plan.turns[1..], turns[turns.len() - (plan.turns.len() - 1)..]);
+        assert_eq!(
+            plan.turns[1..],
+            turns[turns.len() - (plan.turns.len() - 1)..]
+        );
     });
 }
 
@@ -143,7 +168,10 @@ fn a_message_longer_than_the_window_is_refused_not_cut() {
             .generate(&huge, &greedy(16), &CancellationToken::new(), |_| {})
             .await
             .expect_err("too long");
-        assert!(matches!(error, EngineError::PromptTooLong { .. }), "{error}");
+        assert!(
+            matches!(error, EngineError::PromptTooLong { .. }),
+            "{error}"
+        );
         assert!(error.to_string().contains("too long"));
     });
 }

@@ -44,7 +44,10 @@ fn the_default_model_passes_inspection() {
 #[test]
 fn a_missing_file_is_reported_without_touching_the_network() {
     let error = load_error(std::path::Path::new("/nonexistent/model.gguf"));
-    assert!(matches!(error, EngineError::Model(GgufError::Missing(_))), "{error}");
+    assert!(
+        matches!(error, EngineError::Model(GgufError::Missing(_))),
+        "{error}"
+    );
     assert!(error.to_string().contains("does not exist"));
 }
 
@@ -54,7 +57,10 @@ fn a_file_that_is_not_gguf_is_refused() {
     let path = dir.path().join("notes.gguf");
     std::fs::write(&path, b"just some text, not a model").expect("write");
     let error = load_error(&path);
-    assert!(matches!(error, EngineError::Model(GgufError::NotGguf(_))), "{error}");
+    assert!(
+        matches!(error, EngineError::Model(GgufError::NotGguf(_))),
+        "{error}"
+    );
 }
 
 #[test]
@@ -81,7 +87,10 @@ fn an_unsupported_architecture_is_refused_before_the_engine_panics() {
         .expect("write");
     let error = load_error(&path);
     assert!(
-        matches!(error, EngineError::Model(GgufError::UnsupportedArchitecture { .. })),
+        matches!(
+            error,
+            EngineError::Model(GgufError::UnsupportedArchitecture { .. })
+        ),
         "{error}"
     );
     assert!(error.to_string().contains("gemma2"));
@@ -91,7 +100,10 @@ fn an_unsupported_architecture_is_refused_before_the_engine_panics() {
 fn a_folder_is_not_a_model() {
     let dir = tempfile::tempdir().expect("temp dir");
     let error = load_error(dir.path());
-    assert!(matches!(error, EngineError::Model(GgufError::IsDirectory(_))), "{error}");
+    assert!(
+        matches!(error, EngineError::Model(GgufError::IsDirectory(_))),
+        "{error}"
+    );
 }
 
 #[test]

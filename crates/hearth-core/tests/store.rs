@@ -20,8 +20,14 @@ fn messages_round_trip_and_survive_reopening() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("history.sqlite3");
         let store = Store::open(&path).await.expect("fresh database");
-        let conversation = store.create_conversation("Greetings", "SmolLM2").await.expect("create");
-        store.add_message(conversation.id, user("Hello")).await.expect("user message");
+        let conversation = store
+            .create_conversation("Greetings", "SmolLM2")
+            .await
+            .expect("create");
+        store
+            .add_message(conversation.id, user("Hello"))
+            .await
+            .expect("user message");
         let completion = Completion {
             text: "Hi there".into(),
             stopped: true,
@@ -36,7 +42,10 @@ fn messages_round_trip_and_survive_reopening() {
             content: &completion.text,
             completion: Some(&completion),
         };
-        store.add_message(conversation.id, reply).await.expect("reply");
+        store
+            .add_message(conversation.id, reply)
+            .await
+            .expect("reply");
         store.close().await;
 
         let store = Store::open(&path).await.expect("reopen");
@@ -45,7 +54,10 @@ fn messages_round_trip_and_survive_reopening() {
         assert_eq!(conversations[0].title, "Greetings");
         let messages = store.messages(conversation.id).await.expect("messages");
         assert_eq!(messages.len(), 2);
-        assert_eq!((messages[0].role, messages[0].content.as_str()), (Role::User, "Hello"));
+        assert_eq!(
+            (messages[0].role, messages[0].content.as_str()),
+            (Role::User, "Hello")
+        );
         let reply = &messages[1];
         assert_eq!(reply.role, Role::Assistant);
         assert!(reply.stopped);
@@ -59,21 +71,53 @@ fn messages_round_trip_and_survive_reopening() {
 fn conversations_are_listed_newest_first_renamed_and_deleted() {
     RUNTIME.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&dir.path().join("h.sqlite3")).await.expect("open");
-        let first = store.create_conversation("First", "m").await.expect("create");
-        let second = store.create_conversation("Second", "m").await.expect("create");
+        let store = Store::open(&dir.path().join("h.sqlite3"))
+            .await
+            .expect("open");
+        let first = store
+            .create_conversation("First", "m")
+            .await
+            .expect("create");
+        let second = store
+            .create_conversation("Second", "m")
+            .await
+            .expect("create");
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        store.add_message(first.id, user("bump")).await.expect("message");
-        let ids: Vec<i64> = store.list_conversations().await.expect("list").iter().map(|c| c.id).collect();
+        store
+            .add_message(first.id, user("bump"))
+            .await
+            .expect("message");
+        let ids: Vec<i64> = store
+            .list_conversations()
+            .await
+            .expect("list")
+            .iter()
+            .map(|c| c.id)
+            .collect();
         assert_eq!(ids, vec![first.id, second.id]);
 
-        store.rename_conversation(second.id, "  Renamed  ").await.expect("rename");
-        assert_eq!(store.conversation(second.id).await.expect("get").title, "Renamed");
-        assert!(matches!(store.rename_conversation(second.id, " ").await, Err(StoreError::EmptyTitle)));
+        store
+            .rename_conversation(second.id, "  Renamed  ")
+            .await
+            .expect("rename");
+        assert_eq!(
+            store.conversation(second.id).await.expect("get").title,
+            "Renamed"
+        );
+        assert!(matches!(
+            store.rename_conversation(second.id, " ").await,
+            Err(StoreError::EmptyTitle)
+        ));
 
         store.delete_conversation(first.id).await.expect("delete");
-        assert!(matches!(store.messages(first.id).await, Err(StoreError::ConversationNotFound(_))));
-        assert!(matches!(store.delete_conversation(first.id).await, Err(StoreError::ConversationNotFound(_))));
+        assert!(matches!(
+            store.messages(first.id).await,
+            Err(StoreError::ConversationNotFound(_))
+        ));
+        assert!(matches!(
+            store.delete_conversation(first.id).await,
+            Err(StoreError::ConversationNotFound(_))
+        ));
         assert_eq!(store.list_conversations().await.expect("list").len(), 1);
     });
 }

@@ -43,5 +43,9 @@ pub async fn rename_conversation(
 
 #[tauri::command]
 pub async fn delete_conversation(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    state.store()?.delete_conversation(id).await.map_err(sentence)
+    state
+        .store()?
+        .delete_conversation(id)
+        .await
+        .map_err(sentence)
 }

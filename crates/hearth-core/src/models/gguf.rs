@@ -81,9 +81,10 @@ pub fn inspect(path: &Path) -> Result<GgufInfo, GgufError> {
         path,
     };
     let header = reader.header()?;
-    let architecture = header.architecture.clone().ok_or_else(|| {
-        reader.corrupt("no general.architecture entry".to_string())
-    })?;
+    let architecture = header
+        .architecture
+        .clone()
+        .ok_or_else(|| reader.corrupt("no general.architecture entry".to_string()))?;
     if !SUPPORTED_ARCHITECTURES.contains(&architecture.as_str()) {
         return Err(GgufError::UnsupportedArchitecture {
             path: path.to_path_buf(),
@@ -92,11 +93,7 @@ pub fn inspect(path: &Path) -> Result<GgufInfo, GgufError> {
     }
     let end = header.tensor_data_end(&reader)?;
     if end > meta.len() {
-        return Err(reader.corrupt(format!(
-            "{} of {} bytes present",
-            meta.len(),
-            end
-        )));
+        return Err(reader.corrupt(format!("{} of {} bytes present", meta.len(), end)));
     }
     let context_length = header
         .context_lengths
@@ -191,13 +188,17 @@ impl Reader<'_> {
 
     fn bytes<const N: usize>(&mut self) -> Result<[u8; N], GgufError> {
         let mut buf = [0u8; N];
-        self.inner.read_exact(&mut buf).map_err(|e| match e.kind() {
-            std::io::ErrorKind::UnexpectedEof => self.corrupt("the header ends early".to_string()),
-            _ => GgufError::Io {
-                path: self.path.to_path_buf(),
-                source: e,
-            },
-        })?;
+        self.inner
+            .read_exact(&mut buf)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => {
+                    self.corrupt("the header ends early".to_string())
+                }
+                _ => GgufError::Io {
+                    path: self.path.to_path_buf(),
+                    source: e,
+                },
+            })?;
         self.pos += N as u64;
         Ok(buf)
     }
@@ -230,9 +231,9 @@ impl Reader<'_> {
             return Err(self.corrupt(format!("a {len}-byte string in the header")));
         }
         let mut buf = vec![0u8; len as usize];
-        self.inner.read_exact(&mut buf).map_err(|_| {
-            self.corrupt("the header ends early".to_string())
-        })?;
+        self.inner
+            .read_exact(&mut buf)
+            .map_err(|_| self.corrupt("the header ends early".to_string()))?;
         self.pos += len;
         Ok(String::from_utf8_lossy(&buf).into_owned())
     }
@@ -303,11 +304,10 @@ impl Reader<'_> {
     }
 
     fn skip_value(&mut self, kind: u32, depth: u8) -> Result<(), GgufError> {
+        if let Some(size) = fixed_size(kind) {
+            return self.skip(size);
+        }
         match kind {
-            0 | 1 | 7 => self.skip(1),
-            2 | 3 => self.skip(2),
-            4 | 5 | 6 => self.skip(4),
-            10 | 11 | 12 => self.skip(8),
             8 => self.string().map(drop),
             9 if depth < MAX_NESTING => {
                 let item_kind = self.u32()?;
@@ -325,12 +325,13 @@ impl Reader<'_> {
     }
 }
 
+/// Bytes of a fixed-size GGUF value type: u8/i8/bool, u16/i16, u32/i32/f32, u64/i64/f64.
 fn fixed_size(kind: u32) -> Option<u64> {
     match kind {
         0 | 1 | 7 => Some(1),
         2 | 3 => Some(2),
-        4 | 5 | 6 => Some(4),
-        10 | 11 | 12 => Some(8),
+        4..=6 => Some(4),
+        10..=12 => Some(8),
         _ => None,
     }
 }

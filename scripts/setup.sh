@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what Hearth needs on a Debian/Ubuntu machine: system packages, the UI's npm
+# packages, and the default model. With --test, also what the tests drive the app with
+# (Xvfb, WebKitWebDriver, tauri-driver). Safe to run again: it skips what is already there.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+for_tests=false
+[ "${1:-}" = "--test" ] && for_tests=true
+
+packages=(pkg-config build-essential curl file libssl-dev libwebkit2gtk-4.1-dev
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev unzip python3 python3-pip)
+if $for_tests; then
+  packages+=(xvfb x11-utils webkit2gtk-driver xdotool xclip dbus-x11)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+command -v cargo >/dev/null || { echo "setup: Rust is needed (https://rustup.rs)"; exit 1; }
+command -v npm >/dev/null || { echo "setup: Node.js 20 or newer with npm is needed"; exit 1; }
+
+if $for_tests && ! command -v tauri-driver >/dev/null; then
+  echo "setup: installing tauri-driver"
+  cargo install --locked tauri-driver
+fi
+
+echo "setup: UI packages"
+(cd ui && npm ci --no-audit --no-fund --loglevel=error)
+
+./models/fetch-default.sh

@@ -1,0 +1,262 @@
+//! End to end: the release app in a real window (under Xvfb in CI), driven through WebDriver
+//! (tauri-driver + WebKitWebDriver), with the real default model and a real SQLite file.
+//! Needs `tauri-driver` on PATH and a DISPLAY; scripts/test.sh provides both.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use tokio::process::{Child, Command};
+
+const APP: &str = env!("CARGO_BIN_EXE_hearth-desktop");
+const PATIENCE: Duration = Duration::from_secs(120);
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+/// One run of the app: tauri-driver started with the app's environment, and a WebDriver
+/// session on it. Ending the session quits the app.
+struct App {
+    client: Client,
+    driver: Child,
+}
+
+impl App {
+    async fn start(data_dir: &Path, env: &[(&str, &Path)]) -> App {
+        let (port, native_port) = (free_port(), free_port());
+        let mut command = Command::new("tauri-driver");
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("HEARTH_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let driver = command
+            .spawn()
+            .expect("tauri-driver on PATH (scripts/setup.sh --test installs it)");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), json!("wry"));
+        capabilities.insert("tauri:options".into(), json!({ "application": APP }));
+        let url = format!("http://127.0.0.1:{port}");
+        let client = until("a WebDriver session", Duration::from_secs(30), || async {
+            ClientBuilder::native()
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+                .ok()
+        })
+        .await;
+        App { client, driver }
+    }
+
+    async fn quit(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill().await;
+    }
+
+    /// The text of every element matching `selector`, read in one script call so nothing
+    /// goes stale between finding and reading.
+    async fn texts(&self, selector: &str) -> Vec<String> {
+        let value = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);",
+                vec![json!(selector)],
+            )
+            .await
+            .expect("script runs");
+        serde_json::from_value(value).unwrap_or_default()
+    }
+
+    async fn text(&self, selector: &str) -> Option<String> {
+        self.texts(selector).await.into_iter().next()
+    }
+
+    async fn click(&self, selector: &str) {
+        let element = until(selector, PATIENCE, || async {
+            self.client.find(Locator::Css(selector)).await.ok()
+        })
+        .await;
+        element.click().await.expect("click");
+    }
+
+    async fn wait_for_model(&self) {
+        until("the composer to be enabled", PATIENCE, || async {
+            let composer = self
+                .client
+                .find(Locator::Css("[data-testid=composer]"))
+                .await
+                .ok()?;
+            composer.is_enabled().await.ok()?.then_some(())
+        })
+        .await;
+    }
+
+    async fn type_message(&self, text: &str) {
+        let composer = self
+            .client
+            .find(Locator::Css("[data-testid=composer]"))
+            .await
+            .expect("composer");
+        composer
+            .send_keys(&format!("{text}{}", char::from(Key::Enter)))
+            .await
+            .expect("typing");
+    }
+
+    async fn save_screenshot(&self, name: &str) {
+        if let Ok(png) = self.client.screenshot().await {
+            let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+            let _ = std::fs::write(dir.join(name), png);
+        }
+    }
+}
+
+/// Text with its white space folded, to compare rendered markdown.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Polls `probe` until it gives a value; fails the test with `what` after `timeout`.
+async fn until<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chat_streams_stops_and_survives_a_restart() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+    let model = app
+        .text("[data-testid=model-name]")
+        .await
+        .unwrap_or_default();
+    assert!(
+        model.contains("SmolLM2"),
+        "status line names the model: {model:?}"
+    );
+
+    // A first message: the reply streams in and is stored.
+    app.type_message("Hello! What is the capital of France?")
+        .await;
+    until("the reply to finish", PATIENCE, || async {
+        let replies = app.texts(".message.assistant:not([aria-busy=true])").await;
+        replies.first().filter(|r| !r.trim().is_empty()).cloned()
+    })
+    .await;
+    let conversations = app.texts("[data-testid=conversation] .title").await;
+    assert_eq!(
+        conversations,
+        vec!["Hello! What is the capital of France?".to_string()]
+    );
+    let metrics = app.text("[data-testid=metrics]").await.unwrap_or_default();
+    assert!(
+        metrics.contains("tokens/s"),
+        "status shows speed: {metrics:?}"
+    );
+
+    // A long reply: watch it stream, then stop it.
+    app.type_message("Write a very long story about a dragon who learns to bake bread.")
+        .await;
+    let partial = until("streamed text", PATIENCE, || async {
+        let text = words(&app.text("[aria-busy=true] .markdown").await?);
+        (text.chars().count() > 10).then_some(text)
+    })
+    .await;
+    app.click("[data-testid=stop]").await;
+    until("the stopped badge", PATIENCE, || async {
+        app.text("[data-testid=stopped]").await
+    })
+    .await;
+    let stopped_reply = words(
+        &app.texts(".message.assistant .markdown")
+            .await
+            .pop()
+            .unwrap_or_default(),
+    );
+    assert!(
+        stopped_reply.starts_with(&partial),
+        "the stopped reply keeps what had streamed: {partial:?} / {stopped_reply:?}"
+    );
+    app.save_screenshot("e2e-chat.png").await;
+    app.quit().await;
+
+    // After a restart the conversation is listed and opens with all four messages.
+    let app = App::start(data.path(), &[]).await;
+    app.click("[data-testid=conversation] .title").await;
+    let roles = until("the stored messages", PATIENCE, || async {
+        let roles = app
+            .client
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=message]')].map(m => m.dataset.role);",
+                vec![],
+            )
+            .await
+            .ok()?;
+        let roles: Vec<String> = serde_json::from_value(roles).ok()?;
+        (roles.len() == 4).then_some(roles)
+    })
+    .await;
+    assert_eq!(roles, ["user", "assistant", "user", "assistant"]);
+    assert!(app.text("[data-testid=stopped]").await.is_some());
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_that_is_not_a_model_gets_a_clear_message() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let fake = data.path().join("fake.gguf");
+    std::fs::write(&fake, "not a model").expect("write");
+    let app = App::start(data.path(), &[("HEARTH_MODEL", &fake)]).await;
+    let message = until("the no-model screen", PATIENCE, || async {
+        app.text("[data-testid=model-missing]").await
+    })
+    .await;
+    assert!(message.contains("is not a GGUF model file"), "{message}");
+    assert!(message.contains("fetch-default.sh"), "{message}");
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_history_file_that_is_not_sqlite_is_reported_and_kept() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let db = data.path().join("history.sqlite3");
+    let junk = "my notes, not a database\n".repeat(100);
+    std::fs::write(&db, &junk).expect("write");
+    let app = App::start(data.path(), &[]).await;
+    let error = until("the error banner", PATIENCE, || async {
+        app.text("[data-testid=error]").await
+    })
+    .await;
+    assert!(error.contains("not an SQLite file"), "{error}");
+    app.quit().await;
+    assert_eq!(std::fs::read_to_string(&db).expect("read"), junk);
+}
