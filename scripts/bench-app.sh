@@ -9,17 +9,12 @@ runs="${1:-5}"
 app=./target/release/hearth-desktop
 [ -x "$app" ] || { echo "build the app first: cargo build --release --bin hearth-desktop"; exit 1; }
 
-if [ -z "${DISPLAY:-}" ]; then
-  export DISPLAY=:98
-  Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-  xvfb=$!
-  trap 'kill $xvfb 2>/dev/null || true' EXIT
-  sleep 1
-fi
+# A display: the one we have, or a virtual one.
+source scripts/display.sh
 
 data="$(mktemp -d)"
 pss_of_tree() { # PSS in kB of a process and all its descendants
-  local pid=$1 total=0 kids
+  local pid=$1 total=0
   total=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
   for kid in $(pgrep -P "$pid"); do total=$((total + $(pss_of_tree "$kid"))); done
   echo "$total"

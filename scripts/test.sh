@@ -13,14 +13,8 @@ echo "== Rust: format and lints"
 cargo fmt --all --check
 cargo clippy --release --workspace --all-targets -- -D warnings
 
-# The end-to-end tests need a display: use the one we have, or a virtual one.
-if [ -z "${DISPLAY:-}" ]; then
-  export DISPLAY=:97
-  Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-  xvfb_pid=$!
-  trap 'kill $xvfb_pid 2>/dev/null || true' EXIT
-  for _ in $(seq 50); do xdpyinfo -display "$DISPLAY" >/dev/null 2>&1 && break; sleep 0.1; done
-fi
+# A display: the one we have, or a virtual one.
+source scripts/display.sh
 
 echo "== Tests"
 cargo test --release --workspace -- --test-threads=2

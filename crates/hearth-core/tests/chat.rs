@@ -2,10 +2,9 @@
 
 mod common;
 
-use common::{engine, RUNTIME};
+use common::{engine, temp_store, RUNTIME};
 use hearth_core::chat::{self, ChatError, ChatEvent, ChatRequest};
 use hearth_core::engine::{Role, Sampling};
-use hearth_core::store::Store;
 use tokio_util::sync::CancellationToken;
 
 fn request(conversation_id: Option<i64>, text: &str) -> ChatRequest<'_> {
@@ -24,10 +23,7 @@ fn request(conversation_id: Option<i64>, text: &str) -> ChatRequest<'_> {
 fn a_message_and_its_reply_are_stored_and_the_conversation_continues() {
     RUNTIME.block_on(async {
         let engine = engine().await;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&dir.path().join("h.sqlite3"))
-            .await
-            .expect("open");
+        let (_dir, store) = temp_store().await;
         let mut events = Vec::new();
         let reply = chat::send(
             &store,
@@ -81,10 +77,7 @@ fn a_message_and_its_reply_are_stored_and_the_conversation_continues() {
 fn a_stopped_reply_is_stored_with_what_was_generated() {
     RUNTIME.block_on(async {
         let engine = engine().await;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&dir.path().join("h.sqlite3"))
-            .await
-            .expect("open");
+        let (_dir, store) = temp_store().await;
         let cancel = CancellationToken::new();
         let mut tokens = 0;
         let mut long = request(None, "Write a long essay about the sea.");
@@ -116,10 +109,7 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
 fn an_empty_message_is_refused_and_nothing_is_stored() {
     RUNTIME.block_on(async {
         let engine = engine().await;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&dir.path().join("h.sqlite3"))
-            .await
-            .expect("open");
+        let (_dir, store) = temp_store().await;
         let error = chat::send(
             &store,
             engine,

@@ -43,46 +43,39 @@ fn streams_a_non_empty_reply_with_measurements() {
     });
 }
 
+/// Generates twice with the same settings and checks both replies are the same.
+async fn assert_repeatable(prompt: &str, sampling: Sampling) {
+    let engine = engine().await;
+    let turns = ask(prompt);
+    let mut replies = Vec::new();
+    for _ in 0..2 {
+        let done = engine
+            .generate(&turns, &sampling, &CancellationToken::new(), |_| {})
+            .await
+            .expect("a reply");
+        replies.push(done.text);
+    }
+    assert!(!replies[0].is_empty());
+    assert_eq!(replies[0], replies[1]);
+}
+
 #[test]
 fn greedy_decoding_repeats_itself() {
-    RUNTIME.block_on(async {
-        let engine = engine().await;
-        let prompt = ask("Name three colours.");
-        let mut replies = Vec::new();
-        for _ in 0..2 {
-            let done = engine
-                .generate(&prompt, &greedy(20), &CancellationToken::new(), |_| {})
-                .await
-                .expect("a reply");
-            replies.push(done.text);
-        }
-        assert!(!replies[0].is_empty());
-        assert_eq!(replies[0], replies[1]);
-    });
+    RUNTIME.block_on(assert_repeatable("Name three colours.", greedy(20)));
 }
 
 #[test]
 fn a_seed_makes_sampling_repeatable() {
-    RUNTIME.block_on(async {
-        let engine = engine().await;
-        let prompt = ask("Write a word that rhymes with cat.");
-        let seeded = |seed| Sampling {
-            temperature: 1.0,
-            top_p: 0.95,
-            max_tokens: 16,
-            seed: Some(seed),
-        };
-        let mut replies = Vec::new();
-        for seed in [7, 7] {
-            let done = engine
-                .generate(&prompt, &seeded(seed), &CancellationToken::new(), |_| {})
-                .await
-                .expect("a reply");
-            replies.push(done.text);
-        }
-        assert!(!replies[0].is_empty());
-        assert_eq!(replies[0], replies[1]);
-    });
+    let seeded = Sampling {
+        temperature: 1.0,
+        top_p: 0.95,
+        max_tokens: 16,
+        seed: Some(7),
+    };
+    RUNTIME.block_on(assert_repeatable(
+        "Write a word that rhymes with cat.",
+        seeded,
+    ));
 }
 
 #[test]
@@ -173,6 +166,21 @@ fn a_message_longer_than_the_window_is_refused_not_cut() {
             "{error}"
         );
         assert!(error.to_string().contains("too long"));
+    });
+}
+
+#[test]
+fn requests_that_arrive_together_take_turns() {
+    RUNTIME.block_on(async {
+        let engine = engine().await;
+        let (a, b) = (ask("Say hello."), ask("Say goodbye."));
+        let (never, sampling) = (CancellationToken::new(), greedy(12));
+        let (first, second) = tokio::join!(
+            engine.generate(&a, &sampling, &never, |_| {}),
+            engine.generate(&b, &sampling, &never, |_| {}),
+        );
+        assert!(!first.expect("first reply").text.is_empty());
+        assert!(!second.expect("second reply").text.is_empty());
     });
 }
 

@@ -55,12 +55,14 @@ fn a_missing_file_is_reported_without_touching_the_network() {
 fn a_file_that_is_not_gguf_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("notes.gguf");
-    std::fs::write(&path, b"just some text, not a model").expect("write");
-    let error = load_error(&path);
-    assert!(
-        matches!(error, EngineError::Model(GgufError::NotGguf(_))),
-        "{error}"
-    );
+    for content in [&b"just some text, not a model"[..], b"", b"GG"] {
+        std::fs::write(&path, content).expect("write");
+        let error = load_error(&path);
+        assert!(
+            matches!(error, EngineError::Model(GgufError::NotGguf(_))),
+            "{error}"
+        );
+    }
 }
 
 #[test]

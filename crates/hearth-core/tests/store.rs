@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::RUNTIME;
+use common::{temp_store, RUNTIME};
 use hearth_core::engine::{Completion, Role};
 use hearth_core::store::{NewMessage, Store, StoreError};
 
@@ -70,10 +70,7 @@ fn messages_round_trip_and_survive_reopening() {
 #[test]
 fn conversations_are_listed_newest_first_renamed_and_deleted() {
     RUNTIME.block_on(async {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(&dir.path().join("h.sqlite3"))
-            .await
-            .expect("open");
+        let (_dir, store) = temp_store().await;
         let first = store
             .create_conversation("First", "m")
             .await

@@ -239,7 +239,12 @@ impl Reader<'_> {
     }
 
     fn header(&mut self) -> Result<Header, GgufError> {
-        if &self.bytes::<4>()? != b"GGUF" {
+        // A file too short to hold the magic is not GGUF either.
+        let magic = self.bytes::<4>().map_err(|e| match e {
+            GgufError::Corrupt { .. } => GgufError::NotGguf(self.path.to_path_buf()),
+            other => other,
+        })?;
+        if &magic != b"GGUF" {
             return Err(GgufError::NotGguf(self.path.to_path_buf()));
         }
         let version = self.u32()?;

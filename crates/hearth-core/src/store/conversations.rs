@@ -89,10 +89,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::ConversationNotFound(id));
-        }
-        Ok(())
+        found(done.rows_affected(), id)
     }
 
     /// Deletes a conversation and its messages.
@@ -101,11 +98,16 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::ConversationNotFound(id));
-        }
-        Ok(())
+        found(done.rows_affected(), id)
     }
+}
+
+/// A statement on conversation `id` that touched no row means there is no such conversation.
+pub(super) fn found(rows: u64, id: i64) -> Result<(), StoreError> {
+    if rows == 0 {
+        return Err(StoreError::ConversationNotFound(id));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

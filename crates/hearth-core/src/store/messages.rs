@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::conversations::found;
 use super::{now_ms, Store, StoreError};
 use crate::engine::{Completion, Role, Turn};
 
@@ -85,9 +86,7 @@ impl Store {
             .bind(conversation_id)
             .execute(&mut *tx)
             .await?;
-        if touched.rows_affected() == 0 {
-            return Err(StoreError::ConversationNotFound(conversation_id));
-        }
+        found(touched.rows_affected(), conversation_id)?;
         let row = sqlx::query_as::<_, Row>(
             "INSERT INTO messages (conversation_id, role, content, created_at, prompt_tokens,
                  completion_tokens, time_to_first_token_ms, tokens_per_second, stopped)

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use hearth_core::engine::{self, Engine};
+use hearth_core::store::Store;
+use tempfile::TempDir;
 use tokio::runtime::Runtime;
 use tokio::sync::OnceCell;
 
@@ -39,4 +41,13 @@ pub async fn engine() -> &'static Engine {
                 .expect("the default model loads")
         })
         .await
+}
+
+/// A store on a new SQLite file in a temporary folder (kept while the `TempDir` lives).
+pub async fn temp_store() -> (TempDir, Store) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("history.sqlite3"))
+        .await
+        .expect("a fresh database opens");
+    (dir, store)
 }

@@ -69,6 +69,7 @@ export class ChatState {
             this.streaming = (this.streaming ?? '') + event.text;
           }
         } else {
+          this.generating = false;
           this.lastCompletion = event.completion;
           if (this.current?.id === conversationId) {
             this.messages = [...this.messages, event.message];
