@@ -70,7 +70,7 @@ fn bad_input_gets_a_sentence_and_a_failing_exit() {
             "does not exist",
         ),
         (
-            &["chat", "--model", "/etc/hostname", "hi"],
+            &["chat", "--model", &text, "hi"],
             "is not a GGUF model file",
         ),
         (&["chat", "--temperature", "9", "hi"], "temperature"),
