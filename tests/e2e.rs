@@ -44,6 +44,8 @@ impl App {
             .env("HEARTH_DATA_DIR", data_dir)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
+            // Its own process group, so quitting can end WebKitWebDriver and the app with it.
+            .process_group(0)
             .kill_on_drop(true);
         for (key, value) in env {
             command.env(key, value);
@@ -68,7 +70,13 @@ impl App {
 
     async fn quit(mut self) {
         let _ = self.client.close().await;
-        let _ = self.driver.kill().await;
+        if let Some(pid) = self.driver.id() {
+            let _ = Command::new("kill")
+                .args(["-TERM", "--", &format!("-{pid}")])
+                .status()
+                .await;
+        }
+        let _ = self.driver.wait().await;
     }
 
     /// The text of every element matching `selector`, read in one script call so nothing
