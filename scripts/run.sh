@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./scripts/setup.sh
 (cd ui && npm run --silent build)
-cargo build --release --bin hearth-desktop --bin hearth
+cargo build --release --workspace --bins
 exec ./target/release/hearth-desktop "$@"
