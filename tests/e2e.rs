@@ -268,3 +268,51 @@ async fn a_history_file_that_is_not_sqlite_is_reported_and_kept() {
     app.quit().await;
     assert_eq!(std::fs::read_to_string(&db).expect("read"), junk);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn conversations_can_be_renamed_and_deleted() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+    app.type_message("Say one word.").await;
+    until("the conversation in the sidebar", PATIENCE, || async {
+        app.text("[data-testid=conversation] .title").await
+    })
+    .await;
+
+    app.click("[data-testid=rename]").await;
+    let input = app
+        .client
+        .find(Locator::Css("[data-testid=rename-input]"))
+        .await
+        .expect("rename field");
+    // The field opens with the old title selected, so typing replaces it.
+    input
+        .send_keys(&format!("Renamed chat{}", char::from(Key::Enter)))
+        .await
+        .expect("typing");
+    until("the new title", PATIENCE, || async {
+        let title = app.text("[data-testid=conversation] .title").await?;
+        (title == "Renamed chat").then_some(())
+    })
+    .await;
+
+    // Wait for the reply before deleting, so nothing is still being written.
+    until("the send button", PATIENCE, || async {
+        app.text("[data-testid=send]").await
+    })
+    .await;
+    app.click("[data-testid=delete]").await;
+    until("the confirmation", Duration::from_secs(10), || async {
+        app.client.accept_alert().await.ok()
+    })
+    .await;
+    until("an empty sidebar", PATIENCE, || async {
+        app.texts("[data-testid=conversation]")
+            .await
+            .is_empty()
+            .then_some(())
+    })
+    .await;
+    app.quit().await;
+}
