@@ -118,12 +118,16 @@ impl App {
     }
 
     async fn type_message(&self, text: &str) {
-        let composer = self
+        self.type_and_enter("[data-testid=composer]", text).await;
+    }
+
+    async fn type_and_enter(&self, selector: &str, text: &str) {
+        let field = self
             .client
-            .find(Locator::Css("[data-testid=composer]"))
+            .find(Locator::Css(selector))
             .await
-            .expect("composer");
-        composer
+            .expect(selector);
+        field
             .send_keys(&format!("{text}{}", char::from(Key::Enter)))
             .await
             .expect("typing");
@@ -281,16 +285,9 @@ async fn conversations_can_be_renamed_and_deleted() {
     .await;
 
     app.click("[data-testid=rename]").await;
-    let input = app
-        .client
-        .find(Locator::Css("[data-testid=rename-input]"))
-        .await
-        .expect("rename field");
     // The field opens with the old title selected, so typing replaces it.
-    input
-        .send_keys(&format!("Renamed chat{}", char::from(Key::Enter)))
-        .await
-        .expect("typing");
+    app.type_and_enter("[data-testid=rename-input]", "Renamed chat")
+        .await;
     until("the new title", PATIENCE, || async {
         let title = app.text("[data-testid=conversation] .title").await?;
         (title == "Renamed chat").then_some(())
