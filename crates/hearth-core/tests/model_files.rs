@@ -113,8 +113,14 @@ fn the_catalog_parses_and_locate_finds_the_default_model() {
     assert!(models::catalog().iter().any(|e| e.default));
     let models_dir = default_model().parent().expect("parent").to_path_buf();
     let empty = tempfile::tempdir().expect("temp dir");
-    let found = models::locate(&[empty.path().to_path_buf(), models_dir]).expect("found");
+    let found = models::locate(&[empty.path().to_path_buf(), models_dir.clone()]).expect("found");
     assert_eq!(found.file_name(), default_model().file_name());
     let error = models::locate(&[empty.path().to_path_buf()]).expect_err("nothing there");
     assert!(error.to_string().contains("fetch-default.sh"));
+
+    // A model the user put in an earlier folder wins over the default in a later one.
+    let own = empty.path().join("my-model.gguf");
+    std::fs::write(&own, b"GGUF").expect("write");
+    let found = models::locate(&[empty.path().to_path_buf(), models_dir]).expect("found");
+    assert_eq!(found, own);
 }

@@ -57,8 +57,8 @@ pub fn catalog_entry_for(path: &Path) -> Option<CatalogEntry> {
     catalog().into_iter().find(|e| e.file == name)
 }
 
-/// The model to load: the catalog's default model if one of `dirs` has it, else the first
-/// `.gguf` file found (folders in order, names sorted).
+/// The model to load from the first of `dirs` that has one: in each folder, the catalog's
+/// default model if it is there, else its first `.gguf` file by name.
 pub fn locate(dirs: &[PathBuf]) -> Result<PathBuf, LocateError> {
     let defaults: Vec<String> = catalog()
         .into_iter()
@@ -66,14 +66,9 @@ pub fn locate(dirs: &[PathBuf]) -> Result<PathBuf, LocateError> {
         .map(|e| e.file)
         .collect();
     for dir in dirs {
-        for file in &defaults {
-            let candidate = dir.join(file);
-            if candidate.is_file() {
-                return Ok(candidate);
-            }
+        if let Some(default) = defaults.iter().map(|f| dir.join(f)).find(|p| p.is_file()) {
+            return Ok(default);
         }
-    }
-    for dir in dirs {
         let Ok(entries) = std::fs::read_dir(dir) else {
             continue;
         };
