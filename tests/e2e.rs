@@ -68,29 +68,22 @@ impl App {
         App { client, driver }
     }
 
-    async fn quit(mut self) {
-        let _ = self.client.close().await;
-        if let Some(pid) = self.driver.id() {
-            let _ = Command::new("kill")
-                .args(["-TERM", "--", &format!("-{pid}")])
-                .status()
-                .await;
-        }
-        let _ = self.driver.wait().await;
+    async fn quit(self) {
+        let _ = self.client.clone().close().await;
     }
 
     /// The text of every element matching `selector`, read in one script call so nothing
-    /// goes stale between finding and reading.
+    /// goes stale between finding and reading. Nothing while the page is not ready yet.
     async fn texts(&self, selector: &str) -> Vec<String> {
-        let value = self
-            .client
+        self.client
             .execute(
                 "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);",
                 vec![json!(selector)],
             )
             .await
-            .expect("script runs");
-        serde_json::from_value(value).unwrap_or_default()
+            .ok()
+            .and_then(|value| serde_json::from_value(value).ok())
+            .unwrap_or_default()
     }
 
     async fn text(&self, selector: &str) -> Option<String> {
@@ -137,6 +130,18 @@ impl App {
         if let Ok(png) = self.client.screenshot().await {
             let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
             let _ = std::fs::write(dir.join(name), png);
+        }
+    }
+}
+
+impl Drop for App {
+    /// Ends tauri-driver's whole process group (WebKitWebDriver and the app with it), also when
+    /// a test fails half-way.
+    fn drop(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", "--", &format!("-{pid}")])
+                .status();
         }
     }
 }
