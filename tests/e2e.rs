@@ -16,23 +16,35 @@ use tokio::process::{Child, Command};
 const APP: &str = env!("CARGO_BIN_EXE_hearth-desktop");
 const PATIENCE: Duration = Duration::from_secs(120);
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free local port")
+/// Two distinct free local ports (both are held until both are chosen).
+fn free_ports() -> [u16; 2] {
+    let bind = || TcpListener::bind("127.0.0.1:0").expect("a free local port");
+    let (a, b) = (bind(), bind());
+    let port = |l: &TcpListener| l.local_addr().map(|a| a.port()).expect("local address");
+    [port(&a), port(&b)]
 }
 
 /// One run of the app: tauri-driver started with the app's environment, and a WebDriver
 /// session on it. Ending the session quits the app.
 struct App {
-    client: Client,
+    client: Option<Client>,
     driver: Child,
 }
 
 impl App {
     async fn start(data_dir: &Path, env: &[(&str, &Path)]) -> App {
-        let (port, native_port) = (free_port(), free_port());
+        for _ in 0..3 {
+            if let Some(app) = App::try_start(data_dir, env).await {
+                return app;
+            }
+        }
+        panic!("tauri-driver did not start a session in three tries");
+    }
+
+    /// None when our tauri-driver died (most likely a port taken in the meantime): a session
+    /// on that port would then belong to someone else's driver.
+    async fn try_start(data_dir: &Path, env: &[(&str, &Path)]) -> Option<App> {
+        let [port, native_port] = free_ports();
         let mut command = Command::new("tauri-driver");
         command
             .args([
@@ -53,29 +65,54 @@ impl App {
         let driver = command
             .spawn()
             .expect("tauri-driver on PATH (scripts/setup.sh --test installs it)");
+        let mut app = App {
+            client: None,
+            driver,
+        };
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
         capabilities.insert("tauri:options".into(), json!({ "application": APP }));
         let url = format!("http://127.0.0.1:{port}");
-        let client = until("a WebDriver session", Duration::from_secs(30), || async {
-            ClientBuilder::native()
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            if !app.driver_alive() {
+                return None;
+            }
+            let connected = ClientBuilder::native()
                 .capabilities(capabilities.clone())
                 .connect(&url)
-                .await
-                .ok()
-        })
-        .await;
-        App { client, driver }
+                .await;
+            if let Ok(client) = connected {
+                if !app.driver_alive() {
+                    let _ = client.close().await;
+                    return None;
+                }
+                app.client = Some(client);
+                return Some(app);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        None
+    }
+
+    fn driver_alive(&mut self) -> bool {
+        matches!(self.driver.try_wait(), Ok(None))
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("a session")
     }
 
     async fn quit(self) {
-        let _ = self.client.clone().close().await;
+        if let Some(client) = self.client.clone() {
+            let _ = client.close().await;
+        }
     }
 
     /// The text of every element matching `selector`, read in one script call so nothing
     /// goes stale between finding and reading. Nothing while the page is not ready yet.
     async fn texts(&self, selector: &str) -> Vec<String> {
-        self.client
+        self.client()
             .execute(
                 "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);",
                 vec![json!(selector)],
@@ -92,7 +129,7 @@ impl App {
 
     async fn click(&self, selector: &str) {
         let element = until(selector, PATIENCE, || async {
-            self.client.find(Locator::Css(selector)).await.ok()
+            self.client().find(Locator::Css(selector)).await.ok()
         })
         .await;
         element.click().await.expect("click");
@@ -101,7 +138,7 @@ impl App {
     async fn wait_for_model(&self) {
         until("the composer to be enabled", PATIENCE, || async {
             let composer = self
-                .client
+                .client()
                 .find(Locator::Css("[data-testid=composer]"))
                 .await
                 .ok()?;
@@ -116,7 +153,7 @@ impl App {
 
     async fn type_and_enter(&self, selector: &str, text: &str) {
         let field = self
-            .client
+            .client()
             .find(Locator::Css(selector))
             .await
             .expect(selector);
@@ -127,7 +164,7 @@ impl App {
     }
 
     async fn save_screenshot(&self, name: &str) {
-        if let Ok(png) = self.client.screenshot().await {
+        if let Ok(png) = self.client().screenshot().await {
             let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
             let _ = std::fs::write(dir.join(name), png);
         }
@@ -231,7 +268,7 @@ async fn chat_streams_stops_and_survives_a_restart() {
     app.click("[data-testid=conversation] .title").await;
     let roles = until("the stored messages", PATIENCE, || async {
         let roles = app
-            .client
+            .client()
             .execute(
                 "return [...document.querySelectorAll('[data-testid=message]')].map(m => m.dataset.role);",
                 vec![],
@@ -306,7 +343,7 @@ async fn conversations_can_be_renamed_and_deleted() {
     .await;
     app.click("[data-testid=delete]").await;
     until("the confirmation", Duration::from_secs(10), || async {
-        app.client.accept_alert().await.ok()
+        app.client().accept_alert().await.ok()
     })
     .await;
     until("an empty sidebar", PATIENCE, || async {
