@@ -16,6 +16,10 @@ use tokio::process::{Child, Command};
 const APP: &str = env!("CARGO_BIN_EXE_hearth-desktop");
 const PATIENCE: Duration = Duration::from_secs(120);
 
+/// One app at a time: two instances starting together on a fresh display sometimes left one
+/// webview that never rendered (seen here about one run in three).
+static ONE_APP_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Two distinct free local ports (both are held until both are chosen).
 fn free_ports() -> [u16; 2] {
     let bind = || TcpListener::bind("127.0.0.1:0").expect("a free local port");
@@ -206,6 +210,7 @@ where
 
 #[tokio::test(flavor = "multi_thread")]
 async fn chat_streams_stops_and_survives_a_restart() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
     let data = tempfile::tempdir().expect("temp dir");
     let app = App::start(data.path(), &[]).await;
     app.wait_for_model().await;
@@ -286,6 +291,7 @@ async fn chat_streams_stops_and_survives_a_restart() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_that_is_not_a_model_gets_a_clear_message() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
     let data = tempfile::tempdir().expect("temp dir");
     let fake = data.path().join("fake.gguf");
     std::fs::write(&fake, "not a model").expect("write");
@@ -301,6 +307,7 @@ async fn a_file_that_is_not_a_model_gets_a_clear_message() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_history_file_that_is_not_sqlite_is_reported_and_kept() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
     let data = tempfile::tempdir().expect("temp dir");
     let db = data.path().join("history.sqlite3");
     let junk = "my notes, not a database\n".repeat(100);
@@ -317,6 +324,7 @@ async fn a_history_file_that_is_not_sqlite_is_reported_and_kept() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn conversations_can_be_renamed_and_deleted() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
     let data = tempfile::tempdir().expect("temp dir");
     let app = App::start(data.path(), &[]).await;
     app.wait_for_model().await;
