@@ -131,6 +131,11 @@ impl App {
         self.texts(selector).await.into_iter().next()
     }
 
+    /// The text of the first element matching `selector`, once there is one.
+    async fn wait_for_text(&self, selector: &str) -> String {
+        until(selector, PATIENCE, || async { self.text(selector).await }).await
+    }
+
     async fn click(&self, selector: &str) {
         let element = until(selector, PATIENCE, || async {
             self.client().find(Locator::Css(selector)).await.ok()
@@ -251,10 +256,7 @@ async fn chat_streams_stops_and_survives_a_restart() {
     })
     .await;
     app.click("[data-testid=stop]").await;
-    until("the stopped badge", PATIENCE, || async {
-        app.text("[data-testid=stopped]").await
-    })
-    .await;
+    app.wait_for_text("[data-testid=stopped]").await;
     let stopped_reply = words(
         &app.texts(".message.assistant .markdown")
             .await
@@ -296,10 +298,7 @@ async fn a_file_that_is_not_a_model_gets_a_clear_message() {
     let fake = data.path().join("fake.gguf");
     std::fs::write(&fake, "not a model").expect("write");
     let app = App::start(data.path(), &[("HEARTH_MODEL", &fake)]).await;
-    let message = until("the no-model screen", PATIENCE, || async {
-        app.text("[data-testid=model-missing]").await
-    })
-    .await;
+    let message = app.wait_for_text("[data-testid=model-missing]").await;
     assert!(message.contains("is not a GGUF model file"), "{message}");
     assert!(message.contains("fetch-default.sh"), "{message}");
     app.quit().await;
@@ -313,10 +312,7 @@ async fn a_history_file_that_is_not_sqlite_is_reported_and_kept() {
     let junk = "my notes, not a database\n".repeat(100);
     std::fs::write(&db, &junk).expect("write");
     let app = App::start(data.path(), &[]).await;
-    let error = until("the error banner", PATIENCE, || async {
-        app.text("[data-testid=error]").await
-    })
-    .await;
+    let error = app.wait_for_text("[data-testid=error]").await;
     assert!(error.contains("not an SQLite file"), "{error}");
     app.quit().await;
     assert_eq!(std::fs::read_to_string(&db).expect("read"), junk);
@@ -329,10 +325,7 @@ async fn conversations_can_be_renamed_and_deleted() {
     let app = App::start(data.path(), &[]).await;
     app.wait_for_model().await;
     app.type_message("Say one word.").await;
-    until("the conversation in the sidebar", PATIENCE, || async {
-        app.text("[data-testid=conversation] .title").await
-    })
-    .await;
+    app.wait_for_text("[data-testid=conversation] .title").await;
 
     app.click("[data-testid=rename]").await;
     // The field opens with the old title selected, so typing replaces it.
@@ -345,10 +338,7 @@ async fn conversations_can_be_renamed_and_deleted() {
     .await;
 
     // Wait for the reply before deleting, so nothing is still being written.
-    until("the send button", PATIENCE, || async {
-        app.text("[data-testid=send]").await
-    })
-    .await;
+    app.wait_for_text("[data-testid=send]").await;
     app.click("[data-testid=delete]").await;
     until("the confirmation", Duration::from_secs(10), || async {
         app.client().accept_alert().await.ok()
