@@ -71,6 +71,7 @@ fn a_seed_makes_sampling_repeatable() {
         top_p: 0.95,
         max_tokens: 16,
         seed: Some(7),
+        ..Sampling::default()
     };
     RUNTIME.block_on(assert_repeatable(
         "Write a word that rhymes with cat.",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use mistralrs::{
-    ChatCompletionChunkResponse, GgufModelBuilder, Model, RequestBuilder, Response,
+    ChatCompletionChunkResponse, Constraint, GgufModelBuilder, Model, RequestBuilder, Response,
     TextMessageRole, TextMessages, TokenSource,
 };
 use serde::{Deserialize, Serialize};
@@ -167,6 +167,36 @@ impl Engine {
         turns: &[Turn],
         sampling: &Sampling,
         cancel: &CancellationToken,
+        on_token: impl FnMut(&str) + Send,
+    ) -> Result<Completion, EngineError> {
+        self.generate_constrained(turns, sampling, None, cancel, on_token)
+            .await
+    }
+
+    /// Like `generate`, but the reply can only be JSON that matches `schema` (the engine
+    /// masks every token that would break it).
+    pub async fn generate_json(
+        &self,
+        turns: &[Turn],
+        schema: serde_json::Value,
+        max_tokens: usize,
+        cancel: &CancellationToken,
+    ) -> Result<Completion, EngineError> {
+        let greedy = Sampling {
+            temperature: 0.0,
+            max_tokens,
+            ..Sampling::default()
+        };
+        self.generate_constrained(turns, &greedy, Some(schema), cancel, |_| {})
+            .await
+    }
+
+    async fn generate_constrained(
+        &self,
+        turns: &[Turn],
+        sampling: &Sampling,
+        schema: Option<serde_json::Value>,
+        cancel: &CancellationToken,
         mut on_token: impl FnMut(&str) + Send,
     ) -> Result<Completion, EngineError> {
         sampling.validate()?;
@@ -185,6 +215,10 @@ impl Engine {
             .set_sampling(params);
         if let Some(processor) = processor {
             request = request.add_logits_processor(processor);
+        }
+        let json = schema.is_some();
+        if let Some(schema) = schema {
+            request = request.set_constraint(Constraint::JsonSchema(schema));
         }
 
         let started = Instant::now();
@@ -228,6 +262,11 @@ impl Engine {
                     if choices.iter().any(|c| c.finish_reason.is_some()) {
                         break;
                     }
+                    // mistral.rs 0.8.1 keeps generating (empty tokens) after a constrained
+                    // answer is complete, up to the length limit; stop at the closing brace.
+                    if json && complete_json(&completion.text) {
+                        break;
+                    }
                 }
                 Response::Done(_) => break,
                 Response::InternalError(e) | Response::ValidationError(e) => {
@@ -262,8 +301,23 @@ impl Engine {
         context::fit(self, turns, max_tokens).await
     }
 
+    /// Tokens `text` takes in this model's own tokenizer (no special tokens).
+    pub async fn count_text_tokens(&self, text: &str) -> Result<usize, EngineError> {
+        self.model
+            .tokenize(
+                either::Either::Right(text.to_string()),
+                None,
+                false,
+                false,
+                None,
+            )
+            .await
+            .map(|tokens| tokens.len())
+            .map_err(|e| EngineError::Generation(e.to_string()))
+    }
+
     /// Tokens the chat template turns `turns` into, generation prompt included.
-    async fn count_tokens(&self, turns: &[Turn]) -> Result<usize, EngineError> {
+    pub async fn count_tokens(&self, turns: &[Turn]) -> Result<usize, EngineError> {
         let messages = turns.iter().fold(TextMessages::new(), |m, t| {
             m.add_message(t.role.engine_role(), &t.content)
         });
@@ -273,4 +327,9 @@ impl Engine {
             .map(|tokens| tokens.len())
             .map_err(|e| EngineError::Generation(e.to_string()))
     }
+}
+
+/// Whether `text` is one whole JSON object (so a constrained answer is done).
+fn complete_json(text: &str) -> bool {
+    text.trim_end().ends_with('}') && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
 }

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use mistralrs::{CustomLogitsProcessor, SamplingParams, Tensor};
+use mistralrs::{CustomLogitsProcessor, DrySamplingParams, SamplingParams, Tensor};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,9 @@ pub struct Sampling {
     pub max_tokens: usize,
     /// With a seed and a temperature above 0, the same prompt gives the same reply.
     pub seed: Option<u64>,
+    /// Strength of the DRY ("don't repeat yourself") penalty on continuing a sequence that is
+    /// already in the context: keeps small models out of loops. 0 turns it off.
+    pub repeat_penalty: f32,
 }
 
 impl Default for Sampling {
@@ -27,6 +30,7 @@ impl Default for Sampling {
             top_p: 0.9,
             max_tokens: 512,
             seed: None,
+            repeat_penalty: 0.0,
         }
     }
 }
@@ -39,6 +43,8 @@ pub enum SamplingError {
     TopP(f64),
     #[error("The maximum reply length must be at least 1 token.")]
     MaxTokens,
+    #[error("The repeat penalty must be between 0 and 2 (got {0}).")]
+    RepeatPenalty(f32),
 }
 
 impl Sampling {
@@ -52,6 +58,9 @@ impl Sampling {
         if self.max_tokens == 0 {
             return Err(SamplingError::MaxTokens);
         }
+        if !(0.0..=2.0).contains(&self.repeat_penalty) {
+            return Err(SamplingError::RepeatPenalty(self.repeat_penalty));
+        }
         Ok(())
     }
 
@@ -63,6 +72,11 @@ impl Sampling {
     ) -> (SamplingParams, Option<Arc<dyn CustomLogitsProcessor>>) {
         let mut params = SamplingParams::deterministic();
         params.max_len = Some(max_len);
+        if self.repeat_penalty > 0.0 {
+            // Repeats of up to 4 tokens (names, short phrases) are free.
+            params.dry_params =
+                DrySamplingParams::new_with_defaults(self.repeat_penalty, None, None, Some(4)).ok();
+        }
         if self.temperature == 0.0 {
             return (params, None);
         }
