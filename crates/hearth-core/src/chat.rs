@@ -6,6 +6,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::{Completion, Engine, EngineError, Role, Sampling};
+use crate::jobs::Progress;
 use crate::store::{title_from, Conversation, Message, NewMessage, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,8 @@ pub enum ChatEvent {
     Token {
         text: String,
     },
+    /// Where a long job is (jobs only).
+    Progress(Progress),
     /// The reply is stored.
     Finished {
         message: Message,
@@ -95,10 +98,29 @@ pub async fn send(
             });
         })
         .await;
-    let completion = match result {
-        Ok(completion) => completion,
+    let result = result.map_err(ChatError::from);
+    let (reply, completion) = keep_reply(store, conversation_id, result, partial).await?;
+    on_event(ChatEvent::Finished {
+        message: reply.clone(),
+        completion,
+    });
+    Ok(reply)
+}
+
+/// Stores the reply of a generation that ended: complete, stopped, or failed part-way (what
+/// the model said before it failed is kept, marked as cut short, and the error returned).
+pub(crate) async fn keep_reply<E: From<StoreError>>(
+    store: &Store,
+    conversation_id: i64,
+    result: Result<Completion, E>,
+    partial: String,
+) -> Result<(Message, Completion), E> {
+    match result {
+        Ok(completion) => {
+            let reply = save_reply(store, conversation_id, &completion).await?;
+            Ok((reply, completion))
+        }
         Err(error) => {
-            // Keep what the model said before it failed, marked as cut short.
             if !partial.is_empty() {
                 let cut = Completion {
                     text: partial,
@@ -107,15 +129,9 @@ pub async fn send(
                 };
                 save_reply(store, conversation_id, &cut).await?;
             }
-            return Err(error.into());
+            Err(error)
         }
-    };
-    let reply = save_reply(store, conversation_id, &completion).await?;
-    on_event(ChatEvent::Finished {
-        message: reply.clone(),
-        completion,
-    });
-    Ok(reply)
+    }
 }
 
 async fn save_reply(

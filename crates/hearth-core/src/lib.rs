@@ -4,6 +4,7 @@
 
 pub mod chat;
 pub mod engine;
+pub mod jobs;
 pub mod models;
 pub mod paths;
 pub mod store;

@@ -11,6 +11,8 @@ pub struct Conversation {
     pub model: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The job and options that started it (`None` for a chat).
+    pub job: Option<sqlx::types::Json<serde_json::Value>>,
 }
 
 const TITLE_CHARS: usize = 48;
@@ -48,15 +50,35 @@ impl Store {
         title: &str,
         model: &str,
     ) -> Result<Conversation, StoreError> {
+        self.insert_conversation(title, model, None).await
+    }
+
+    /// A conversation that records the job (and its options) that started it.
+    pub async fn create_job_conversation(
+        &self,
+        title: &str,
+        model: &str,
+        job: &serde_json::Value,
+    ) -> Result<Conversation, StoreError> {
+        self.insert_conversation(title, model, Some(job)).await
+    }
+
+    async fn insert_conversation(
+        &self,
+        title: &str,
+        model: &str,
+        job: Option<&serde_json::Value>,
+    ) -> Result<Conversation, StoreError> {
         let now = now_ms();
         let conversation = sqlx::query_as::<_, Conversation>(
-            "INSERT INTO conversations (title, model, created_at, updated_at)
-             VALUES (?, ?, ?, ?) RETURNING *",
+            "INSERT INTO conversations (title, model, created_at, updated_at, job)
+             VALUES (?, ?, ?, ?, ?) RETURNING *",
         )
         .bind(title)
         .bind(model)
         .bind(now)
         .bind(now)
+        .bind(job.map(sqlx::types::Json))
         .fetch_one(&self.pool)
         .await?;
         Ok(conversation)

@@ -1,0 +1,393 @@
+//! The quick jobs small models do well: summarize, translate, rewrite, classify and extract.
+//! Each takes a text of any length (chunked with the model's tokenizer), reports progress,
+//! stops at once when cancelled, and is kept in history as a conversation that records the job
+//! and its options. The window, the command line and the hotkey popup all come through `run`.
+
+pub mod chunking;
+pub mod language;
+mod markdown;
+pub mod prompts;
+mod runner;
+mod structured;
+mod summarize;
+mod transform;
+
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use crate::chat::{self, ChatEvent};
+use crate::engine::{Engine, EngineError};
+use crate::store::{title_from, Message, NewMessage, Store, StoreError};
+use runner::Runner;
+pub use structured::{Classification, Entities};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SummaryStyle {
+    Sentence,
+    #[default]
+    Paragraph,
+    Bullets,
+    /// Action items.
+    Actions,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum RewriteMode {
+    /// Fix spelling and grammar.
+    #[default]
+    Grammar,
+    Shorter,
+    Formal,
+    Friendly,
+}
+
+/// A job and its options, as the user chose them. Languages are codes (`fr`) or names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Job {
+    Summarize {
+        #[serde(default)]
+        style: SummaryStyle,
+        /// The summary's language; the input's own when absent.
+        #[serde(default)]
+        language: Option<String>,
+    },
+    Translate {
+        to: String,
+        /// The input's language; detected when absent.
+        #[serde(default)]
+        from: Option<String>,
+    },
+    Rewrite {
+        #[serde(default)]
+        mode: RewriteMode,
+    },
+    /// Sentiment (positive, neutral, negative) when `labels` is empty, else the best label.
+    Classify {
+        #[serde(default)]
+        labels: Vec<String>,
+    },
+    Extract,
+}
+
+impl Job {
+    fn title_prefix(&self) -> &'static str {
+        match self {
+            Job::Summarize { .. } => "Summary",
+            Job::Translate { .. } => "Translation",
+            Job::Rewrite { .. } => "Rewrite",
+            Job::Classify { .. } => "Classification",
+            Job::Extract => "Entities",
+        }
+    }
+}
+
+/// The largest text a job takes at once. A 5 MB text already means hours of work on a laptop
+/// CPU; anything bigger is refused up front rather than left running all day.
+pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
+
+/// Chunk size for map-reduce when the caller does not choose: small enough that prompt
+/// processing stays quick on a CPU and a small model keeps track of the text.
+pub const DEFAULT_CHUNK_TOKENS: usize = 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("There is no text to work on: paste or type some first.")]
+    EmptyInput,
+    #[error("This looks like binary data, not text, so there is nothing to read.")]
+    Binary,
+    #[error("The text is {size_mb:.1} MB; Hearth works on at most {limit_mb} MB at a time. Split it into smaller parts.")]
+    TooLarge { size_mb: f64, limit_mb: usize },
+    #[error("Hearth does not know the language \"{0}\". Pick one from the list (for example en, fr, de, es).")]
+    UnknownLanguage(String),
+    #[error("Give at least two categories to sort into (got {0}).")]
+    TooFewLabels(usize),
+    #[error("Give at most {max} categories (got {got}).")]
+    TooManyLabels { got: usize, max: usize },
+    #[error("The model's answer was not valid JSON ({0}). Try again, or with a shorter text.")]
+    BadJson(String),
+    #[error(
+        "The text could not be summarized into something short enough; try a larger chunk size."
+    )]
+    NotShrinking,
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Where a long job is: `step` of `steps` in a stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Stage {
+    /// Counting tokens and cutting the text into chunks.
+    Splitting,
+    /// Taking notes on each chunk of a long text (map).
+    Reading,
+    /// Condensing the notes when they are still too long (reduce).
+    Combining,
+    /// Writing the final answer.
+    Writing,
+    Translating,
+    Rewriting,
+    Classifying,
+    Extracting,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub stage: Stage,
+    pub step: usize,
+    pub steps: usize,
+}
+
+pub struct JobRequest<'a> {
+    pub job: Job,
+    pub text: &'a str,
+    /// Map-reduce chunk size in tokens; `DEFAULT_CHUNK_TOKENS` when absent.
+    pub chunk_tokens: Option<usize>,
+}
+
+/// The job as it ran: options resolved (languages named, the source detected).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResolvedJob {
+    #[serde(flatten)]
+    pub job: Job,
+    /// The input's language as detected, when the detector was sure.
+    pub detected: Option<String>,
+}
+
+/// Runs `request` into a new conversation: the input is stored as the user's message, the
+/// result streams through `on_event` and is stored as the reply (also when stopped, or cut
+/// short by an error).
+pub async fn run(
+    store: &Store,
+    engine: &Engine,
+    request: JobRequest<'_>,
+    cancel: &CancellationToken,
+    mut on_event: impl FnMut(ChatEvent) + Send,
+) -> Result<Message, JobError> {
+    let text = check_input(request.text)?;
+    let resolved = resolve(request.job, text)?;
+    let job_json = serde_json::to_value(&resolved).map_err(|e| JobError::BadJson(e.to_string()))?;
+    let title = format!("{}: {}", resolved.job.title_prefix(), title_from(text));
+    let conversation = store
+        .create_job_conversation(&title, &engine.info().name, &job_json)
+        .await?;
+    let input = store
+        .add_message(
+            conversation.id,
+            NewMessage {
+                role: crate::engine::Role::User,
+                content: text,
+                completion: None,
+            },
+        )
+        .await?;
+    let conversation_id = conversation.id;
+    on_event(ChatEvent::Started {
+        conversation,
+        message: input,
+    });
+
+    let budget = chunk_budget(engine, request.chunk_tokens);
+    let mut runner = Runner::new(engine, cancel, &mut on_event);
+    let result = work(&mut runner, &resolved.job, text, budget).await;
+    let (completion, partial) = runner.finish();
+    let result = result.map(|()| completion);
+    let (reply, completion) = chat::keep_reply(store, conversation_id, result, partial).await?;
+    on_event(ChatEvent::Finished {
+        message: reply.clone(),
+        completion,
+    });
+    Ok(reply)
+}
+
+async fn work(
+    runner: &mut Runner<'_>,
+    job: &Job,
+    text: &str,
+    budget: usize,
+) -> Result<(), JobError> {
+    match job {
+        Job::Summarize { style, language } => {
+            summarize::summarize(runner, text, *style, language.as_deref(), budget).await
+        }
+        Job::Translate { to, from } => {
+            let prompt = |t: &str| prompts::translate(from.as_deref(), to, t);
+            transform::transform(runner, text, budget, Stage::Translating, prompt).await
+        }
+        Job::Rewrite { mode } => {
+            let prompt = |t: &str| prompts::rewrite(*mode, t);
+            transform::transform(runner, text, budget, Stage::Rewriting, prompt).await
+        }
+        Job::Classify { labels } => structured::classify(runner, text, labels, budget).await,
+        Job::Extract => structured::extract(runner, text, budget).await,
+    }
+}
+
+/// The text to work on, or why there is none.
+pub fn check_input(text: &str) -> Result<&str, JobError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(JobError::TooLarge {
+            size_mb: text.len() as f64 / (1024.0 * 1024.0),
+            limit_mb: MAX_INPUT_BYTES / (1024 * 1024),
+        });
+    }
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(JobError::EmptyInput);
+    }
+    // Control characters other than line breaks and tabs are rare in text and common in
+    // binary files read as text.
+    let sample = text.chars().take(4096);
+    let (mut total, mut control) = (0usize, 0usize);
+    for c in sample {
+        total += 1;
+        if (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || c == '\u{FFFD}' {
+            control += 1;
+        }
+    }
+    if control * 10 > total {
+        return Err(JobError::Binary);
+    }
+    Ok(text)
+}
+
+/// Names the languages the model will be told about, and detects the input's language.
+pub fn resolve(job: Job, text: &str) -> Result<ResolvedJob, JobError> {
+    let detection = language::detect(text);
+    let detected = detection.language.map(|l| l.name.to_string());
+    let named = |code: &str| {
+        language::find(code)
+            .map(|l| l.name.to_string())
+            .ok_or_else(|| JobError::UnknownLanguage(code.trim().to_string()))
+    };
+    let job = match job {
+        Job::Summarize { style, language } => Job::Summarize {
+            style,
+            language: match language {
+                Some(l) => Some(named(&l)?),
+                None => detected.clone(),
+            },
+        },
+        Job::Translate { to, from } => Job::Translate {
+            to: named(&to)?,
+            from: match from {
+                Some(f) => Some(named(&f)?),
+                None => detected.clone(),
+            },
+        },
+        Job::Classify { labels } => Job::Classify {
+            labels: check_labels(labels)?,
+        },
+        job @ (Job::Rewrite { .. } | Job::Extract) => job,
+    };
+    Ok(ResolvedJob { job, detected })
+}
+
+const MAX_LABELS: usize = 20;
+
+fn check_labels(labels: Vec<String>) -> Result<Vec<String>, JobError> {
+    let mut clean: Vec<String> = Vec::new();
+    for label in labels {
+        let label = label.trim().to_string();
+        if !label.is_empty() && !clean.contains(&label) {
+            clean.push(label);
+        }
+    }
+    match clean.len() {
+        0 => Ok(clean),
+        1 => Err(JobError::TooFewLabels(1)),
+        n if n > MAX_LABELS => Err(JobError::TooManyLabels {
+            got: n,
+            max: MAX_LABELS,
+        }),
+        _ => Ok(clean),
+    }
+}
+
+/// A chunk size that leaves room in the context for the prompt and a reply as long as the
+/// chunk (translations can grow).
+fn chunk_budget(engine: &Engine, wanted: Option<usize>) -> usize {
+    let window = engine.info().context_window;
+    let room = window.saturating_sub(prompts::OVERHEAD_TOKENS) / 3;
+    wanted
+        .unwrap_or(DEFAULT_CHUNK_TOKENS)
+        .min(room)
+        .max(chunking::MIN_BUDGET)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_binary_and_huge_inputs_are_refused_with_a_reason() {
+        assert!(matches!(check_input(""), Err(JobError::EmptyInput)));
+        assert!(matches!(check_input(" \n\t "), Err(JobError::EmptyInput)));
+        let garbage: String = (0u8..=255).cycle().take(5000).map(char::from).collect();
+        assert!(matches!(check_input(&garbage), Err(JobError::Binary)));
+        let huge = "a".repeat(MAX_INPUT_BYTES + 1);
+        assert!(matches!(check_input(&huge), Err(JobError::TooLarge { .. })));
+        assert_eq!(check_input("  hello\n").ok(), Some("hello"));
+    }
+
+    #[test]
+    fn languages_are_named_and_unknown_ones_refused() {
+        let text = "The meeting moved to Tuesday because the room was taken.";
+        let job = Job::Translate {
+            to: "fr".into(),
+            from: None,
+        };
+        let resolved = resolve(job, text).unwrap();
+        assert_eq!(
+            resolved.job,
+            Job::Translate {
+                to: "French".into(),
+                from: Some("English".into())
+            }
+        );
+        let unknown = Job::Translate {
+            to: "xx".into(),
+            from: None,
+        };
+        assert!(matches!(resolve(unknown, text), Err(JobError::UnknownLanguage(c)) if c == "xx"));
+    }
+
+    #[test]
+    fn labels_are_cleaned_and_counted() {
+        let labels = vec![" bug ".into(), "bug".into(), "feature".into(), "".into()];
+        assert_eq!(check_labels(labels).unwrap(), vec!["bug", "feature"]);
+        assert!(matches!(
+            check_labels(vec!["one".into()]),
+            Err(JobError::TooFewLabels(1))
+        ));
+        let many = (0..30).map(|i| i.to_string()).collect();
+        assert!(matches!(
+            check_labels(many),
+            Err(JobError::TooManyLabels { .. })
+        ));
+    }
+
+    #[test]
+    fn jobs_read_from_json_with_defaults() {
+        let job: Job = serde_json::from_str(r#"{"kind":"summarize"}"#).unwrap();
+        assert_eq!(
+            job,
+            Job::Summarize {
+                style: SummaryStyle::Paragraph,
+                language: None
+            }
+        );
+        let job: Job = serde_json::from_str(r#"{"kind":"classify","labels":["a","b"]}"#).unwrap();
+        assert_eq!(
+            job,
+            Job::Classify {
+                labels: vec!["a".into(), "b".into()]
+            }
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! What every job step shares: asking the engine (streamed to the caller or kept quiet),
+//! progress, cancellation, and one set of measurements for the whole job.
+
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+
+use super::chunking::{self, Chunk};
+use super::{JobError, Progress, Stage};
+use crate::chat::ChatEvent;
+use crate::engine::{Completion, Engine, Sampling, Turn};
+
+/// Jobs want faithful, repeatable output: a low temperature with a fixed seed avoids both the
+/// loops greedy decoding falls into on small models and answers that change on every run.
+const JOB_SAMPLING: Sampling = Sampling {
+    temperature: 0.2,
+    top_p: 0.9,
+    max_tokens: 512,
+    seed: Some(7),
+    repeat_penalty: 0.8,
+};
+
+pub struct Runner<'a> {
+    pub engine: &'a Engine,
+    cancel: &'a CancellationToken,
+    on_event: &'a mut (dyn FnMut(ChatEvent) + Send),
+    started: Instant,
+    /// Everything the caller has been shown, in order: the job's output.
+    output: String,
+    totals: Completion,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(
+        engine: &'a Engine,
+        cancel: &'a CancellationToken,
+        on_event: &'a mut (dyn FnMut(ChatEvent) + Send),
+    ) -> Self {
+        Self {
+            engine,
+            cancel,
+            on_event,
+            started: Instant::now(),
+            output: String::new(),
+            totals: Completion::default(),
+        }
+    }
+
+    pub fn stopped(&self) -> bool {
+        self.totals.stopped || self.cancel.is_cancelled()
+    }
+
+    pub fn progress(&mut self, stage: Stage, step: usize, steps: usize) {
+        (self.on_event)(ChatEvent::Progress(Progress { stage, step, steps }));
+    }
+
+    /// Shows `text` as part of the output.
+    pub fn emit(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if self.totals.time_to_first_token_ms.is_none() {
+            self.totals.time_to_first_token_ms = Some(self.started.elapsed().as_millis() as u64);
+        }
+        self.output.push_str(text);
+        (self.on_event)(ChatEvent::Token {
+            text: text.to_string(),
+        });
+    }
+
+    /// `text` in chunks of at most `budget` tokens; empty when cancelled meanwhile.
+    pub async fn split<'t>(
+        &mut self,
+        text: &'t str,
+        budget: usize,
+    ) -> Result<Vec<Chunk<'t>>, JobError> {
+        tokio::select! {
+            chunks = chunking::split(text, budget, self.engine) => Ok(chunks?),
+            _ = self.cancel.cancelled() => {
+                self.totals.stopped = true;
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    /// The model's answer to `turns`, not shown to the caller.
+    pub async fn ask(&mut self, turns: &[Turn], max_tokens: usize) -> Result<String, JobError> {
+        let sampling = Sampling {
+            max_tokens,
+            ..JOB_SAMPLING
+        };
+        let completion = self
+            .engine
+            .generate(turns, &sampling, self.cancel, |_| {})
+            .await?;
+        Ok(self.count(completion))
+    }
+
+    /// The model's answer to `turns`, streamed into the output without the whitespace around
+    /// it (so it can stand in for a slice of the input without changing the layout).
+    pub async fn stream(&mut self, turns: &[Turn], max_tokens: usize) -> Result<String, JobError> {
+        let sampling = Sampling {
+            max_tokens,
+            ..JOB_SAMPLING
+        };
+        let mut shown = String::new();
+        let mut held = String::new();
+        let completion = {
+            let (engine, cancel) = (self.engine, self.cancel);
+            let mut show = |token: &str| {
+                held.push_str(token);
+                // Hold back whitespace until something follows it; drop it at the start.
+                let end = held.trim_end().len();
+                if end > 0 {
+                    let ready: String = held.drain(..end).collect();
+                    let ready = if shown.is_empty() {
+                        ready.trim_start().to_string()
+                    } else {
+                        ready
+                    };
+                    if !ready.is_empty() {
+                        shown.push_str(&ready);
+                        self.emit(&ready);
+                    }
+                }
+            };
+            engine.generate(turns, &sampling, cancel, &mut show).await?
+        };
+        self.count(completion);
+        Ok(shown)
+    }
+
+    /// A JSON answer matching `schema`.
+    pub async fn ask_json(
+        &mut self,
+        turns: &[Turn],
+        schema: serde_json::Value,
+        max_tokens: usize,
+    ) -> Result<String, JobError> {
+        let completion = self
+            .engine
+            .generate_json(turns, schema, max_tokens, self.cancel)
+            .await?;
+        Ok(self.count(completion))
+    }
+
+    fn count(&mut self, completion: Completion) -> String {
+        self.totals.prompt_tokens += completion.prompt_tokens;
+        self.totals.completion_tokens += completion.completion_tokens;
+        self.totals.stopped |= completion.stopped;
+        completion.text
+    }
+
+    /// The job's measurements and output so far.
+    pub fn finish(self) -> (Completion, String) {
+        let mut totals = self.totals;
+        let seconds = self.started.elapsed().as_secs_f64();
+        if seconds > 0.0 && totals.completion_tokens > 0 {
+            totals.tokens_per_second = Some(totals.completion_tokens as f64 / seconds);
+        }
+        totals.stopped |= self.cancel.is_cancelled();
+        totals.text = self.output.clone();
+        (totals, self.output)
+    }
+}
