@@ -42,6 +42,7 @@ pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
         top_p: args.top_p,
         max_tokens: args.max_tokens,
         seed: args.seed,
+        ..Sampling::default()
     };
     sampling.validate()?;
     if args.message.trim().is_empty() {
@@ -79,13 +80,14 @@ pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
             let _ = writeln!(stdout);
             eprintln!("[{}]", describe(&completion));
         }
+        ChatEvent::Progress(_) => {}
     })
     .await?;
     store.close().await;
     Ok(())
 }
 
-fn describe(completion: &engine::Completion) -> String {
+pub fn describe(completion: &engine::Completion) -> String {
     let mut parts = vec![format!(
         "{} prompt tokens, {} reply tokens",
         completion.prompt_tokens, completion.completion_tokens

@@ -3,6 +3,7 @@
 
 mod chat;
 mod history;
+mod jobs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +32,16 @@ enum Command {
     Chat(chat::ChatArgs),
     /// List conversations, or show one.
     History(history::HistoryArgs),
+    /// Summarize a text (a file, or stdin) of any length.
+    Summarize(jobs::SummarizeArgs),
+    /// Translate a text, keeping its markdown structure and code.
+    Translate(jobs::TranslateArgs),
+    /// Fix grammar, shorten, or change the tone of a text.
+    Rewrite(jobs::RewriteArgs),
+    /// Sentiment of a text, or the best of --labels; prints JSON.
+    Classify(jobs::ClassifyArgs),
+    /// People, organizations, places, dates and amounts in a text; prints JSON.
+    Extract(jobs::ExtractArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +59,11 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Chat(args) => chat::run(&data, args).await,
             Command::History(args) => history::run(&data, args).await,
+            Command::Summarize(args) => jobs::summarize(&data, args).await,
+            Command::Translate(args) => jobs::translate(&data, args).await,
+            Command::Rewrite(args) => jobs::rewrite(&data, args).await,
+            Command::Classify(args) => jobs::classify(&data, args).await,
+            Command::Extract(args) => jobs::extract(&data, args).await,
         }
     });
     match result {

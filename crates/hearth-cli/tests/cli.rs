@@ -88,3 +88,78 @@ fn bad_input_gets_a_sentence_and_a_failing_exit() {
     let history = hearth(data.path(), &["history"]);
     assert!(stdout(&history).is_empty(), "nothing was stored");
 }
+
+fn hearth_with_stdin(data: &Path, args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("hearth runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        // The command may refuse the input before reading all of it.
+        let _ = stdin.write_all(input);
+    }
+    child.wait_with_output().expect("hearth ends")
+}
+
+const MEETING: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../hearth-core/tests/texts/meeting.txt"
+);
+
+#[test]
+fn summarize_a_file_and_classify_stdin() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let summary = hearth(
+        data.path(),
+        &["summarize", MEETING, "--style", "bullets", "--model", MODEL],
+    );
+    assert!(summary.status.success(), "{}", stderr(&summary));
+    assert!(!stdout(&summary).trim().is_empty());
+    assert!(stderr(&summary).contains("[conversation 1: Summary: "));
+
+    let sentiment = hearth_with_stdin(
+        data.path(),
+        &["classify", "--model", MODEL],
+        b"What a wonderful, happy day!",
+    );
+    assert!(sentiment.status.success(), "{}", stderr(&sentiment));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&sentiment)).expect("JSON");
+    assert!(json["label"].is_string() && json["confidence"].is_u64());
+
+    let list = hearth(data.path(), &["history"]);
+    assert_eq!(stdout(&list).lines().count(), 2);
+}
+
+#[test]
+fn bad_job_input_is_refused_with_a_sentence_and_no_model_load() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let cases: [(&[&str], &[u8], &str); 4] = [
+        (&["summarize"], b"   \n ", "no text"),
+        (&["summarize"], &[0xff, 0xfe, 0x00, 0x81], "not UTF-8"),
+        (
+            &["translate", "--to", "xx"],
+            b"Hello there.",
+            "does not know the language \"xx\"",
+        ),
+        (
+            &["classify", "--labels", "one"],
+            b"Hello there.",
+            "at least two categories",
+        ),
+    ];
+    for (args, input, expected) in cases {
+        let out = hearth_with_stdin(data.path(), args, input);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+    }
+    let huge = vec![b'a'; 50 * 1024 * 1024];
+    let out = hearth_with_stdin(data.path(), &["summarize"], &huge);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("at most 8 MB"), "{}", stderr(&out));
+}
