@@ -17,6 +17,7 @@ pub fn run() {
     data.prepare_engine_environment();
 
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_clipboard_manager::init())
         .setup(move |app| {
             use tauri::Manager;
             app.manage(state::AppState::start(data));
@@ -30,6 +31,9 @@ pub fn run() {
             commands::history::delete_conversation,
             commands::chat::send_message,
             commands::chat::stop_generation,
+            commands::jobs::run_job,
+            commands::jobs::languages,
+            commands::jobs::detect_language,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -3,6 +3,7 @@
 
 pub mod chat;
 pub mod history;
+pub mod jobs;
 pub mod model;
 
 /// What a command returns: its value, or a sentence for the error banner.

@@ -1,6 +1,7 @@
 // The only place the UI talks to the Rust side. Everything else imports these typed functions,
 // so tests can replace this module.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { writeText } from '@tauri-apps/plugin-clipboard-manager';
 
 export interface ModelInfo {
   name: string;
@@ -15,12 +16,54 @@ export type ModelState =
   | { state: 'ready'; model: ModelInfo }
   | { state: 'failed'; message: string };
 
+export type SummaryStyle = 'sentence' | 'paragraph' | 'bullets' | 'actions';
+export type RewriteMode = 'grammar' | 'shorter' | 'formal' | 'friendly';
+
+/** A job and its options; languages are codes (`fr`) or names. */
+export type Job =
+  | { kind: 'summarize'; style: SummaryStyle; language?: string | null }
+  | { kind: 'translate'; to: string; from?: string | null }
+  | { kind: 'rewrite'; mode: RewriteMode }
+  | { kind: 'classify'; labels: string[] }
+  | { kind: 'extract' };
+
+/** A job as it ran: languages named, the input's language as detected. */
+export type ResolvedJob = Job & { detected: string | null };
+
 export interface Conversation {
   id: number;
   title: string;
   model: string;
   created_at: number;
   updated_at: number;
+  job: ResolvedJob | null;
+}
+
+export interface Language {
+  code: string;
+  name: string;
+}
+
+export interface Detection {
+  language: Language | null;
+  guess: string | null;
+  confidence: number;
+}
+
+export type Stage =
+  | 'splitting'
+  | 'reading'
+  | 'combining'
+  | 'writing'
+  | 'translating'
+  | 'rewriting'
+  | 'classifying'
+  | 'extracting';
+
+export interface Progress {
+  stage: Stage;
+  step: number;
+  steps: number;
 }
 
 export type Role = 'system' | 'user' | 'assistant';
@@ -51,6 +94,7 @@ export interface Completion {
 export type ChatEvent =
   | { kind: 'started'; conversation: Conversation; message: Message }
   | { kind: 'token'; text: string }
+  | ({ kind: 'progress' } & Progress)
   | { kind: 'finished'; message: Message; completion: Completion };
 
 export interface ConversationWithMessages {
@@ -88,6 +132,29 @@ export function sendMessage(
   const channel = new Channel<ChatEvent>();
   channel.onmessage = onEvent;
   return invoke('send_message', { conversationId, text, onEvent: channel });
+}
+
+/** Runs a job into a new conversation; events stream like a chat reply. */
+export function runJob(
+  job: Job,
+  text: string,
+  onEvent: (event: ChatEvent) => void,
+): Promise<Message> {
+  const channel = new Channel<ChatEvent>();
+  channel.onmessage = onEvent;
+  return invoke('run_job', { job, text, onEvent: channel });
+}
+
+export function languages(): Promise<Language[]> {
+  return invoke('languages');
+}
+
+export function detectLanguage(text: string): Promise<Detection> {
+  return invoke('detect_language', { text });
+}
+
+export function copyText(text: string): Promise<void> {
+  return writeText(text);
 }
 
 export function stopGeneration(): Promise<void> {

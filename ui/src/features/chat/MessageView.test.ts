@@ -1,5 +1,6 @@
 import { render } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { fireEvent } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
 import MessageView from './MessageView.svelte';
 
 describe('MessageView', () => {
@@ -22,5 +23,25 @@ describe('MessageView', () => {
     expect(container.querySelector('b')).toBeNull();
     expect(container.textContent).toContain('<b>not bold</b>');
     expect(getByTestId('stopped')).toBeTruthy();
+  });
+
+  it('shows a JSON result as a table of text, never as markup', () => {
+    const { getByTestId, container } = render(MessageView, {
+      role: 'assistant',
+      content: '{"label":"positive","confidence":87,"people":["<img src=x onerror=alert(1)>"]}',
+      table: true,
+    });
+    const table = getByTestId('result-table');
+    expect(table.textContent).toContain('positive');
+    expect(table.textContent).toContain('87%');
+    expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('copies a reply with one click', async () => {
+    const onCopy = vi.fn().mockResolvedValue(true);
+    const { getByTestId } = render(MessageView, { role: 'assistant', content: 'summary', onCopy });
+    await fireEvent.click(getByTestId('copy'));
+    expect(onCopy).toHaveBeenCalledWith('summary');
+    await vi.waitFor(() => expect(getByTestId('copy').textContent).toContain('Copied'));
   });
 });

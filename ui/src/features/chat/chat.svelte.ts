@@ -11,6 +11,8 @@ export class ChatState {
   generating = $state(false);
   model = $state<api.ModelState>({ state: 'loading' });
   lastCompletion = $state<api.Completion | null>(null);
+  /** Where a running job is, for long jobs. */
+  progress = $state<api.Progress | null>(null);
   error = $state<string | null>(null);
   private generatingIn: number | null = null;
 
@@ -48,13 +50,32 @@ export class ChatState {
     this.streaming = null;
   }
 
-  async send(text: string): Promise<void> {
+  /** Sends a chat message in the open conversation (a new one when none is open). */
+  send(text: string): Promise<void> {
+    return this.stream(this.current?.id ?? null, (onEvent) =>
+      api.sendMessage(this.current?.id ?? null, text, onEvent),
+    );
+  }
+
+  /** Runs a job on `text`; its result streams into a new conversation. */
+  runJob(job: api.Job, text: string): Promise<void> {
+    if (this.generating) return Promise.resolve();
+    this.startNew();
+    return this.stream(null, (onEvent) => api.runJob(job, text, onEvent));
+  }
+
+  /** The one way a reply streams in, for chats and jobs alike. */
+  private async stream(
+    startIn: number | null,
+    start: (onEvent: (event: api.ChatEvent) => void) => Promise<api.Message>,
+  ): Promise<void> {
     if (this.generating) return;
     this.error = null;
     this.generating = true;
-    let conversationId = this.current?.id ?? null;
+    this.progress = null;
+    let conversationId = startIn;
     try {
-      await api.sendMessage(conversationId, text, (event) => {
+      await start((event) => {
         if (event.kind === 'started') {
           conversationId = event.conversation.id;
           this.generatingIn = conversationId;
@@ -64,6 +85,8 @@ export class ChatState {
             this.streaming = '';
           }
           void this.refresh();
+        } else if (event.kind === 'progress') {
+          if (this.current?.id === conversationId) this.progress = event;
         } else if (event.kind === 'token') {
           if (this.current?.id === conversationId) {
             this.streaming = (this.streaming ?? '') + event.text;
@@ -87,7 +110,19 @@ export class ChatState {
       this.generating = false;
       this.generatingIn = null;
       this.streaming = null;
+      this.progress = null;
       await this.refresh();
+    }
+  }
+
+  /** Copies `text` to the clipboard; false (with the error shown) when that failed. */
+  async copy(text: string): Promise<boolean> {
+    try {
+      await api.copyText(text);
+      return true;
+    } catch (e) {
+      this.fail(e);
+      return false;
     }
   }
 
