@@ -353,3 +353,97 @@ async fn conversations_can_be_renamed_and_deleted() {
     .await;
     app.quit().await;
 }
+
+/// Puts `text` on the X clipboard the way another app would (xclip keeps serving it).
+fn set_clipboard(text: &str) {
+    use std::io::Write;
+    let mut xclip = std::process::Command::new("xclip")
+        .args(["-selection", "clipboard"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("xclip on PATH (scripts/setup.sh --test installs it)");
+    xclip
+        .stdin
+        .take()
+        .expect("xclip's stdin")
+        .write_all(text.as_bytes())
+        .expect("text to xclip");
+    assert!(xclip.wait().expect("xclip ends").success());
+}
+
+fn clipboard() -> String {
+    let out = std::process::Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .expect("xclip runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Letters and digits only, to compare markdown with its rendered text.
+fn letters(text: &str) -> String {
+    words(&text.replace(|c: char| !c.is_alphanumeric(), " "))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pasted_text_is_summarized_and_the_summary_copied() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let text = include_str!("../crates/hearth-core/tests/texts/meeting.txt");
+    set_clipboard(text);
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+
+    app.click("[data-testid=job-summarize]").await;
+    let composer = app
+        .client()
+        .find(Locator::Css("[data-testid=composer]"))
+        .await
+        .expect("composer");
+    // Ctrl+V, the way a person pastes; the null key releases Ctrl.
+    composer
+        .send_keys(&format!(
+            "{}v{}",
+            char::from(Key::Control),
+            char::from(Key::Null)
+        ))
+        .await
+        .expect("paste");
+    let pasted = until("the pasted text", PATIENCE, || async {
+        let value = app
+            .client()
+            .execute(
+                "return document.querySelector('[data-testid=composer]').value;",
+                vec![],
+            )
+            .await
+            .ok()?;
+        let value = value.as_str()?.to_string();
+        (!value.is_empty()).then_some(value)
+    })
+    .await;
+    assert_eq!(words(&pasted), words(text));
+    app.click("[data-testid=send]").await;
+
+    let summary = until("the summary", PATIENCE, || async {
+        let replies = app
+            .texts(".message.assistant:not([aria-busy=true]) .markdown")
+            .await;
+        replies.first().filter(|r| !r.trim().is_empty()).cloned()
+    })
+    .await;
+    let title = app.wait_for_text("[data-testid=title]").await;
+    assert!(
+        title.starts_with("Summary: The city council met"),
+        "{title}"
+    );
+
+    app.click("[data-testid=copy]").await;
+    let copied = until("the summary on the clipboard", PATIENCE, || async {
+        let copied = clipboard();
+        (letters(&copied) != letters(text) && !copied.trim().is_empty()).then_some(copied)
+    })
+    .await;
+    assert_eq!(letters(&copied), letters(&summary));
+    app.save_screenshot("e2e-summarize.png").await;
+    app.quit().await;
+}
