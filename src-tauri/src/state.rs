@@ -75,7 +75,7 @@ impl AppState {
         slot
     }
 
-    pub async fn engine(&self) -> Result<Arc<Engine>, String> {
+    async fn engine(&self) -> Result<Arc<Engine>, String> {
         match self.model().await {
             ModelSlot::Ready(engine) => Ok(engine),
             ModelSlot::Failed(message) => Err(message),
@@ -83,8 +83,13 @@ impl AppState {
         }
     }
 
+    /// What a generation needs: the store, the loaded model, and a token that Stop cancels.
+    pub async fn for_generation(&self) -> Result<(&Store, Arc<Engine>, CancellationToken), String> {
+        Ok((self.store()?, self.engine().await?, self.stop_token()))
+    }
+
     /// A token that the next `stop_all` cancels.
-    pub fn stop_token(&self) -> CancellationToken {
+    fn stop_token(&self) -> CancellationToken {
         self.stop
             .lock()
             .map(|t| t.child_token())

@@ -9,7 +9,6 @@ use hearth_core::chat::{self, ChatEvent, ChatRequest};
 use hearth_core::engine::{self, Sampling};
 use hearth_core::paths::DataDir;
 use hearth_core::store::Store;
-use tokio_util::sync::CancellationToken;
 
 use crate::CliResult;
 
@@ -54,13 +53,7 @@ pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
     }
     let engine = engine::load(&data.model(args.model)?).await?;
 
-    let cancel = CancellationToken::new();
-    let on_interrupt = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_interrupt.cancel();
-        }
-    });
+    let cancel = crate::cancel_on_ctrl_c();
     let request = ChatRequest {
         conversation_id: args.conversation,
         text: &args.message,

@@ -12,7 +12,6 @@ use hearth_core::jobs::{self, Job, JobError, JobRequest, Progress, Stage};
 use hearth_core::paths::DataDir;
 use hearth_core::store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
-use tokio_util::sync::CancellationToken;
 
 use crate::CliResult;
 
@@ -126,13 +125,7 @@ async fn run(data: &DataDir, input: Input, job: Job) -> CliResult {
     let store = Store::open(&data.database()).await?;
     let engine = engine::load(&data.model(input.model)?).await?;
 
-    let cancel = CancellationToken::new();
-    let on_interrupt = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_interrupt.cancel();
-        }
-    });
+    let cancel = crate::cancel_on_ctrl_c();
     let bar = progress_bar();
     let mut stdout = std::io::stdout();
     let request = JobRequest {

@@ -16,9 +16,7 @@ pub async fn send_message(
     text: String,
     on_event: Channel<ChatEvent>,
 ) -> CommandResult<Message> {
-    let store = state.store()?;
-    let engine = state.engine().await?;
-    let cancel = state.stop_token();
+    let (store, engine, cancel) = state.for_generation().await?;
     let request = ChatRequest {
         conversation_id,
         text: &text,

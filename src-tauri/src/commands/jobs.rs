@@ -16,9 +16,7 @@ pub async fn run_job(
     text: String,
     on_event: Channel<ChatEvent>,
 ) -> CommandResult<Message> {
-    let store = state.store()?;
-    let engine = state.engine().await?;
-    let cancel = state.stop_token();
+    let (store, engine, cancel) = state.for_generation().await?;
     let request = JobRequest {
         job,
         text: &text,
