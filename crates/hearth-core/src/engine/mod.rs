@@ -122,11 +122,7 @@ pub async fn load(path: &Path) -> Result<Engine, EngineError> {
         vec![file.to_string_lossy().into_owned()],
     )
     .with_token_source(TokenSource::None)
-    .with_force_cpu()
-    // mistral.rs keeps the KV cache of the last 16 requests by default (about 60 MB each for
-    // a 1000-token prompt on the default model); a long map-reduce job would fill all of them.
-    // Two still let a conversation reuse its previous turn.
-    .with_prefix_cache_n(Some(2));
+    .with_force_cpu();
     // build() loads on the calling thread; keep that off the async workers, and turn a panic
     // inside mistral.rs into an error instead of taking the app down.
     let handle = tokio::runtime::Handle::current();
