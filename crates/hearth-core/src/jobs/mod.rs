@@ -195,8 +195,12 @@ pub async fn run(
     let budget = chunk_budget(engine, request.chunk_tokens);
     let mut runner = Runner::new(engine, cancel, &mut on_event);
     let result = work(&mut runner, &resolved.job, text, budget).await;
-    let (completion, partial) = runner.finish();
-    let result = result.map(|()| completion);
+    let completion = runner.finish();
+    // After an error, what was shown so far is kept as a partial result.
+    let (result, partial) = match result {
+        Ok(()) => (Ok(completion), String::new()),
+        Err(error) => (Err(error), completion.text),
+    };
     let (reply, completion) = chat::keep_reply(store, conversation_id, result, partial).await?;
     on_event(ChatEvent::Finished {
         message: reply.clone(),

@@ -25,8 +25,7 @@ pub struct Runner<'a> {
     cancel: &'a CancellationToken,
     on_event: &'a mut (dyn FnMut(ChatEvent) + Send),
     started: Instant,
-    /// Everything the caller has been shown, in order: the job's output.
-    output: String,
+    /// The whole job's measurements; its text is everything the caller has been shown.
     totals: Completion,
 }
 
@@ -41,7 +40,6 @@ impl<'a> Runner<'a> {
             cancel,
             on_event,
             started: Instant::now(),
-            output: String::new(),
             totals: Completion::default(),
         }
     }
@@ -62,7 +60,7 @@ impl<'a> Runner<'a> {
         if self.totals.time_to_first_token_ms.is_none() {
             self.totals.time_to_first_token_ms = Some(self.started.elapsed().as_millis() as u64);
         }
-        self.output.push_str(text);
+        self.totals.text.push_str(text);
         (self.on_event)(ChatEvent::Token {
             text: text.to_string(),
         });
@@ -152,14 +150,13 @@ impl<'a> Runner<'a> {
     }
 
     /// The job's measurements and output so far.
-    pub fn finish(self) -> (Completion, String) {
+    pub fn finish(self) -> Completion {
         let mut totals = self.totals;
         let seconds = self.started.elapsed().as_secs_f64();
         if seconds > 0.0 && totals.completion_tokens > 0 {
             totals.tokens_per_second = Some(totals.completion_tokens as f64 / seconds);
         }
         totals.stopped |= self.cancel.is_cancelled();
-        totals.text = self.output.clone();
-        (totals, self.output)
+        totals
     }
 }
