@@ -1,5 +1,5 @@
-//! Everything in Hearth that needs no window: the engine, the history store, the model files
-//! and the chat flow that ties them together. Shared by the desktop shell, the `hearth` command
+//! Everything in Hearth that needs no window: the engine, the history store, the model files,
+//! the settings and the chat flow that ties them together. Shared by the desktop shell, the `hearth` command
 //! line and the tests.
 
 pub mod chat;
@@ -7,4 +7,5 @@ pub mod engine;
 pub mod jobs;
 pub mod models;
 pub mod paths;
+pub mod settings;
 pub mod store;

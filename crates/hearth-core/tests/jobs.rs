@@ -346,3 +346,52 @@ fn a_text_in_a_language_the_detector_does_not_know_is_still_summarized() {
         assert!(!run.reply().content.trim().is_empty());
     });
 }
+
+#[test]
+fn a_quick_job_stores_nothing_until_it_is_kept() {
+    RUNTIME.block_on(async {
+        let (_dir, store) = temp_store().await;
+        let engine = engine().await;
+        let request = JobRequest {
+            job: summarize(SummaryStyle::Sentence),
+            text: MEETING,
+            chunk_tokens: None,
+        };
+        let mut tokens = String::new();
+        let quick = jobs::run_quick(engine, request, &CancellationToken::new(), |e| {
+            if let ChatEvent::Token { text } = e {
+                tokens.push_str(&text);
+            }
+        })
+        .await
+        .expect("the quick job runs");
+        assert!(!quick.completion.text.trim().is_empty());
+        assert_eq!(tokens, quick.completion.text);
+        assert!(store.list_conversations().await.expect("list").is_empty());
+
+        let kept = jobs::keep(&store, engine, &quick).await.expect("kept");
+        assert!(kept.title.starts_with("Summary: "), "{}", kept.title);
+        let messages = store.messages(kept.id).await.expect("messages");
+        assert_eq!(messages.len(), 2);
+        assert_eq!(messages[0].content, MEETING.trim());
+        assert_eq!(messages[1].content, quick.completion.text);
+    });
+}
+
+#[test]
+fn a_quick_job_refuses_a_text_too_long_for_the_popup() {
+    RUNTIME.block_on(async {
+        let big = "word ".repeat(1024 * 1024);
+        let request = JobRequest {
+            job: summarize(SummaryStyle::Sentence),
+            text: &big,
+            chunk_tokens: None,
+        };
+        let started = Instant::now();
+        let result =
+            jobs::run_quick(engine().await, request, &CancellationToken::new(), |_| {}).await;
+        let error = result.expect_err("5 MB is refused").to_string();
+        assert!(error.contains("5120 KB"), "{error}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    });
+}

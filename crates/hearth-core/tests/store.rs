@@ -4,6 +4,7 @@ mod common;
 
 use common::{temp_store, RUNTIME};
 use hearth_core::engine::{Completion, Role};
+use hearth_core::settings::{PopupStyle, Settings};
 use hearth_core::store::{NewMessage, Store, StoreError};
 
 fn user(text: &str) -> NewMessage<'_> {
@@ -161,5 +162,29 @@ fn a_database_from_a_newer_version_is_refused_and_kept() {
             .await
             .expect("kept");
         assert_eq!(title, "Keep me");
+    });
+}
+
+#[test]
+fn settings_start_as_defaults_and_are_kept() {
+    RUNTIME.block_on(async {
+        let (dir, store) = temp_store().await;
+        assert_eq!(store.settings().await.expect("read"), Settings::default());
+        let chosen = Settings {
+            shortcut: "Ctrl+Alt+H".into(),
+            popup_style: PopupStyle::Bullets,
+            translate_to: "German".into(),
+            close_to_tray: false,
+        };
+        store.save_settings(chosen).await.expect("saved");
+        store.close().await;
+        let reopened = Store::open(&dir.path().join("history.sqlite3"))
+            .await
+            .expect("reopens");
+        let settings = reopened.settings().await.expect("read");
+        assert_eq!(settings.shortcut, "Ctrl+Alt+H");
+        assert_eq!(settings.popup_style, PopupStyle::Bullets);
+        assert_eq!(settings.translate_to, "de");
+        assert!(!settings.close_to_tray);
     });
 }

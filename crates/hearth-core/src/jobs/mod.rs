@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use crate::chat::{self, ChatEvent};
-use crate::engine::{Engine, EngineError};
-use crate::store::{title_from, Message, NewMessage, Store, StoreError};
+use crate::engine::{Completion, Engine, EngineError};
+use crate::store::{title_from, Conversation, Message, NewMessage, Store, StoreError};
 use runner::Runner;
 pub use structured::{Classification, Entities};
 
@@ -108,6 +108,8 @@ pub enum JobError {
     TooManyLabels { got: usize, max: usize },
     #[error("The model's answer was not valid JSON ({0}). Try again, or with a shorter text.")]
     BadJson(String),
+    #[error("The text is {size_kb} KB; the popup works on at most {limit_kb} KB. Paste it into Hearth's window instead.")]
+    TooLargeForQuick { size_kb: usize, limit_kb: usize },
     #[error(
         "The text could not be summarized into something short enough; try a larger chunk size."
     )]
@@ -171,8 +173,100 @@ pub async fn run(
 ) -> Result<Message, JobError> {
     let text = check_input(request.text)?;
     let resolved = resolve(request.job, text)?;
-    let job_json = serde_json::to_value(&resolved).map_err(|e| JobError::BadJson(e.to_string()))?;
-    let title = format!("{}: {}", resolved.job.title_prefix(), title_from(text));
+    let (conversation, input) = start_conversation(store, engine, &resolved, text).await?;
+    let conversation_id = conversation.id;
+    on_event(ChatEvent::Started {
+        conversation,
+        message: input,
+    });
+    let (result, partial) = perform(
+        engine,
+        &resolved.job,
+        text,
+        request.chunk_tokens,
+        cancel,
+        &mut on_event,
+    )
+    .await;
+    let (reply, completion) = chat::keep_reply(store, conversation_id, result, partial).await?;
+    on_event(ChatEvent::Finished {
+        message: reply.clone(),
+        completion,
+    });
+    Ok(reply)
+}
+
+/// The most a quick job takes: a selection summarized in the popup should take seconds or
+/// minutes, not hours; longer texts belong in the window.
+pub const QUICK_INPUT_BYTES: usize = 100 * 1024;
+
+/// A quick job that ran without being kept.
+#[derive(Debug, Clone)]
+pub struct QuickResult {
+    pub job: ResolvedJob,
+    pub input: String,
+    pub completion: Completion,
+}
+
+/// Runs `request` as the popup does: at most `QUICK_INPUT_BYTES`, and nothing is stored (the
+/// text came from another app; `keep` stores it when the user asks). Events are `Progress` and
+/// `Token` only.
+pub async fn run_quick(
+    engine: &Engine,
+    request: JobRequest<'_>,
+    cancel: &CancellationToken,
+    mut on_event: impl FnMut(ChatEvent) + Send,
+) -> Result<QuickResult, JobError> {
+    if request.text.len() > QUICK_INPUT_BYTES {
+        return Err(JobError::TooLargeForQuick {
+            size_kb: request.text.len().div_ceil(1024),
+            limit_kb: QUICK_INPUT_BYTES / 1024,
+        });
+    }
+    let text = check_input(request.text)?;
+    let job = resolve(request.job, text)?;
+    let (result, _) = perform(
+        engine,
+        &job.job,
+        text,
+        request.chunk_tokens,
+        cancel,
+        &mut on_event,
+    )
+    .await;
+    Ok(QuickResult {
+        job,
+        input: text.to_string(),
+        completion: result?,
+    })
+}
+
+/// Stores a quick job's text and result as a new conversation.
+pub async fn keep(
+    store: &Store,
+    engine: &Engine,
+    quick: &QuickResult,
+) -> Result<Conversation, JobError> {
+    let (conversation, _) = start_conversation(store, engine, &quick.job, &quick.input).await?;
+    chat::keep_reply::<JobError>(
+        store,
+        conversation.id,
+        Ok(quick.completion.clone()),
+        String::new(),
+    )
+    .await?;
+    Ok(store.conversation(conversation.id).await?)
+}
+
+/// A new conversation recording `job`, with `text` as its first message.
+async fn start_conversation(
+    store: &Store,
+    engine: &Engine,
+    job: &ResolvedJob,
+    text: &str,
+) -> Result<(Conversation, Message), JobError> {
+    let job_json = serde_json::to_value(job).map_err(|e| JobError::BadJson(e.to_string()))?;
+    let title = format!("{}: {}", job.job.title_prefix(), title_from(text));
     let conversation = store
         .create_job_conversation(&title, &engine.info().name, &job_json)
         .await?;
@@ -186,27 +280,27 @@ pub async fn run(
             },
         )
         .await?;
-    let conversation_id = conversation.id;
-    on_event(ChatEvent::Started {
-        conversation,
-        message: input,
-    });
+    Ok((conversation, input))
+}
 
-    let budget = chunk_budget(engine, request.chunk_tokens);
-    let mut runner = Runner::new(engine, cancel, &mut on_event);
-    let result = work(&mut runner, &resolved.job, text, budget).await;
+/// Does the work; returns the result and, after an error, what was shown so far (kept as a
+/// partial result).
+async fn perform(
+    engine: &Engine,
+    job: &Job,
+    text: &str,
+    chunk_tokens: Option<usize>,
+    cancel: &CancellationToken,
+    on_event: &mut (impl FnMut(ChatEvent) + Send),
+) -> (Result<Completion, JobError>, String) {
+    let budget = chunk_budget(engine, chunk_tokens);
+    let mut runner = Runner::new(engine, cancel, on_event);
+    let result = work(&mut runner, job, text, budget).await;
     let completion = runner.finish();
-    // After an error, what was shown so far is kept as a partial result.
-    let (result, partial) = match result {
+    match result {
         Ok(()) => (Ok(completion), String::new()),
         Err(error) => (Err(error), completion.text),
-    };
-    let (reply, completion) = chat::keep_reply(store, conversation_id, result, partial).await?;
-    on_event(ChatEvent::Finished {
-        message: reply.clone(),
-        completion,
-    });
-    Ok(reply)
+    }
 }
 
 async fn work(

@@ -4,6 +4,7 @@
 
 mod conversations;
 mod messages;
+mod settings;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

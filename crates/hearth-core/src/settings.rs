@@ -1,0 +1,111 @@
+//! The user's settings: the popup's shortcut, summary style and translation language, and what
+//! closing the window does. Kept in the history database; a missing or unreadable value falls
+//! back to its default, so an old or damaged row never stops the app.
+
+use serde::{Deserialize, Serialize};
+
+use crate::jobs::language;
+use crate::store::StoreError;
+
+/// The popup's summary: one sentence, or a few bullet points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PopupStyle {
+    #[default]
+    Sentence,
+    Bullets,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// The global shortcut that opens the popup, as written by the user ("Ctrl+Shift+Space").
+    pub shortcut: String,
+    pub popup_style: PopupStyle,
+    /// The language code "Translate instead" translates into.
+    pub translate_to: String,
+    /// Closing the main window keeps Hearth in the tray, so the shortcut keeps working.
+    pub close_to_tray: bool,
+}
+
+pub const DEFAULT_SHORTCUT: &str = "Ctrl+Shift+Space";
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            shortcut: DEFAULT_SHORTCUT.to_string(),
+            popup_style: PopupStyle::default(),
+            translate_to: "en".to_string(),
+            close_to_tray: true,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("Choose a shortcut for the popup.")]
+    NoShortcut,
+    #[error("Hearth does not know the language \"{0}\". Pick one from the list.")]
+    UnknownLanguage(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Settings {
+    /// The settings as they will be stored: trimmed, the language as its code.
+    pub fn checked(mut self) -> Result<Self, SettingsError> {
+        self.shortcut = self.shortcut.trim().to_string();
+        if self.shortcut.is_empty() {
+            return Err(SettingsError::NoShortcut);
+        }
+        let language = language::find(&self.translate_to)
+            .ok_or_else(|| SettingsError::UnknownLanguage(self.translate_to.trim().to_string()))?;
+        self.translate_to = language.code.to_string();
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_name_is_stored_as_its_code() {
+        let settings = Settings {
+            translate_to: "French".into(),
+            shortcut: "  Ctrl+Alt+S ".into(),
+            ..Settings::default()
+        };
+        let checked = settings.checked().expect("valid settings");
+        assert_eq!(checked.translate_to, "fr");
+        assert_eq!(checked.shortcut, "Ctrl+Alt+S");
+    }
+
+    #[test]
+    fn unknown_languages_and_empty_shortcuts_are_refused() {
+        let bad_language = Settings {
+            translate_to: "Klingon".into(),
+            ..Settings::default()
+        };
+        assert!(matches!(
+            bad_language.checked(),
+            Err(SettingsError::UnknownLanguage(_))
+        ));
+        let no_shortcut = Settings {
+            shortcut: " ".into(),
+            ..Settings::default()
+        };
+        assert!(matches!(
+            no_shortcut.checked(),
+            Err(SettingsError::NoShortcut)
+        ));
+    }
+
+    #[test]
+    fn missing_fields_take_their_defaults() {
+        let old: Settings = serde_json::from_str(r#"{"shortcut":"Alt+F2"}"#).expect("parses");
+        assert_eq!(old.shortcut, "Alt+F2");
+        assert!(old.close_to_tray);
+        assert_eq!(old.popup_style, PopupStyle::Sentence);
+    }
+}
