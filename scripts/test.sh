@@ -17,4 +17,5 @@ cargo clippy --release --workspace --all-targets -- -D warnings
 source scripts/display.sh
 
 echo "== Tests"
-cargo test --release --workspace -- --test-threads=2
+# A private D-Bus session: a second start of the app hands its arguments to the first over it.
+dbus-run-session -- cargo test --release --workspace -- --test-threads=2

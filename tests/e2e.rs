@@ -354,23 +354,6 @@ async fn conversations_can_be_renamed_and_deleted() {
     app.quit().await;
 }
 
-/// Puts `text` on the X clipboard the way another app would (xclip keeps serving it).
-fn set_clipboard(text: &str) {
-    use std::io::Write;
-    let mut xclip = std::process::Command::new("xclip")
-        .args(["-selection", "clipboard"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("xclip on PATH (scripts/setup.sh --test installs it)");
-    xclip
-        .stdin
-        .take()
-        .expect("xclip's stdin")
-        .write_all(text.as_bytes())
-        .expect("text to xclip");
-    assert!(xclip.wait().expect("xclip ends").success());
-}
-
 fn clipboard() -> String {
     let out = std::process::Command::new("xclip")
         .args(["-o", "-selection", "clipboard"])
@@ -389,7 +372,7 @@ async fn a_pasted_text_is_summarized_and_the_summary_copied() {
     let _serial = ONE_APP_AT_A_TIME.lock().await;
     let data = tempfile::tempdir().expect("temp dir");
     let text = include_str!("../crates/hearth-core/tests/texts/meeting.txt");
-    set_clipboard(text);
+    offer("clipboard", "UTF8_STRING", text.as_bytes());
     let app = App::start(data.path(), &[]).await;
     app.wait_for_model().await;
 
@@ -445,5 +428,280 @@ async fn a_pasted_text_is_summarized_and_the_summary_copied() {
     .await;
     assert_eq!(letters(&copied), letters(&summary));
     app.save_screenshot("e2e-summarize.png").await;
+    app.quit().await;
+}
+
+/// Puts `text` in the X selection named `selection` ("primary" or "clipboard") the way another
+/// app would (xclip keeps serving it), with `mime` as its type.
+fn offer(selection: &str, mime: &str, data: &[u8]) {
+    use std::io::Write;
+    let mut xclip = std::process::Command::new("xclip")
+        .args(["-selection", selection, "-t", mime])
+        .stdin(Stdio::piped())
+        // It keeps serving the selection in the background: it must not hold our output open.
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("xclip on PATH (scripts/setup.sh --test installs it)");
+    xclip
+        .stdin
+        .take()
+        .expect("xclip's stdin")
+        .write_all(data)
+        .expect("data to xclip");
+    assert!(xclip.wait().expect("xclip ends").success());
+}
+
+fn select(text: &str) {
+    offer("primary", "UTF8_STRING", text.as_bytes());
+}
+
+/// Presses keys as a person would, wherever the focus is.
+fn press(keys: &str) {
+    let status = std::process::Command::new("xdotool")
+        .args(["key", "--clearmodifiers", keys])
+        .status()
+        .expect("xdotool on PATH (scripts/setup.sh --test installs it)");
+    assert!(status.success(), "xdotool key {keys}");
+}
+
+/// What only the popup's page has, and what only the main window's page has.
+const POPUP: &str = "[data-testid=popup]";
+const MAIN: &str = "[data-testid=composer]";
+
+fn popup_visible() -> bool {
+    std::process::Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", "^Hearth summary$"])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+async fn wait_for_popup(shown: bool, after: &str) {
+    let state = if shown { "show" } else { "hide" };
+    let what = format!("the popup to {state} after {after}");
+    until(&what, PATIENCE, || async {
+        (popup_visible() == shown).then_some(())
+    })
+    .await;
+}
+
+impl App {
+    /// Points the session at the window whose page has an element matching `selector`.
+    async fn switch_to(&self, selector: &str) {
+        let client = self.client();
+        until(selector, PATIENCE, || async {
+            for handle in client.windows().await.ok()? {
+                client.switch_to_window(handle).await.ok()?;
+                if self.text(selector).await.is_some() {
+                    return Some(());
+                }
+            }
+            None
+        })
+        .await;
+    }
+
+    /// The popup's finished text (or its error), once its run has ended.
+    async fn popup_result(&self) -> Result<String, String> {
+        until("the popup's result", PATIENCE, || async {
+            if let Some(error) = self.text("[data-testid=popup-error]").await {
+                return Some(Err(error));
+            }
+            let busy = self.text("[data-testid=popup][aria-busy=false]").await;
+            let text = self.text("[data-testid=popup-text]").await?;
+            (busy.is_some() && !text.trim().is_empty()).then_some(Ok(text))
+        })
+        .await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_shortcut_summarizes_the_selection_in_a_popup() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let meeting = include_str!("../crates/hearth-core/tests/texts/meeting.txt");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+    assert!(!popup_visible(), "the popup starts hidden");
+
+    select(meeting);
+    press("ctrl+shift+space");
+    wait_for_popup(true, "the shortcut").await;
+    app.switch_to(POPUP).await;
+    let summary = app.popup_result().await.expect("a summary");
+    assert_eq!(
+        app.text("[data-testid=popup-title]").await.as_deref(),
+        Some("Summary")
+    );
+
+    app.click("[data-testid=popup-copy]").await;
+    let copied = until("the summary on the clipboard", PATIENCE, || async {
+        let copied = clipboard();
+        (letters(&copied) == letters(&summary)).then_some(copied)
+    })
+    .await;
+    assert!(!copied.trim().is_empty());
+    app.save_screenshot("e2e-popup.png").await;
+
+    press("Escape");
+    wait_for_popup(false, "Esc").await;
+
+    // A second press while a summary runs starts over on the new selection.
+    select(meeting);
+    press("ctrl+shift+space");
+    wait_for_popup(true, "the shortcut again").await;
+    until("the first summary to stream", PATIENCE, || async {
+        let text = app.text("[data-testid=popup-text]").await?;
+        (!text.trim().is_empty()).then_some(())
+    })
+    .await;
+    select("Sarah's bakery on Elm Street will close for two weeks in August for repairs. Bread orders can be picked up at the market stall on Saturdays instead.");
+    press("ctrl+shift+space");
+    let restarted = app
+        .popup_result()
+        .await
+        .expect("a summary of the new selection");
+    assert_ne!(letters(&restarted), letters(&summary));
+
+    // Where no shortcut can be grabbed, a desktop key runs the command line instead.
+    press("Escape");
+    wait_for_popup(false, "Esc").await;
+    let forwarded = std::process::Command::new(APP)
+        .arg("--summarize-selection")
+        .env("HEARTH_DATA_DIR", data.path())
+        .status()
+        .expect("the app runs");
+    assert!(forwarded.success(), "the second start hands over and exits");
+    wait_for_popup(true, "the forwarded command").await;
+    app.popup_result()
+        .await
+        .expect("a summary by the forwarded command");
+
+    // Open in Hearth keeps it in history and shows it in the main window.
+    app.click("[data-testid=popup-open]").await;
+    wait_for_popup(false, "Open in Hearth").await;
+    app.switch_to(MAIN).await;
+    let title = until("the kept summary to open", PATIENCE, || async {
+        let title = app.text("[data-testid=title]").await?;
+        title.starts_with("Summary: ").then_some(title)
+    })
+    .await;
+    assert!(title.contains("bakery"), "{title}");
+    assert_eq!(app.texts("[data-testid=message]").await.len(), 2);
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_popup_explains_what_it_cannot_summarize() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+
+    // Nothing selected, an image on the clipboard.
+    select("");
+    let png = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src-tauri/icons/32x32.png"
+    ))
+    .expect("an icon");
+    offer("clipboard", "image/png", &png);
+    press("ctrl+shift+space");
+    wait_for_popup(true, "the shortcut on an empty selection").await;
+    app.switch_to(POPUP).await;
+    let error = app.popup_result().await.expect_err("nothing to summarize");
+    assert!(error.contains("Nothing is selected"), "{error}");
+
+    // A 5 MB selection is refused at once.
+    select(&"All work and no play makes Jack a dull boy. ".repeat(120_000));
+    press("ctrl+shift+space");
+    let error = until("the refusal", PATIENCE, || async {
+        let error = app.text("[data-testid=popup-error]").await?;
+        error.contains("KB").then_some(error)
+    })
+    .await;
+    assert!(error.contains("at most 100 KB"), "{error}");
+    press("Escape");
+    wait_for_popup(false, "Esc on the refusal").await;
+
+    // An invalid shortcut is refused with a reason, and the old one keeps working.
+    app.switch_to(MAIN).await;
+    app.click("[data-testid=open-settings]").await;
+    let field = app
+        .client()
+        .find(Locator::Css("[data-testid=setting-shortcut]"))
+        .await
+        .expect("the shortcut field");
+    field.clear().await.expect("clear");
+    field.send_keys("Ctrl+Banana").await.expect("typing");
+    app.click("[data-testid=settings-save]").await;
+    let refusal = app.wait_for_text("[data-testid=settings-error]").await;
+    assert!(
+        refusal.contains("\"Ctrl+Banana\" is not a shortcut"),
+        "{refusal}"
+    );
+    select("The library opens an hour later on Mondays from next week.");
+    press("ctrl+shift+space");
+    wait_for_popup(true, "the shortcut kept after a refusal").await;
+    // Closed with its × this time: WebKitWebDriver keeps key focus in the page it typed into,
+    // so an Esc from xdotool would go there rather than to the popup.
+    app.switch_to(POPUP).await;
+    app.click("[aria-label='Close (Esc)']").await;
+    wait_for_popup(false, "the close button").await;
+    app.switch_to("[data-testid=settings]").await;
+
+    // A valid one takes over, and is kept.
+    field.clear().await.expect("clear");
+    field.send_keys("ctrl+alt+h").await.expect("typing");
+    app.click("[data-testid=settings-save]").await;
+    app.wait_for_text("[data-testid=settings-notice]").await;
+    assert_eq!(
+        app.client()
+            .execute(
+                "return document.querySelector('[data-testid=setting-shortcut]').value;",
+                vec![]
+            )
+            .await
+            .expect("the field's value"),
+        json!("Ctrl+Alt+H")
+    );
+    press("ctrl+alt+h");
+    wait_for_popup(true, "the new shortcut").await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shortcut_taken_by_another_app_is_named() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    // Another program holding Ctrl+Shift+Space: here, a Hearth with its own data folder.
+    let other_data = tempfile::tempdir().expect("temp dir");
+    let mut other = std::process::Command::new(APP)
+        .env("HEARTH_DATA_DIR", other_data.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the app runs");
+    until("the other app's window", PATIENCE, || async {
+        std::process::Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "^Hearth$"])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+            .then_some(())
+    })
+    .await;
+    // Its shortcut is registered once its window is up; give the X server a moment.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = App::start(data.path(), &[]).await;
+    let banner = app.wait_for_text("[data-testid=error]").await;
+    let _ = other.kill();
+    let _ = other.wait();
+    assert!(
+        banner.contains("Ctrl+Shift+Space could not be registered: another app already uses it"),
+        "{banner}"
+    );
     app.quit().await;
 }

@@ -1,9 +1,23 @@
 //! Hearth's desktop shell: a window, the app state, and thin commands over `hearth_core`.
 
 mod commands;
+mod hotkey;
+mod platform;
+mod popup;
+mod selection;
 mod state;
+mod tray;
+mod windows;
 
 use hearth_core::paths::DataDir;
+use tauri::{AppHandle, Manager, WindowEvent};
+
+use popup::Source;
+
+/// Asks the running Hearth (or this one) to summarize the selection in the popup: for desktops
+/// where global shortcuts cannot be grabbed, bind this command to a key instead.
+const SUMMARIZE_SELECTION: &str = "--summarize-selection";
+const SUMMARIZE_CLIPBOARD: &str = "--summarize-clipboard";
 
 pub fn run() {
     // The data folder (and the engine's environment) must be settled before any thread starts.
@@ -17,12 +31,29 @@ pub fn run() {
     data.prepare_engine_environment();
 
     let result = tauri::Builder::default()
+        // First, so that a second start hands over its arguments before anything else starts.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id(&data))
+                .callback(|app, args, _cwd| on_second_start(app, &args))
+                .build(),
+        )
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .setup(move |app| {
-            use tauri::Manager;
-            app.manage(state::AppState::start(data));
+            let state = state::AppState::start(data);
+            let shortcut = state.settings().shortcut;
+            app.manage(state);
+            app.manage(popup::Popup::default());
+            let handle = app.handle();
+            hotkey::register_at_start(handle, &shortcut);
+            // Without a tray (no status area on this desktop), Hearth still works.
+            if let Err(error) = tray::create(handle) {
+                eprintln!("hearth: no tray icon: {error}");
+            }
             Ok(())
         })
+        .on_window_event(on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::model::model_state,
             commands::history::list_conversations,
@@ -34,6 +65,11 @@ pub fn run() {
             commands::jobs::run_job,
             commands::jobs::languages,
             commands::jobs::detect_language,
+            commands::settings::get_settings,
+            commands::settings::save_settings,
+            commands::popup::popup_run,
+            commands::popup::popup_close,
+            commands::popup::popup_open_in_hearth,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
@@ -51,4 +87,46 @@ fn data_dir_arg() -> Option<std::path::PathBuf> {
         }
     }
     None
+}
+
+/// One running Hearth per data folder: a second start with the same folder hands its
+/// arguments to the first (D-Bus name on Linux), while tests with their own folders run side by
+/// side.
+fn instance_id(data: &DataDir) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    data.root().hash(&mut hasher);
+    format!("app.hearth.desktop.h{:016x}", hasher.finish())
+}
+
+fn on_second_start(app: &AppHandle, args: &[String]) {
+    if args.iter().any(|a| a == SUMMARIZE_SELECTION) {
+        popup::trigger(app, Source::Selection);
+    } else if args.iter().any(|a| a == SUMMARIZE_CLIPBOARD) {
+        popup::trigger(app, Source::Clipboard);
+    } else {
+        windows::show_main(app);
+    }
+}
+
+fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
+    let app = window.app_handle();
+    match (window.label(), event) {
+        (windows::MAIN, WindowEvent::CloseRequested { api, .. }) => {
+            let keep_running = app.state::<state::AppState>().settings().close_to_tray;
+            if keep_running {
+                api.prevent_close();
+                let _ = window.hide();
+            } else {
+                app.exit(0);
+            }
+        }
+        (windows::POPUP, WindowEvent::CloseRequested { api, .. }) => {
+            api.prevent_close();
+            popup::close(app);
+        }
+        // A click anywhere else closes the popup, as Esc does.
+        (windows::POPUP, WindowEvent::Focused(false)) => popup::close(app),
+        _ => {}
+    }
 }

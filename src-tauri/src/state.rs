@@ -1,14 +1,18 @@
 //! What the shell keeps while it runs: the history store (or why it could not open), the
-//! model as it loads in the background, and the switch that stops running generations.
+//! model as it loads in the background, the switch that stops running generations, the
+//! settings, and the popup's shortcut as registered (or why it is not).
 
 use std::sync::{Arc, Mutex};
 
 use hearth_core::engine::{self, Engine, ModelInfo};
 use hearth_core::paths::DataDir;
+use hearth_core::settings::Settings;
 use hearth_core::store::Store;
 use serde::Serialize;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
+
+use crate::hotkey::Hotkey;
 
 #[derive(Clone)]
 pub enum ModelSlot {
@@ -31,6 +35,8 @@ pub struct AppState {
     model: watch::Receiver<ModelSlot>,
     /// Cancelling it stops every running or queued generation; it is then replaced.
     stop: Mutex<CancellationToken>,
+    settings: Mutex<Settings>,
+    hotkey: Mutex<Result<Hotkey, String>>,
 }
 
 impl AppState {
@@ -39,6 +45,11 @@ impl AppState {
     pub fn start(data: DataDir) -> Self {
         let store = tauri::async_runtime::block_on(Store::open(&data.database()))
             .map_err(|e| e.to_string());
+        // Without a readable history, the defaults serve (and cannot be saved).
+        let settings = match &store {
+            Ok(store) => tauri::async_runtime::block_on(store.settings()).unwrap_or_default(),
+            Err(_) => Settings::default(),
+        };
         let (tx, rx) = watch::channel(ModelSlot::Loading);
         tauri::async_runtime::spawn(async move {
             let slot = match data.model(None) {
@@ -55,6 +66,8 @@ impl AppState {
             store,
             model: rx,
             stop: Mutex::new(CancellationToken::new()),
+            settings: Mutex::new(settings),
+            hotkey: Mutex::new(Err("The shortcut is not registered yet.".to_string())),
         }
     }
 
@@ -75,7 +88,7 @@ impl AppState {
         slot
     }
 
-    async fn engine(&self) -> Result<Arc<Engine>, String> {
+    pub async fn engine(&self) -> Result<Arc<Engine>, String> {
         match self.model().await {
             ModelSlot::Ready(engine) => Ok(engine),
             ModelSlot::Failed(message) => Err(message),
@@ -90,15 +103,36 @@ impl AppState {
 
     /// A token that the next `stop_all` cancels.
     fn stop_token(&self) -> CancellationToken {
-        self.stop
-            .lock()
-            .map(|t| t.child_token())
-            .unwrap_or_else(|poisoned| poisoned.into_inner().child_token())
+        lock(&self.stop).child_token()
     }
 
     pub fn stop_all(&self) {
-        let mut guard = self.stop.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = lock(&self.stop);
         guard.cancel();
         *guard = CancellationToken::new();
     }
+}
+
+impl AppState {
+    pub fn settings(&self) -> Settings {
+        lock(&self.settings).clone()
+    }
+
+    pub fn set_settings(&self, settings: Settings) {
+        *lock(&self.settings) = settings;
+    }
+
+    /// The registered shortcut, or why there is none.
+    pub fn hotkey(&self) -> Result<Hotkey, String> {
+        lock(&self.hotkey).clone()
+    }
+
+    pub fn set_hotkey(&self, hotkey: Result<Hotkey, crate::hotkey::HotkeyError>) {
+        *lock(&self.hotkey) = hotkey.map_err(|e| e.to_string());
+    }
+}
+
+/// A poisoned lock only means a panic elsewhere; the value inside is still whole.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -2,7 +2,10 @@ import { mount } from 'svelte';
 import 'highlight.js/styles/github.css';
 import './app.css';
 import App from './App.svelte';
+import Popup from './features/popup/Popup.svelte';
+import { windowLabel } from './lib/api';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('the page has no #app element');
-export default mount(App, { target });
+// One page serves both windows; the popup window shows only the popup.
+export default mount(windowLabel() === 'popup' ? Popup : App, { target });

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::jobs::language;
+use crate::jobs::{language, SummaryStyle};
 use crate::store::StoreError;
 
 /// The popup's summary: one sentence, or a few bullet points.
@@ -14,6 +14,15 @@ pub enum PopupStyle {
     #[default]
     Sentence,
     Bullets,
+}
+
+impl From<PopupStyle> for SummaryStyle {
+    fn from(style: PopupStyle) -> Self {
+        match style {
+            PopupStyle::Sentence => SummaryStyle::Sentence,
+            PopupStyle::Bullets => SummaryStyle::Bullets,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

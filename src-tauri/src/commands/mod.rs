@@ -5,6 +5,8 @@ pub mod chat;
 pub mod history;
 pub mod jobs;
 pub mod model;
+pub mod popup;
+pub mod settings;
 
 /// What a command returns: its value, or a sentence for the error banner.
 pub type CommandResult<T> = Result<T, String>;

@@ -1,6 +1,8 @@
 // The only place the UI talks to the Rust side. Everything else imports these typed functions,
 // so tests can replace this module.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { getCurrentWindow } from '@tauri-apps/api/window';
 import { writeText } from '@tauri-apps/plugin-clipboard-manager';
 
 export interface ModelInfo {
@@ -159,6 +161,72 @@ export function copyText(text: string): Promise<void> {
 
 export function stopGeneration(): Promise<void> {
   return invoke('stop_generation');
+}
+
+export type PopupStyle = 'sentence' | 'bullets';
+
+export interface Settings {
+  shortcut: string;
+  popupStyle: PopupStyle;
+  /** Language code that the popup's "Translate instead" uses. */
+  translateTo: string;
+  closeToTray: boolean;
+}
+
+export interface SettingsView {
+  settings: Settings;
+  /** Why the popup's shortcut does not work, when it does not. */
+  shortcutProblem: string | null;
+}
+
+export function getSettings(): Promise<SettingsView> {
+  return invoke('get_settings');
+}
+
+/** Saves settings; rejects (saving nothing) when a new shortcut cannot be used. */
+export function saveSettings(settings: Settings): Promise<SettingsView> {
+  return invoke('save_settings', { settings });
+}
+
+export type PopupAction = { kind: 'summarize'; style: PopupStyle } | { kind: 'translate' };
+
+export type PopupEvent =
+  | { kind: 'started'; action: PopupAction; target: string | null }
+  | { kind: 'job'; event: ChatEvent }
+  | { kind: 'done'; completion: Completion }
+  | { kind: 'failed'; message: string };
+
+/** What the popup's run `run` reports; a higher run replaces a lower one. */
+export interface PopupMessage {
+  run: number;
+  event: PopupEvent;
+}
+
+export function onPopup(handler: (message: PopupMessage) => void): Promise<UnlistenFn> {
+  return listen<PopupMessage>('popup', (e) => handler(e.payload));
+}
+
+export function popupRun(action: PopupAction): Promise<void> {
+  return invoke('popup_run', { action });
+}
+
+export function popupClose(): Promise<void> {
+  return invoke('popup_close');
+}
+
+/** Keeps the popup's text and result in history and shows them in the main window. */
+export function popupOpenInHearth(): Promise<void> {
+  return invoke('popup_open_in_hearth');
+}
+
+/** The main window is asked to show conversation `id` (kept from the popup). */
+export function onOpenConversation(handler: (id: number) => void): Promise<UnlistenFn> {
+  return listen<number>('open-conversation', (e) => handler(e.payload));
+}
+
+/** Which window this page is in: the main window or the popup. */
+export function windowLabel(): string {
+  return getCurrentWindow().label;
 }
 
 /** Tauri rejects with the command's error sentence; anything else becomes its message. */

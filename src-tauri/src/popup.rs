@@ -1,0 +1,199 @@
+//! The popup: the selection's summary next to the pointer, over any app. The job runs on the
+//! core's quick path (nothing stored until "Open in Hearth"); its events go to the popup
+//! window tagged with the run they belong to, so a restarted run never mixes with the old one.
+
+use std::sync::Mutex;
+
+use hearth_core::chat::ChatEvent;
+use hearth_core::engine::Completion;
+use hearth_core::jobs::{self, language, Job, JobRequest, QuickResult};
+use hearth_core::settings::PopupStyle;
+use serde::{Deserialize, Serialize};
+use tauri::async_runtime::JoinHandle;
+use tauri::{AppHandle, Emitter, Manager};
+use tokio_util::sync::CancellationToken;
+
+pub use crate::selection::Source;
+use crate::state::AppState;
+use crate::{selection, windows};
+
+/// What the popup is asked to do with the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Action {
+    Summarize {
+        style: PopupStyle,
+    },
+    /// Into the language chosen in the settings.
+    Translate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum PopupEvent {
+    Started {
+        action: Action,
+        /// The language a translation goes into.
+        target: Option<String>,
+    },
+    /// Progress and tokens of the job.
+    Job {
+        event: ChatEvent,
+    },
+    Done {
+        completion: Completion,
+    },
+    Failed {
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Envelope {
+    run: u64,
+    event: PopupEvent,
+}
+
+/// The popup's current run.
+#[derive(Default)]
+struct Run {
+    id: u64,
+    /// The text taken at the last key press, or why there was none.
+    text: Option<Result<String, String>>,
+    cancel: CancellationToken,
+    task: Option<JoinHandle<Option<QuickResult>>>,
+    /// The conversation this run was kept as.
+    kept: Option<i64>,
+}
+
+#[derive(Default)]
+pub struct Popup {
+    run: Mutex<Run>,
+}
+
+impl Popup {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Run> {
+        self.run.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The shortcut, the tray or a forwarded command line: show the popup at once, then read the
+/// text and summarize it in the user's style. A run still going is cancelled.
+pub fn trigger(app: &AppHandle, source: Source) {
+    windows::show_popup(app);
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let text = selection::read(&app, source).await;
+        let style = app.state::<AppState>().settings().popup_style;
+        start(&app, Some(text), Action::Summarize { style });
+    });
+}
+
+/// Runs `action` on `text`, or on the last text when `None`, in place of the current run.
+pub fn start(app: &AppHandle, text: Option<Result<String, String>>, action: Action) {
+    let popup = app.state::<Popup>();
+    let mut run = popup.lock();
+    run.cancel.cancel();
+    run.id += 1;
+    run.cancel = CancellationToken::new();
+    run.kept = None;
+    if text.is_some() {
+        run.text = text;
+    }
+    let (id, text, cancel) = (run.id, run.text.clone(), run.cancel.clone());
+    let app = app.clone();
+    run.task = Some(tauri::async_runtime::spawn(async move {
+        perform(&app, id, text, action, cancel).await
+    }));
+}
+
+async fn perform(
+    app: &AppHandle,
+    run: u64,
+    text: Option<Result<String, String>>,
+    action: Action,
+    cancel: CancellationToken,
+) -> Option<QuickResult> {
+    // The popup may be gone (app closing); nothing to show then.
+    let emit = |event: PopupEvent| {
+        let _ = app.emit_to(windows::POPUP, "popup", Envelope { run, event });
+    };
+    let state = app.state::<AppState>();
+    let job = match action {
+        Action::Summarize { style } => Job::Summarize {
+            style: style.into(),
+            language: None,
+        },
+        Action::Translate => Job::Translate {
+            to: state.settings().translate_to,
+            from: None,
+        },
+    };
+    let target = match &job {
+        Job::Translate { to, .. } => language::find(to).map(|l| l.name.to_string()),
+        _ => None,
+    };
+    emit(PopupEvent::Started { action, target });
+    let outcome = async {
+        let text = text.unwrap_or_else(|| Err("There is no text yet.".to_string()))?;
+        let engine = state.engine().await?;
+        let request = JobRequest {
+            job,
+            text: &text,
+            chunk_tokens: None,
+        };
+        jobs::run_quick(&engine, request, &cancel, |event| {
+            emit(PopupEvent::Job { event })
+        })
+        .await
+        .map_err(|e| e.to_string())
+    }
+    .await;
+    match outcome {
+        Ok(quick) => {
+            emit(PopupEvent::Done {
+                completion: quick.completion.clone(),
+            });
+            Some(quick)
+        }
+        Err(message) => {
+            emit(PopupEvent::Failed { message });
+            None
+        }
+    }
+}
+
+/// Esc or a click elsewhere: the popup hides and its run stops.
+pub fn close(app: &AppHandle) {
+    app.state::<Popup>().lock().cancel.cancel();
+    windows::hide_popup(app);
+}
+
+/// Keeps the current run (stopping it first if it still runs) as a conversation in history.
+/// `None` when there is nothing to keep (no text, or the run failed).
+pub async fn keep(app: &AppHandle) -> Result<Option<i64>, String> {
+    let popup = app.state::<Popup>();
+    let (id, task) = {
+        let mut run = popup.lock();
+        if run.kept.is_some() {
+            return Ok(run.kept);
+        }
+        run.cancel.cancel();
+        (run.id, run.task.take())
+    };
+    let Some(task) = task else { return Ok(None) };
+    let Some(quick) = task.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let state = app.state::<AppState>();
+    let store = state.store()?;
+    let engine = state.engine().await?;
+    let conversation = jobs::keep(store, &engine, &quick)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut run = popup.lock();
+    if run.id == id {
+        run.kept = Some(conversation.id);
+    }
+    Ok(Some(conversation.id))
+}
