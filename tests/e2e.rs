@@ -644,8 +644,7 @@ async fn the_popup_explains_what_it_cannot_summarize() {
     select("The library opens an hour later on Mondays from next week.");
     press("ctrl+shift+space");
     wait_for_popup(true, "the shortcut kept after a refusal").await;
-    // Closed with its × this time: WebKitWebDriver keeps key focus in the page it typed into,
-    // so an Esc from xdotool would go there rather than to the popup.
+    // Closed with its × button this time.
     app.switch_to(POPUP).await;
     app.click("[aria-label='Close (Esc)']").await;
     wait_for_popup(false, "the close button").await;
@@ -703,5 +702,54 @@ async fn a_shortcut_taken_by_another_app_is_named() {
         banner.contains("Ctrl+Shift+Space could not be registered: another app already uses it"),
         "{banner}"
     );
+    app.quit().await;
+}
+
+/// Not a test: the timings for the README (scripts/bench-popup.sh runs it). Key press to popup
+/// on screen, and key press to the first word of the summary, for the 300-word text.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a benchmark; run by scripts/bench-popup.sh"]
+async fn popup_timings() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let data = tempfile::tempdir().expect("temp dir");
+    let meeting = include_str!("../crates/hearth-core/tests/texts/meeting.txt");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+    app.switch_to(POPUP).await;
+    println!("| run | key to popup shown | key to first summary word |");
+    println!("| --- | --- | --- |");
+    for run in 1..=runs {
+        select(meeting);
+        let pressed = Instant::now();
+        press("ctrl+shift+space");
+        let shown = async {
+            while !popup_visible() {}
+            pressed.elapsed()
+        };
+        let first_word = async {
+            loop {
+                let text = app
+                    .text("[data-testid=popup-text]")
+                    .await
+                    .unwrap_or_default();
+                if !text.trim().is_empty() {
+                    return pressed.elapsed();
+                }
+            }
+        };
+        let (shown, first_word) = tokio::join!(shown, first_word);
+        println!(
+            "| {run} | {} ms | {} ms |",
+            shown.as_millis(),
+            first_word.as_millis()
+        );
+        app.popup_result().await.expect("a summary");
+        press("Escape");
+        wait_for_popup(false, "Esc").await;
+    }
     app.quit().await;
 }

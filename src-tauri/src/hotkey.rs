@@ -111,6 +111,29 @@ fn refusal(label: &str, reason: &str) -> HotkeyError {
     }
 }
 
+/// While the popup shows, Esc closes it wherever the keyboard focus is: the webview does not
+/// reliably get key focus when a hidden window is shown again (seen on X11 every second time).
+/// Called off the UI and hotkey threads, after every show and hide, so the grab ends up matching
+/// whether the popup is visible; Esc is never held while it is hidden.
+pub async fn follow_popup_with_escape(app: AppHandle) {
+    let escape = Shortcut::new(None, Code::Escape);
+    let shortcuts = app.global_shortcut();
+    let visible = app
+        .get_webview_window(crate::windows::POPUP)
+        .and_then(|w| w.is_visible().ok())
+        .unwrap_or(false);
+    // Failing either way only means Esc relies on the popup's own key handling.
+    if visible && !shortcuts.is_registered(escape) {
+        let _ = shortcuts.on_shortcut(escape, |app, _, event| {
+            if event.state == ShortcutState::Pressed {
+                popup::close(app);
+            }
+        });
+    } else if !visible && shortcuts.is_registered(escape) {
+        let _ = shortcuts.unregister(escape);
+    }
+}
+
 /// Registers the stored shortcut at start; a problem is kept for the window to show.
 pub fn register_at_start(app: &AppHandle, text: &str) {
     let state = app.state::<crate::state::AppState>();

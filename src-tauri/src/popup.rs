@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use crate::selection::Source;
 use crate::state::AppState;
-use crate::{selection, windows};
+use crate::{hotkey, selection, windows};
 
 /// What the popup is asked to do with the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +83,7 @@ pub fn trigger(app: &AppHandle, source: Source) {
     windows::show_popup(app);
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
+        hotkey::follow_popup_with_escape(app.clone()).await;
         let text = selection::read(&app, source).await;
         let style = app.state::<AppState>().settings().popup_style;
         start(&app, Some(text), Action::Summarize { style });
@@ -167,6 +168,7 @@ async fn perform(
 pub fn close(app: &AppHandle) {
     app.state::<Popup>().lock().cancel.cancel();
     windows::hide_popup(app);
+    tauri::async_runtime::spawn(hotkey::follow_popup_with_escape(app.clone()));
 }
 
 /// Keeps the current run (stopping it first if it still runs) as a conversation in history.

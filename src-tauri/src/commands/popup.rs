@@ -19,7 +19,7 @@ pub fn popup_close(app: AppHandle) {
 #[tauri::command]
 pub async fn popup_open_in_hearth(app: AppHandle) -> CommandResult<()> {
     let kept = popup::keep(&app).await?;
-    windows::hide_popup(&app);
+    popup::close(&app);
     windows::show_main(&app);
     if let Some(id) = kept {
         // The main window may still be loading; it then lists the conversation anyway.
