@@ -4,7 +4,9 @@
 use std::str::FromStr;
 
 use tauri::{AppHandle, Manager};
-use tauri_plugin_global_shortcut::{Code, GlobalShortcutExt, Modifiers, Shortcut, ShortcutState};
+use tauri_plugin_global_shortcut::{
+    Code, GlobalShortcutExt, Modifiers, Shortcut, ShortcutEvent, ShortcutState,
+};
 
 use crate::popup::{self, Source};
 
@@ -87,17 +89,31 @@ pub fn register(
         return Ok(());
     }
     shortcuts
-        .on_shortcut(hotkey.shortcut, |app, _, event| {
-            if event.state == ShortcutState::Pressed {
-                popup::trigger(app, Source::Selection);
-            }
-        })
+        .on_shortcut(
+            hotkey.shortcut,
+            when_pressed(|app| popup::trigger(app, Source::Selection)),
+        )
         .map_err(|e| refusal(&hotkey.label, &e.to_string()))?;
     if let Some(previous) = previous.filter(|p| p.shortcut != hotkey.shortcut) {
         // Failing to release the old key only leaves it also opening the popup.
         let _ = shortcuts.unregister(previous.shortcut);
     }
     Ok(())
+}
+
+/// A shortcut handler that runs `action` on the async runtime. Handlers are called on the
+/// thread that listens for keys; waiting there for the UI thread (any window call) deadlocks
+/// when the UI thread is itself registering a shortcut, which waits for that listener (seen:
+/// the app froze once Esc was grabbed and released around every popup).
+fn when_pressed(
+    action: fn(&AppHandle),
+) -> impl Fn(&AppHandle, &Shortcut, ShortcutEvent) + Send + Sync + 'static {
+    move |app, _, event| {
+        if event.state == ShortcutState::Pressed {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move { action(&app) });
+        }
+    }
 }
 
 fn refusal(label: &str, reason: &str) -> HotkeyError {
@@ -124,11 +140,7 @@ pub async fn follow_popup_with_escape(app: AppHandle) {
         .unwrap_or(false);
     // Failing either way only means Esc relies on the popup's own key handling.
     if visible && !shortcuts.is_registered(escape) {
-        let _ = shortcuts.on_shortcut(escape, |app, _, event| {
-            if event.state == ShortcutState::Pressed {
-                popup::close(app);
-            }
-        });
+        let _ = shortcuts.on_shortcut(escape, when_pressed(popup::close));
     } else if !visible && shortcuts.is_registered(escape) {
         let _ = shortcuts.unregister(escape);
     }
