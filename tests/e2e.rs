@@ -514,6 +514,17 @@ impl App {
         })
         .await
     }
+
+    /// Esc hides the popup, and it forgets its text, so the next press never shows old text.
+    async fn close_popup(&self) {
+        press("Escape");
+        wait_for_popup(false, "Esc").await;
+        until("the popup's text to clear", PATIENCE, || async {
+            let text = self.text("[data-testid=popup-text]").await?;
+            text.trim().is_empty().then_some(())
+        })
+        .await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -544,8 +555,7 @@ async fn the_shortcut_summarizes_the_selection_in_a_popup() {
     assert!(!copied.trim().is_empty());
     app.save_screenshot("e2e-popup.png").await;
 
-    press("Escape");
-    wait_for_popup(false, "Esc").await;
+    app.close_popup().await;
 
     // A second press while a summary runs starts over on the new selection.
     select(meeting);
@@ -565,8 +575,7 @@ async fn the_shortcut_summarizes_the_selection_in_a_popup() {
     assert_ne!(letters(&restarted), letters(&summary));
 
     // Where no shortcut can be grabbed, a desktop key runs the command line instead.
-    press("Escape");
-    wait_for_popup(false, "Esc").await;
+    app.close_popup().await;
     let forwarded = std::process::Command::new(APP)
         .arg("--summarize-selection")
         .env("HEARTH_DATA_DIR", data.path())
@@ -748,8 +757,7 @@ async fn popup_timings() {
             first_word.as_millis()
         );
         app.popup_result().await.expect("a summary");
-        press("Escape");
-        wait_for_popup(false, "Esc").await;
+        app.close_popup().await;
     }
     app.quit().await;
 }

@@ -46,6 +46,8 @@ pub enum PopupEvent {
     Failed {
         message: String,
     },
+    /// The popup was hidden: it forgets what it showed, so the next press never flashes it.
+    Closed,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,7 +168,22 @@ async fn perform(
 
 /// Esc or a click elsewhere: the popup hides and its run stops.
 pub fn close(app: &AppHandle) {
-    app.state::<Popup>().lock().cancel.cancel();
+    let popup = app.state::<Popup>();
+    let run = {
+        let mut run = popup.lock();
+        run.cancel.cancel();
+        // A new id, so that a token still in flight from the stopped run is ignored.
+        run.id += 1;
+        run.id
+    };
+    let _ = app.emit_to(
+        windows::POPUP,
+        "popup",
+        Envelope {
+            run,
+            event: PopupEvent::Closed,
+        },
+    );
     windows::hide_popup(app);
     tauri::async_runtime::spawn(hotkey::follow_popup_with_escape(app.clone()));
 }

@@ -194,7 +194,8 @@ export type PopupEvent =
   | { kind: 'started'; action: PopupAction; target: string | null }
   | { kind: 'job'; event: ChatEvent }
   | { kind: 'done'; completion: Completion }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: string }
+  | { kind: 'closed' };
 
 /** What the popup's run `run` reports; a higher run replaces a lower one. */
 export interface PopupMessage {

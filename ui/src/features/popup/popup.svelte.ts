@@ -21,14 +21,15 @@ export class PopupState {
     this.run = run;
     switch (event.kind) {
       case 'started':
+        this.clear();
         this.action = event.action;
         this.target = event.target;
-        this.text = '';
-        this.progress = null;
-        this.error = null;
-        this.stopped = false;
-        this.copied = false;
         this.running = true;
+        break;
+      case 'closed':
+        this.clear();
+        this.action = null;
+        this.target = null;
         break;
       case 'job':
         if (event.event.kind === 'token') {
@@ -50,6 +51,15 @@ export class PopupState {
         this.progress = null;
         break;
     }
+  }
+
+  private clear(): void {
+    this.text = '';
+    this.progress = null;
+    this.error = null;
+    this.stopped = false;
+    this.copied = false;
+    this.running = false;
   }
 
   get title(): string {
