@@ -144,6 +144,7 @@ async fn perform(
             job,
             text: &text,
             chunk_tokens: None,
+            document: None,
         };
         jobs::run_quick(&engine, request, &cancel, |event| {
             emit(PopupEvent::Job { event })

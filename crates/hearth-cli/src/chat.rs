@@ -58,6 +58,7 @@ pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
         conversation_id: args.conversation,
         text: &args.message,
         sampling,
+        passages: None,
     };
     let mut stdout = std::io::stdout();
     chat::send(&store, &engine, request, &cancel, |event| match event {

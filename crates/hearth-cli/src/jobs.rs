@@ -1,4 +1,4 @@
-//! `hearth summarize | translate | rewrite | classify | extract`: a job on a file or on stdin.
+//! `hearth summarize | translate | rewrite | classify | extract`: a job on a document or on stdin.
 //! The result streams to stdout (JSON for classify and extract); a progress bar shows on
 //! stderr when it is a terminal. Ctrl+C stops the job and keeps what it produced.
 
@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use hearth_core::chat::ChatEvent;
+use hearth_core::documents::{self, Limits};
 use hearth_core::engine;
 use hearth_core::jobs::{self, Job, JobError, JobRequest, Progress, Stage};
 use hearth_core::paths::DataDir;
@@ -17,7 +18,8 @@ use crate::CliResult;
 
 #[derive(Args)]
 pub struct Input {
-    /// The text file to read; stdin when absent or "-".
+    /// The file to read (text, markdown, HTML, PDF, DOCX, ODT, CSV or code); stdin when absent
+    /// or "-".
     file: Option<PathBuf>,
     /// A GGUF model file (default: the first model found in the data folder or models/).
     #[arg(long, value_name = "PATH")]
@@ -118,7 +120,7 @@ fn option<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, serde_json::E
 }
 
 async fn run(data: &DataDir, input: Input, job: Job) -> CliResult {
-    let text = read_input(input.file.as_ref())?;
+    let text = read_input(input.file.as_ref()).await?;
     // Refuse bad input and options before the model loads.
     let checked = jobs::check_input(&text)?;
     jobs::resolve(job.clone(), checked)?;
@@ -132,6 +134,7 @@ async fn run(data: &DataDir, input: Input, job: Job) -> CliResult {
         job,
         text: &text,
         chunk_tokens: input.chunk_tokens,
+        document: None,
     };
     let result = jobs::run(&store, &engine, request, &cancel, |event| match event {
         ChatEvent::Started { conversation, .. } => {
@@ -156,22 +159,19 @@ async fn run(data: &DataDir, input: Input, job: Job) -> CliResult {
     Ok(())
 }
 
-fn read_input(file: Option<&PathBuf>) -> Result<String, Box<dyn std::error::Error>> {
+/// The text of `file` (a document of any supported kind, decoded and extracted), or stdin's
+/// UTF-8 text.
+async fn read_input(file: Option<&PathBuf>) -> Result<String, Box<dyn std::error::Error>> {
+    if let Some(path) = file.filter(|f| f.as_os_str() != "-") {
+        let (_, extracted) = documents::read(path, &Limits::default(), |_, _| {}).await?;
+        return Ok(extracted.text());
+    }
     let limit = jobs::MAX_INPUT_BYTES as u64;
     let mut bytes = Vec::new();
-    let (name, read) = match file.filter(|f| f.as_os_str() != "-") {
-        Some(path) => {
-            let file = std::fs::File::open(path)
-                .map_err(|e| format!("{} cannot be read: {e}", path.display()))?;
-            let read = file.take(limit + 1).read_to_end(&mut bytes);
-            (path.display().to_string(), read)
-        }
-        None => {
-            let read = std::io::stdin().take(limit + 1).read_to_end(&mut bytes);
-            ("standard input".to_string(), read)
-        }
-    };
-    read.map_err(|e| format!("{name} cannot be read: {e}"))?;
+    std::io::stdin()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("standard input cannot be read: {e}"))?;
     if bytes.len() as u64 > limit {
         return Err(JobError::TooLarge {
             size_mb: bytes.len() as f64 / (1024.0 * 1024.0),
@@ -179,9 +179,8 @@ fn read_input(file: Option<&PathBuf>) -> Result<String, Box<dyn std::error::Erro
         }
         .into());
     }
-    String::from_utf8(bytes).map_err(|_| {
-        format!("{name} is not UTF-8 text; Hearth reads plain UTF-8 text here.").into()
-    })
+    String::from_utf8(bytes)
+        .map_err(|_| "standard input is not UTF-8 text; Hearth reads plain UTF-8 text here.".into())
 }
 
 fn progress_bar() -> ProgressBar {

@@ -2,6 +2,7 @@
 //! errors go to stderr, and any error exits non-zero.
 
 mod chat;
+mod docs;
 mod history;
 mod jobs;
 
@@ -32,9 +33,11 @@ enum Command {
     Chat(chat::ChatArgs),
     /// List conversations, or show one.
     History(history::HistoryArgs),
-    /// Summarize a text (a file, or stdin) of any length.
+    /// Keep documents (PDF, DOCX, ODT, HTML, text...) and ask about them.
+    Docs(docs::DocsArgs),
+    /// Summarize a text or a document (PDF, DOCX, ...; or stdin) of any length.
     Summarize(jobs::SummarizeArgs),
-    /// Translate a text, keeping its markdown structure and code.
+    /// Translate a text or a document, keeping its markdown structure and code.
     Translate(jobs::TranslateArgs),
     /// Fix grammar, shorten, or change the tone of a text.
     Rewrite(jobs::RewriteArgs),
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Chat(args) => chat::run(&data, args).await,
             Command::History(args) => history::run(&data, args).await,
+            Command::Docs(args) => docs::run(&data, args).await,
             Command::Summarize(args) => jobs::summarize(&data, args).await,
             Command::Translate(args) => jobs::translate(&data, args).await,
             Command::Rewrite(args) => jobs::rewrite(&data, args).await,

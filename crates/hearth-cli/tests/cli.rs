@@ -163,3 +163,74 @@ fn bad_job_input_is_refused_with_a_sentence_and_no_model_load() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("at most 8 MB"), "{}", stderr(&out));
 }
+
+const DOCUMENTS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../hearth-core/tests/documents"
+);
+
+#[test]
+fn documents_are_added_listed_asked_about_and_removed() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let pdf = format!("{DOCUMENTS}/handbook.pdf");
+    let broken = data.path().join("broken.pdf");
+    std::fs::write(&broken, b"%PDF-1.7 and nothing else").expect("write");
+    let broken = broken.to_string_lossy();
+
+    let added = hearth(data.path(), &["docs", "add", &pdf, &broken, &pdf]);
+    assert!(!added.status.success(), "one file was bad");
+    assert!(
+        stderr(&added).contains("broken.pdf is damaged"),
+        "{}",
+        stderr(&added)
+    );
+    assert!(stderr(&added).contains("1 of 3 files were not added."));
+    let lines: Vec<String> = stdout(&added).lines().map(str::to_string).collect();
+    assert_eq!(
+        lines[0], "1\thandbook.pdf\tPDF, 3 pages, 37 KB",
+        "{lines:?}"
+    );
+    assert!(lines[1].ends_with("(already there)"), "{lines:?}");
+
+    let list = hearth(data.path(), &["docs", "list"]);
+    assert_eq!(stdout(&list).lines().count(), 1);
+    let text = stdout(&hearth(data.path(), &["docs", "show", "1"]));
+    assert!(text.contains("laser cutter"));
+
+    let question = "How much is the late fee for a book?";
+    let answer = hearth(
+        data.path(),
+        &["docs", "ask", "1", question, "--model", MODEL],
+    );
+    assert!(answer.status.success(), "{}", stderr(&answer));
+    assert!(
+        stdout(&answer).contains("Sources:\n[1] handbook.pdf, page "),
+        "{}",
+        stdout(&answer)
+    );
+
+    let removed = hearth(data.path(), &["docs", "rm", "1"]);
+    assert!(removed.status.success());
+    assert!(stdout(&hearth(data.path(), &["docs", "list"])).is_empty());
+    let again = hearth(data.path(), &["docs", "rm", "1"]);
+    assert!(!again.status.success());
+}
+
+#[test]
+fn a_pdf_is_summarized_from_its_text() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let pdf = format!("{DOCUMENTS}/handbook.pdf");
+    let summary = hearth(
+        data.path(),
+        &["summarize", &pdf, "--style", "sentence", "--model", MODEL],
+    );
+    assert!(summary.status.success(), "{}", stderr(&summary));
+    assert!(!stdout(&summary).trim().is_empty());
+    let scanned = format!("{DOCUMENTS}/scanned.pdf");
+    let refused = hearth(data.path(), &["summarize", &scanned]);
+    assert!(
+        stderr(&refused).contains("OCR is not supported"),
+        "{}",
+        stderr(&refused)
+    );
+}

@@ -5,8 +5,8 @@
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::engine::{Completion, Engine, EngineError, Role, Sampling};
-use crate::jobs::Progress;
+use crate::engine::{Completion, Engine, EngineError, Role, Sampling, Turn};
+use crate::jobs::{prompts, Progress};
 use crate::store::{title_from, Conversation, Message, NewMessage, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +44,9 @@ pub struct ChatRequest<'a> {
     pub conversation_id: Option<i64>,
     pub text: &'a str,
     pub sampling: Sampling,
+    /// Passages of documents the model reads with this message to answer it; history keeps
+    /// only the message.
+    pub passages: Option<&'a str>,
 }
 
 pub async fn send(
@@ -82,7 +85,10 @@ pub async fn send(
             },
         )
         .await?;
-    history.push(user_message.turn());
+    history.push(match request.passages {
+        Some(passages) => Turn::new(Role::User, prompts::document_question(passages, text)),
+        None => user_message.turn(),
+    });
     let conversation_id = conversation.id;
     on_event(ChatEvent::Started {
         conversation,

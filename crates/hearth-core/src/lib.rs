@@ -3,6 +3,7 @@
 //! line and the tests.
 
 pub mod chat;
+pub mod documents;
 pub mod engine;
 pub mod jobs;
 pub mod models;

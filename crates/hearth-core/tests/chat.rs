@@ -16,6 +16,7 @@ fn request(conversation_id: Option<i64>, text: &str) -> ChatRequest<'_> {
             max_tokens: 24,
             ..Sampling::default()
         },
+        passages: None,
     }
 }
 

@@ -64,6 +64,7 @@ async fn run_cancellable(
         job,
         text,
         chunk_tokens,
+        document: None,
     };
     let result = jobs::run(store, engine().await, request, cancel, |e| events.push(e)).await;
     Run { result, events }
@@ -356,6 +357,7 @@ fn a_quick_job_stores_nothing_until_it_is_kept() {
             job: summarize(SummaryStyle::Sentence),
             text: MEETING,
             chunk_tokens: None,
+            document: None,
         };
         let mut tokens = String::new();
         let quick = jobs::run_quick(engine, request, &CancellationToken::new(), |e| {
@@ -386,6 +388,7 @@ fn a_quick_job_refuses_a_text_too_long_for_the_popup() {
             job: summarize(SummaryStyle::Sentence),
             text: &big,
             chunk_tokens: None,
+            document: None,
         };
         let started = Instant::now();
         let result =

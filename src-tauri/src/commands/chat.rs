@@ -21,6 +21,7 @@ pub async fn send_message(
         conversation_id,
         text: &text,
         sampling: Sampling::default(),
+        passages: None,
     };
     chat::send(store, &engine, request, &cancel, |event| {
         // A closed window cannot receive events; the reply is still stored.

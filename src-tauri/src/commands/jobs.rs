@@ -21,6 +21,7 @@ pub async fn run_job(
         job,
         text: &text,
         chunk_tokens: None,
+        document: None,
     };
     jobs::run(store, &engine, request, &cancel, |event| {
         // A closed window cannot receive events; the result is still stored.

@@ -150,6 +150,9 @@ pub struct JobRequest<'a> {
     pub text: &'a str,
     /// Map-reduce chunk size in tokens; `DEFAULT_CHUNK_TOKENS` when absent.
     pub chunk_tokens: Option<usize>,
+    /// The stored document `text` comes from: the conversation is titled after it, and its
+    /// first message names it instead of repeating a text the document already keeps.
+    pub document: Option<&'a str>,
 }
 
 /// The job as it ran: options resolved (languages named, the source detected).
@@ -173,7 +176,11 @@ pub async fn run(
 ) -> Result<Message, JobError> {
     let text = check_input(request.text)?;
     let resolved = resolve(request.job, text)?;
-    let (conversation, input) = start_conversation(store, engine, &resolved, text).await?;
+    let first = match request.document {
+        Some(name) => First::Document(name),
+        None => First::Text(text),
+    };
+    let (conversation, input) = start_conversation(store, engine, &resolved, first).await?;
     let conversation_id = conversation.id;
     on_event(ChatEvent::Started {
         conversation,
@@ -247,7 +254,8 @@ pub async fn keep(
     engine: &Engine,
     quick: &QuickResult,
 ) -> Result<Conversation, JobError> {
-    let (conversation, _) = start_conversation(store, engine, &quick.job, &quick.input).await?;
+    let first = First::Text(&quick.input);
+    let (conversation, _) = start_conversation(store, engine, &quick.job, first).await?;
     chat::keep_reply::<JobError>(
         store,
         conversation.id,
@@ -258,15 +266,25 @@ pub async fn keep(
     Ok(store.conversation(conversation.id).await?)
 }
 
-/// A new conversation recording `job`, with `text` as its first message.
+/// What a job conversation opens with: the text worked on, or the document it came from.
+enum First<'a> {
+    Text(&'a str),
+    Document(&'a str),
+}
+
+/// A new conversation recording `job`, opened by the user's message `first`.
 async fn start_conversation(
     store: &Store,
     engine: &Engine,
     job: &ResolvedJob,
-    text: &str,
+    first: First<'_>,
 ) -> Result<(Conversation, Message), JobError> {
     let job_json = serde_json::to_value(job).map_err(|e| JobError::BadJson(e.to_string()))?;
-    let title = format!("{}: {}", job.job.title_prefix(), title_from(text));
+    let prefix = job.job.title_prefix();
+    let (title, text) = match first {
+        First::Text(text) => (format!("{prefix}: {}", title_from(text)), text.to_string()),
+        First::Document(name) => (format!("{prefix}: {name}"), format!("{prefix} of {name}")),
+    };
     let conversation = store
         .create_job_conversation(&title, &engine.info().name, &job_json)
         .await?;
@@ -275,7 +293,7 @@ async fn start_conversation(
             conversation.id,
             NewMessage {
                 role: crate::engine::Role::User,
-                content: text,
+                content: &text,
                 completion: None,
             },
         )

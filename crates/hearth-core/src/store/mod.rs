@@ -3,6 +3,7 @@
 //! Hearth, is refused with a clear error and left as it was.
 
 mod conversations;
+mod documents;
 mod messages;
 mod settings;
 
@@ -15,6 +16,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::SqlitePool;
 
 pub use conversations::{title_from, Conversation};
+pub use documents::{DocumentInfo, NewDocument, Passage};
 pub use messages::{Message, NewMessage};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./src/store/migrations");
@@ -29,6 +31,8 @@ pub enum StoreError {
     Open { path: PathBuf, reason: String },
     #[error("Conversation {0} does not exist.")]
     ConversationNotFound(i64),
+    #[error("Document {0} does not exist.")]
+    DocumentNotFound(i64),
     #[error("A conversation title cannot be empty.")]
     EmptyTitle,
     #[error("The history database failed: {0}")]

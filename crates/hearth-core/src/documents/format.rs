@@ -1,0 +1,94 @@
+//! Which format a file is: by its first bytes where the format has a signature, else by its
+//! extension.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{display_name, DocumentError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(rename_all = "lowercase")]
+pub enum Kind {
+    Text,
+    Markdown,
+    Html,
+    Pdf,
+    Docx,
+    Odt,
+    Csv,
+    Code,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Markdown => "markdown",
+            Kind::Html => "HTML",
+            Kind::Pdf => "PDF",
+            Kind::Docx => "DOCX",
+            Kind::Odt => "ODT",
+            Kind::Csv => "CSV",
+            Kind::Code => "source code",
+        }
+    }
+}
+
+const CODE: &[&str] = &[
+    "rs", "py", "js", "mjs", "ts", "tsx", "jsx", "svelte", "vue", "c", "h", "cc", "cpp", "hpp",
+    "cs", "java", "kt", "go", "rb", "php", "swift", "scala", "sh", "bash", "zsh", "ps1", "sql",
+    "css", "scss", "json", "toml", "yaml", "yml", "xml", "ini", "cfg", "conf", "lua", "pl", "r",
+    "dart", "zig", "hs", "ml", "ex", "exs", "clj", "el", "vim", "gradle", "cmake", "mk",
+];
+
+fn by_extension(extension: &str) -> Option<Kind> {
+    Some(match extension {
+        "txt" | "text" | "log" | "rst" | "" => Kind::Text,
+        "md" | "markdown" => Kind::Markdown,
+        "html" | "htm" | "xhtml" => Kind::Html,
+        "pdf" => Kind::Pdf,
+        "docx" => Kind::Docx,
+        "odt" => Kind::Odt,
+        "csv" | "tsv" => Kind::Csv,
+        e if CODE.contains(&e) => Kind::Code,
+        _ => return None,
+    })
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+pub fn supported_extension(path: &Path) -> bool {
+    by_extension(&extension(path)).is_some()
+}
+
+pub fn detect(path: &Path, bytes: &[u8]) -> Result<Kind, DocumentError> {
+    let extension = extension(path);
+    let named = by_extension(&extension);
+    if bytes.starts_with(b"%PDF-") {
+        return Ok(Kind::Pdf);
+    }
+    // DOCX and ODT are zip files: the extension tells which.
+    if let Some(kind @ (Kind::Docx | Kind::Odt)) = named {
+        if bytes.starts_with(b"PK\x03\x04") {
+            return Ok(kind);
+        }
+    }
+    match named {
+        Some(Kind::Pdf) | Some(Kind::Docx) | Some(Kind::Odt) => Err(DocumentError::Damaged {
+            name: display_name(path),
+            kind: named.map(Kind::label).unwrap_or("document"),
+            reason: "it does not start like one".to_string(),
+        }),
+        Some(kind) => Ok(kind),
+        None => Err(DocumentError::Unsupported {
+            name: display_name(path),
+            extension,
+        }),
+    }
+}

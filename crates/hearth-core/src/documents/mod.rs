@@ -1,0 +1,246 @@
+//! Documents: reading a file's text offline (one module per format), splitting it into chunks
+//! with their page numbers, keeping both in the store, and answering questions from them.
+//! Extraction is blocking work: `read` runs it on a blocking thread under a time limit.
+
+mod ask;
+mod chunks;
+mod format;
+mod html;
+mod limits;
+mod office;
+mod pdf;
+mod text;
+mod work;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use ask::{ask, label, passages_for, reply, search_query, Answer, AskError, Question};
+pub use chunks::{split, ChunkText};
+pub use format::Kind;
+pub use limits::Limits;
+pub use work::run_job;
+
+use crate::store::{DocumentInfo, NewDocument, Store, StoreError};
+
+/// A file's text, page by page (formats without pages give one page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extracted {
+    pub kind: Kind,
+    pub pages: Vec<String>,
+    /// Whether the format has real pages (PDF), rather than one page for the whole text.
+    pub paged: bool,
+}
+
+impl Extracted {
+    pub fn text(&self) -> String {
+        self.pages.join("\n\n")
+    }
+}
+
+/// Why a file could not be read. Each says which file and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("{0} does not exist (was it moved or deleted?).")]
+    NotFound(String),
+    #[error("The folder {0} holds no document Hearth can read.")]
+    EmptyFolder(String),
+    #[error("The folder {name} holds {files} documents; add at most {limit} at a time.")]
+    FolderTooBig {
+        name: String,
+        files: usize,
+        limit: usize,
+    },
+    #[error("{name} cannot be read: {reason}")]
+    Unreadable { name: String, reason: String },
+    #[error("{name} is {size_mb:.0} MB; Hearth reads documents up to {limit_mb} MB.")]
+    TooLarge {
+        name: String,
+        size_mb: f64,
+        limit_mb: u64,
+    },
+    #[error("{0} is empty.")]
+    Empty(String),
+    #[error("{0} has no text Hearth can read (it looks like a binary file).")]
+    Binary(String),
+    #[error("{name}: .{extension} files are not supported. Hearth reads text, markdown, HTML, PDF, DOCX, ODT, CSV and source code.")]
+    Unsupported { name: String, extension: String },
+    #[error("{0} has no text layer (a scanned PDF?); OCR is not supported.")]
+    NoTextLayer(String),
+    #[error(
+        "{0} is password-protected; open it in its own app and save a copy without the password."
+    )]
+    Encrypted(String),
+    #[error("{name} is damaged or not a real {kind} file ({reason}).")]
+    Damaged {
+        name: String,
+        kind: &'static str,
+        reason: String,
+    },
+    #[error("{name} has {pages} pages; Hearth reads up to {limit} pages per document.")]
+    TooManyPages {
+        name: String,
+        pages: usize,
+        limit: usize,
+    },
+    #[error(
+        "{name} holds more than {limit} characters of text; Hearth keeps up to that per document."
+    )]
+    TooMuchText { name: String, limit: usize },
+    #[error("{0} unpacks to far more data than its size (an archive bomb?); it was not read.")]
+    ArchiveBomb(String),
+    #[error("Reading {name} took longer than {seconds} s and was stopped.")]
+    TimedOut { name: String, seconds: u64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A file that was added, and whether the same content was already there.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Added {
+    pub document: DocumentInfo,
+    pub already_there: bool,
+}
+
+/// Reads `path`'s text within `limits`, off the async threads; `on_page(done, total)` reports
+/// progress through long files.
+pub async fn read(
+    path: &Path,
+    limits: &Limits,
+    on_page: impl Fn(usize, usize) + Send + 'static,
+) -> Result<(Vec<u8>, Extracted), DocumentError> {
+    let name = display_name(path);
+    let (path, limits_owned) = (path.to_path_buf(), limits.clone());
+    let work = tokio::task::spawn_blocking(move || {
+        let bytes = limits::read_capped(&path, &limits_owned)?;
+        let extracted = extract(&path, &bytes, &limits_owned, &on_page)?;
+        Ok((bytes, extracted))
+    });
+    // A parser stuck on a hostile file keeps its thread, but the caller gets its answer.
+    match tokio::time::timeout(limits.time, work).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(DocumentError::Damaged {
+            name,
+            kind: "document",
+            reason: "the reader crashed on it".to_string(),
+        }),
+        Err(_) => Err(DocumentError::TimedOut {
+            name,
+            seconds: limits.time.as_secs(),
+        }),
+    }
+}
+
+/// The text of `bytes`, read as the file `path` names.
+pub fn extract(
+    path: &Path,
+    bytes: &[u8],
+    limits: &Limits,
+    on_page: &dyn Fn(usize, usize),
+) -> Result<Extracted, DocumentError> {
+    let name = display_name(path);
+    if bytes.is_empty() {
+        return Err(DocumentError::Empty(name));
+    }
+    let kind = format::detect(path, bytes)?;
+    let (pages, paged) = match kind {
+        Kind::Pdf => (pdf::pages(&name, bytes, limits, on_page)?, true),
+        Kind::Docx | Kind::Odt => (office::pages(&name, kind, bytes, limits)?, false),
+        Kind::Html => (vec![html::text(&name, bytes)?], false),
+        Kind::Text | Kind::Markdown | Kind::Csv | Kind::Code => {
+            (vec![text::decode(&name, bytes)?], false)
+        }
+    };
+    let chars: usize = pages.iter().map(|p| p.chars().count()).sum();
+    if chars > limits.max_chars {
+        return Err(DocumentError::TooMuchText {
+            name,
+            limit: limits.max_chars,
+        });
+    }
+    if pages.iter().all(|p| p.trim().is_empty()) {
+        return Err(match kind {
+            Kind::Pdf => DocumentError::NoTextLayer(name),
+            _ => DocumentError::Empty(name),
+        });
+    }
+    Ok(Extracted { kind, pages, paged })
+}
+
+/// Reads `path` and keeps it with its chunks; the same content twice is stored once.
+pub async fn add(
+    store: &Store,
+    path: &Path,
+    limits: &Limits,
+    on_page: impl Fn(usize, usize) + Send + 'static,
+) -> Result<Added, DocumentError> {
+    let (bytes, extracted) = read(path, limits, on_page).await?;
+    let hash = format!("{:x}", Sha256::digest(&bytes));
+    if let Some(document) = store.document_by_hash(&hash).await? {
+        return Ok(Added {
+            document,
+            already_there: true,
+        });
+    }
+    let chunks = split(&extracted).await;
+    let document = store
+        .add_document(
+            NewDocument {
+                name: &display_name(path),
+                hash: &hash,
+                size: bytes.len() as i64,
+                kind: extracted.kind,
+                pages: extracted.paged.then_some(extracted.pages.len() as i64),
+                text: &extracted.text(),
+            },
+            &chunks,
+        )
+        .await?;
+    Ok(Added {
+        document,
+        already_there: false,
+    })
+}
+
+/// The files to add for `paths`: files as given, and the supported files directly inside a
+/// folder (at most `limits.max_folder_files`).
+pub fn expand(paths: &[PathBuf], limits: &Limits) -> Result<Vec<PathBuf>, DocumentError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let name = display_name(path);
+        let entries = std::fs::read_dir(path).map_err(|e| DocumentError::Unreadable {
+            name: name.clone(),
+            reason: e.to_string(),
+        })?;
+        let mut inside: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && format::supported_extension(p))
+            .collect();
+        if inside.is_empty() {
+            return Err(DocumentError::EmptyFolder(name));
+        }
+        if inside.len() > limits.max_folder_files {
+            return Err(DocumentError::FolderTooBig {
+                name,
+                files: inside.len(),
+                limit: limits.max_folder_files,
+            });
+        }
+        inside.sort();
+        files.extend(inside);
+    }
+    Ok(files)
+}
+
+/// A file's name as people see it.
+pub fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
