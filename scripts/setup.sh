@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Hearth needs on a Debian/Ubuntu machine: system packages, the UI's npm
 # packages, and the default model. With --test, also what the tests drive the app with
-# (Xvfb, WebKitWebDriver, tauri-driver, xdotool and xclip, a D-Bus session for the single-instance
-# hand-over). Safe to run again: it skips what is already there.
+# (Xvfb, WebKitWebDriver, tauri-driver, xdotool and xclip, GTK for Python to drag files from,
+# a D-Bus session for the single-instance hand-over). Safe to run again: it skips what is
+# already there.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -12,7 +13,7 @@ for_tests=false
 packages=(pkg-config build-essential curl file libssl-dev libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev unzip python3 python3-pip)
 if $for_tests; then
-  packages+=(xvfb x11-utils webkit2gtk-driver xdotool xclip dbus dbus-x11)
+  packages+=(xvfb x11-utils webkit2gtk-driver xdotool xclip dbus dbus-x11 python3-gi gir1.2-gtk-3.0)
 fi
 
 missing=()

@@ -2,6 +2,9 @@
 //! (tauri-driver + WebKitWebDriver), with the real default model and a real SQLite file.
 //! Needs `tauri-driver` on PATH and a DISPLAY; scripts/test.sh provides both.
 
+#[path = "e2e/documents.rs"]
+mod documents;
+
 use std::future::Future;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -39,6 +39,7 @@ pub fn run() {
                 .build(),
         )
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .setup(move |app| {
             let state = state::AppState::start(data);
@@ -65,6 +66,13 @@ pub fn run() {
             commands::jobs::run_job,
             commands::jobs::languages,
             commands::jobs::detect_language,
+            commands::documents::add_documents,
+            commands::documents::pick_documents,
+            commands::documents::list_documents,
+            commands::documents::document_text,
+            commands::documents::delete_document,
+            commands::documents::run_document_job,
+            commands::documents::save_text,
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::popup::popup_run,

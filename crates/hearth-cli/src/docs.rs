@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use hearth_core::chat::ChatEvent;
-use hearth_core::documents::{self, Limits, Question};
+use hearth_core::documents::{self, Limits, Outcome, Question};
 use hearth_core::engine;
 use hearth_core::paths::DataDir;
 use hearth_core::store::{DocumentInfo, Store};
@@ -86,11 +86,11 @@ pub async fn run(data: &DataDir, args: DocsArgs) -> CliResult {
 /// Adds each file; a file that cannot be read is reported and the others are still added.
 async fn add(store: &Store, files: &[PathBuf], max_mb: u64) -> CliResult {
     let limits = Limits::with_max_mb(max_mb);
-    let files = documents::expand(files, &limits)?;
+    let outcomes = documents::add_many(store, files, &limits, |_| {}).await?;
     let mut failed = 0;
-    for file in &files {
-        match documents::add(store, file, &limits, |_, _| {}).await {
-            Ok(added) => {
+    for outcome in &outcomes {
+        match outcome {
+            Outcome::Added(added) => {
                 let note = if added.already_there {
                     " (already there)"
                 } else {
@@ -98,15 +98,15 @@ async fn add(store: &Store, files: &[PathBuf], max_mb: u64) -> CliResult {
                 };
                 println!("{}{note}", describe(&added.document));
             }
-            Err(e) => {
-                eprintln!("hearth: {e}");
+            Outcome::Failed { message, .. } => {
+                eprintln!("hearth: {message}");
                 failed += 1;
             }
         }
     }
     match failed {
         0 => Ok(()),
-        n => Err(format!("{n} of {} files were not added.", files.len()).into()),
+        n => Err(format!("{n} of {} files were not added.", outcomes.len()).into()),
     }
 }
 

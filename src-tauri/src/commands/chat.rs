@@ -1,6 +1,5 @@
-use hearth_core::chat::{self, ChatEvent, ChatRequest};
-use hearth_core::engine::Sampling;
-use hearth_core::store::Message;
+use hearth_core::chat::ChatEvent;
+use hearth_core::documents::{self, Answer, Question};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -8,22 +7,23 @@ use super::{sentence, CommandResult};
 use crate::state::AppState;
 
 /// Answers `text` in a conversation (a new one when `conversation_id` is absent), streaming
-/// events to `on_event`; returns the stored reply.
+/// events to `on_event`; returns the stored reply. A conversation about documents (already, or
+/// from now on with `documents`) is answered from them, with the passages used as sources.
 #[tauri::command]
 pub async fn send_message(
     state: State<'_, AppState>,
     conversation_id: Option<i64>,
     text: String,
+    documents: Vec<i64>,
     on_event: Channel<ChatEvent>,
-) -> CommandResult<Message> {
+) -> CommandResult<Answer> {
     let (store, engine, cancel) = state.for_generation().await?;
-    let request = ChatRequest {
+    let question = Question {
         conversation_id,
+        documents: &documents,
         text: &text,
-        sampling: Sampling::default(),
-        passages: None,
     };
-    chat::send(store, &engine, request, &cancel, |event| {
+    documents::reply(store, &engine, question, &cancel, |event| {
         // A closed window cannot receive events; the reply is still stored.
         let _ = on_event.send(event);
     })

@@ -1,14 +1,25 @@
-use hearth_core::store::{Conversation, Message};
+use hearth_core::store::{Conversation, DocumentInfo, Message, Passage};
 use serde::Serialize;
 use tauri::State;
 
 use super::{sentence, CommandResult};
 use crate::state::AppState;
 
+/// A conversation as the window shows it: its messages, the documents it is about, and the
+/// passages each answer used.
 #[derive(Serialize)]
 pub struct ConversationWithMessages {
     conversation: Conversation,
     messages: Vec<Message>,
+    documents: Vec<DocumentInfo>,
+    sources: Vec<Source>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    message_id: i64,
+    passage: Passage,
 }
 
 #[tauri::command]
@@ -25,6 +36,14 @@ pub async fn open_conversation(
     Ok(ConversationWithMessages {
         conversation: store.conversation(id).await.map_err(sentence)?,
         messages: store.messages(id).await.map_err(sentence)?,
+        documents: store.conversation_documents(id).await.map_err(sentence)?,
+        sources: (store.conversation_sources(id).await.map_err(sentence)?)
+            .into_iter()
+            .map(|(message_id, passage)| Source {
+                message_id,
+                passage,
+            })
+            .collect(),
     })
 }
 

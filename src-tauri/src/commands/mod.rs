@@ -2,6 +2,7 @@
 //! errors are already sentences and reach the UI as such.
 
 pub mod chat;
+pub mod documents;
 pub mod history;
 pub mod jobs;
 pub mod model;

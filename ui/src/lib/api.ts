@@ -2,6 +2,7 @@
 // so tests can replace this module.
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import { writeText } from '@tauri-apps/plugin-clipboard-manager';
 
@@ -99,9 +100,60 @@ export type ChatEvent =
   | ({ kind: 'progress' } & Progress)
   | { kind: 'finished'; message: Message; completion: Completion };
 
+export type DocumentKind = 'text' | 'markdown' | 'html' | 'pdf' | 'docx' | 'odt' | 'csv' | 'code';
+
+/** A kept document, without its text. */
+export interface DocumentInfo {
+  id: number;
+  name: string;
+  hash: string;
+  size: number;
+  kind: DocumentKind;
+  /** For formats with pages (PDF). */
+  pages: number | null;
+  chars: number;
+  addedAt: number;
+}
+
+/** A chunk of a document that an answer used. */
+export interface Passage {
+  chunkId: number;
+  documentId: number;
+  documentName: string;
+  page: number | null;
+  text: string;
+}
+
+export interface Source {
+  messageId: number;
+  passage: Passage;
+}
+
+/** A reply, with the passages it was answered from (none for an ordinary chat). */
+export interface Answer {
+  message: Message;
+  sources: Passage[];
+}
+
+/** What became of one file of those added. */
+export type Outcome =
+  | { kind: 'added'; document: DocumentInfo; alreadyThere: boolean }
+  | { kind: 'failed'; name: string; message: string };
+
+/** Where adding files is: file `index` of `total`, and the page for PDFs. */
+export interface Reading {
+  name: string;
+  index: number;
+  total: number;
+  page: number | null;
+  pages: number | null;
+}
+
 export interface ConversationWithMessages {
   conversation: Conversation;
   messages: Message[];
+  documents: DocumentInfo[];
+  sources: Source[];
 }
 
 /** Waits until the model has loaded (or failed to). */
@@ -125,15 +177,23 @@ export function deleteConversation(id: number): Promise<void> {
   return invoke('delete_conversation', { id });
 }
 
-/** Sends a message; events stream to `onEvent` until the stored reply is returned. */
+function channel<T>(handler: (value: T) => void): Channel<T> {
+  const c = new Channel<T>();
+  c.onmessage = handler;
+  return c;
+}
+
+/**
+ * Sends a message; events stream to `onEvent` until the stored reply is returned. A
+ * conversation about documents (or with `documents` attached now) is answered from them.
+ */
 export function sendMessage(
   conversationId: number | null,
   text: string,
+  documents: number[],
   onEvent: (event: ChatEvent) => void,
-): Promise<Message> {
-  const channel = new Channel<ChatEvent>();
-  channel.onmessage = onEvent;
-  return invoke('send_message', { conversationId, text, onEvent: channel });
+): Promise<Answer> {
+  return invoke('send_message', { conversationId, text, documents, onEvent: channel(onEvent) });
 }
 
 /** Runs a job into a new conversation; events stream like a chat reply. */
@@ -142,9 +202,55 @@ export function runJob(
   text: string,
   onEvent: (event: ChatEvent) => void,
 ): Promise<Message> {
-  const channel = new Channel<ChatEvent>();
-  channel.onmessage = onEvent;
-  return invoke('run_job', { job, text, onEvent: channel });
+  return invoke('run_job', { job, text, onEvent: channel(onEvent) });
+}
+
+/** Reads and keeps the files at `paths`; progress goes to `onReading`. */
+export function addDocuments(paths: string[], onReading: (r: Reading) => void): Promise<Outcome[]> {
+  return invoke('add_documents', { paths, onReading: channel(onReading) });
+}
+
+/** Asks for files with the system's open dialog, then adds them (none when cancelled). */
+export function pickDocuments(onReading: (r: Reading) => void): Promise<Outcome[]> {
+  return invoke('pick_documents', { onReading: channel(onReading) });
+}
+
+export function listDocuments(): Promise<DocumentInfo[]> {
+  return invoke('list_documents');
+}
+
+export function documentText(id: number): Promise<string> {
+  return invoke('document_text', { id });
+}
+
+export function deleteDocument(id: number): Promise<void> {
+  return invoke('delete_document', { id });
+}
+
+/** Summarizes or translates a document into a new conversation about it. */
+export function runDocumentJob(
+  id: number,
+  job: Job,
+  onEvent: (event: ChatEvent) => void,
+): Promise<Message> {
+  return invoke('run_document_job', { id, job, onEvent: channel(onEvent) });
+}
+
+/** Saves `text` where the person picks in the save dialog; false when they cancelled. */
+export function saveText(fileName: string, text: string): Promise<boolean> {
+  return invoke('save_text', { fileName, text });
+}
+
+export type DropEvent = { kind: 'over' } | { kind: 'drop'; paths: string[] } | { kind: 'leave' };
+
+/** Files dragged over and dropped on the window. */
+export function onFileDrop(handler: (event: DropEvent) => void): Promise<UnlistenFn> {
+  return getCurrentWebview().onDragDropEvent((e) => {
+    const p = e.payload;
+    if (p.type === 'drop') handler({ kind: 'drop', paths: p.paths });
+    else if (p.type === 'leave') handler({ kind: 'leave' });
+    else handler({ kind: 'over' });
+  });
 }
 
 export function languages(): Promise<Language[]> {

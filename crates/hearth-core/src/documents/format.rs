@@ -43,18 +43,35 @@ const CODE: &[&str] = &[
     "dart", "zig", "hs", "ml", "ex", "exs", "clj", "el", "vim", "gradle", "cmake", "mk",
 ];
 
+/// Each kind and the file extensions it is read from.
+const FORMATS: &[(Kind, &[&str])] = &[
+    (Kind::Text, &["txt", "text", "log", "rst"]),
+    (Kind::Markdown, &["md", "markdown"]),
+    (Kind::Html, &["html", "htm", "xhtml"]),
+    (Kind::Pdf, &["pdf"]),
+    (Kind::Docx, &["docx"]),
+    (Kind::Odt, &["odt"]),
+    (Kind::Csv, &["csv", "tsv"]),
+    (Kind::Code, CODE),
+];
+
+/// The extensions Hearth reads, for an open dialog's filter.
+pub fn extensions() -> Vec<&'static str> {
+    FORMATS
+        .iter()
+        .flat_map(|(_, e)| e.iter().copied())
+        .collect()
+}
+
 fn by_extension(extension: &str) -> Option<Kind> {
-    Some(match extension {
-        "txt" | "text" | "log" | "rst" | "" => Kind::Text,
-        "md" | "markdown" => Kind::Markdown,
-        "html" | "htm" | "xhtml" => Kind::Html,
-        "pdf" => Kind::Pdf,
-        "docx" => Kind::Docx,
-        "odt" => Kind::Odt,
-        "csv" | "tsv" => Kind::Csv,
-        e if CODE.contains(&e) => Kind::Code,
-        _ => return None,
-    })
+    // A file without an extension (README, LICENSE) is read as text.
+    if extension.is_empty() {
+        return Some(Kind::Text);
+    }
+    FORMATS
+        .iter()
+        .find(|(_, extensions)| extensions.contains(&extension))
+        .map(|(kind, _)| *kind)
 }
 
 fn extension(path: &Path) -> String {

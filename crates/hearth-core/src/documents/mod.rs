@@ -6,24 +6,23 @@ mod ask;
 mod chunks;
 mod format;
 mod html;
+mod intake;
 mod limits;
 mod office;
 mod pdf;
 mod text;
 mod work;
 
-use std::path::{Path, PathBuf};
-
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use std::path::Path;
 
 pub use ask::{ask, label, passages_for, reply, search_query, Answer, AskError, Question};
 pub use chunks::{split, ChunkText};
-pub use format::Kind;
+pub use format::{extensions, Kind};
+pub use intake::{add, add_many, expand, Added, Outcome, Reading};
 pub use limits::Limits;
 pub use work::run_job;
 
-use crate::store::{DocumentInfo, NewDocument, Store, StoreError};
+use crate::store::StoreError;
 
 /// A file's text, page by page (formats without pages give one page).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,13 +96,6 @@ pub enum DocumentError {
     Store(#[from] StoreError),
 }
 
-/// A file that was added, and whether the same content was already there.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Added {
-    pub document: DocumentInfo,
-    pub already_there: bool,
-}
-
 /// Reads `path`'s text within `limits`, off the async threads; `on_page(done, total)` reports
 /// progress through long files.
 pub async fn read(
@@ -167,75 +159,6 @@ pub fn extract(
         });
     }
     Ok(Extracted { kind, pages, paged })
-}
-
-/// Reads `path` and keeps it with its chunks; the same content twice is stored once.
-pub async fn add(
-    store: &Store,
-    path: &Path,
-    limits: &Limits,
-    on_page: impl Fn(usize, usize) + Send + 'static,
-) -> Result<Added, DocumentError> {
-    let (bytes, extracted) = read(path, limits, on_page).await?;
-    let hash = format!("{:x}", Sha256::digest(&bytes));
-    if let Some(document) = store.document_by_hash(&hash).await? {
-        return Ok(Added {
-            document,
-            already_there: true,
-        });
-    }
-    let chunks = split(&extracted).await;
-    let document = store
-        .add_document(
-            NewDocument {
-                name: &display_name(path),
-                hash: &hash,
-                size: bytes.len() as i64,
-                kind: extracted.kind,
-                pages: extracted.paged.then_some(extracted.pages.len() as i64),
-                text: &extracted.text(),
-            },
-            &chunks,
-        )
-        .await?;
-    Ok(Added {
-        document,
-        already_there: false,
-    })
-}
-
-/// The files to add for `paths`: files as given, and the supported files directly inside a
-/// folder (at most `limits.max_folder_files`).
-pub fn expand(paths: &[PathBuf], limits: &Limits) -> Result<Vec<PathBuf>, DocumentError> {
-    let mut files = Vec::new();
-    for path in paths {
-        if !path.is_dir() {
-            files.push(path.clone());
-            continue;
-        }
-        let name = display_name(path);
-        let entries = std::fs::read_dir(path).map_err(|e| DocumentError::Unreadable {
-            name: name.clone(),
-            reason: e.to_string(),
-        })?;
-        let mut inside: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && format::supported_extension(p))
-            .collect();
-        if inside.is_empty() {
-            return Err(DocumentError::EmptyFolder(name));
-        }
-        if inside.len() > limits.max_folder_files {
-            return Err(DocumentError::FolderTooBig {
-                name,
-                files: inside.len(),
-                limit: limits.max_folder_files,
-            });
-        }
-        inside.sort();
-        files.extend(inside);
-    }
-    Ok(files)
 }
 
 /// A file's name as people see it.

@@ -14,6 +14,10 @@ export class ChatState {
   /** Where a running job is, for long jobs. */
   progress = $state<api.Progress | null>(null);
   error = $state<string | null>(null);
+  /** The documents the open conversation is about (for a new one: those it will be about). */
+  documents = $state<api.DocumentInfo[]>([]);
+  /** The passages each answer used, by message id. */
+  sources = $state<Record<number, api.Passage[]>>({});
   private generatingIn: number | null = null;
 
   async init(): Promise<void> {
@@ -35,9 +39,14 @@ export class ChatState {
 
   async open(id: number): Promise<void> {
     try {
-      const { conversation, messages } = await api.openConversation(id);
+      const { conversation, messages, documents, sources } = await api.openConversation(id);
       this.current = conversation;
       this.messages = messages;
+      this.documents = documents;
+      this.sources = {};
+      for (const { messageId, passage } of sources) {
+        this.sources[messageId] = [...(this.sources[messageId] ?? []), passage];
+      }
       this.streaming = this.generatingIn === id ? (this.streaming ?? '') : null;
     } catch (e) {
       this.fail(e);
@@ -48,13 +57,50 @@ export class ChatState {
     this.current = null;
     this.messages = [];
     this.streaming = null;
+    this.documents = [];
+    this.sources = {};
   }
 
-  /** Sends a chat message in the open conversation (a new one when none is open). */
+  /** A new conversation about `doc`: the next message asks about it. */
+  askAbout(doc: api.DocumentInfo): void {
+    if (this.current === null && !this.documents.some((d) => d.id === doc.id)) {
+      this.documents = [...this.documents, doc];
+      return;
+    }
+    this.startNew();
+    this.documents = [doc];
+  }
+
+  /**
+   * Sends a chat message in the open conversation (a new one when none is open); a
+   * conversation about documents is answered from them, with sources.
+   */
   send(text: string): Promise<void> {
-    return this.stream(this.current?.id ?? null, (onEvent) =>
-      api.sendMessage(this.current?.id ?? null, text, onEvent),
-    );
+    const id = this.current?.id ?? null;
+    const documents = this.documents.map((d) => d.id);
+    return this.stream(id, async (onEvent) => {
+      const answer = await api.sendMessage(id, text, documents, onEvent);
+      if (answer.sources.length > 0) this.sources[answer.message.id] = answer.sources;
+      return answer.message;
+    });
+  }
+
+  /** Summarizes or translates a document into a new conversation about it. */
+  runDocumentJob(doc: api.DocumentInfo, job: api.Job): Promise<void> {
+    if (this.generating) return Promise.resolve();
+    this.startNew();
+    this.documents = [doc];
+    return this.stream(null, (onEvent) => api.runDocumentJob(doc.id, job, onEvent));
+  }
+
+  /** Saves a reply as a text file named after the conversation. */
+  async save(text: string): Promise<void> {
+    const name = `${(this.current?.title ?? 'Hearth').replace(/[\\/:*?"<>|]+/g, ' ').trim()}.txt`;
+    try {
+      await api.saveText(name, text);
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   /** Runs a job on `text`; its result streams into a new conversation. */
