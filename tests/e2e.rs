@@ -343,10 +343,7 @@ async fn conversations_can_be_renamed_and_deleted() {
     // Wait for the reply before deleting, so nothing is still being written.
     app.wait_for_text("[data-testid=send]").await;
     app.click("[data-testid=delete]").await;
-    until("the confirmation", Duration::from_secs(10), || async {
-        app.client().accept_alert().await.ok()
-    })
-    .await;
+    app.click("[data-testid=confirm-delete]").await;
     until("an empty sidebar", PATIENCE, || async {
         app.texts("[data-testid=conversation]")
             .await

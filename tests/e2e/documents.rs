@@ -3,7 +3,7 @@
 //! about with sources, and deleted.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
 
@@ -135,12 +135,10 @@ async fn a_dropped_document_is_read_summarized_asked_about_and_deleted() {
     app.wait_for_text("[data-testid=send]").await;
     app.click("[data-testid=open-documents]").await;
     app.click("[data-testid=delete-document]").await;
-    // The confirmation is accepted when it shows; after an X drag, WebKitWebDriver was seen
-    // to accept it by itself, so it is not required here (the sidebar test requires one).
-    let asked = Instant::now();
-    while asked.elapsed() < Duration::from_secs(3) && app.client().accept_alert().await.is_err() {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    app.click("[data-testid=cancel-delete]").await;
+    assert_eq!(app.texts("[data-testid=document]").await.len(), 1, "kept");
+    app.click("[data-testid=delete-document]").await;
+    app.click("[data-testid=confirm-delete]").await;
     until("an empty list", PATIENCE, || async {
         app.texts("[data-testid=document]")
             .await

@@ -1,6 +1,8 @@
 //! `cargo bench -p hearth-core --bench engine`: model load time, time to first token and
 //! tokens/s for a ~700-token prompt on the default model. Prints a markdown table row set.
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -59,12 +61,5 @@ async fn run() {
         );
     }
     println!("\nmodel load: {:.2} s", load.as_secs_f64());
-    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
-        for line in status
-            .lines()
-            .filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS"))
-        {
-            println!("{line}");
-        }
-    }
+    common::print_memory();
 }

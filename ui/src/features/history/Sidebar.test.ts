@@ -30,3 +30,18 @@ describe('Sidebar', () => {
     expect(onRename).toHaveBeenCalledWith(2, 'Renamed');
   });
 });
+
+describe('Sidebar deletion', () => {
+  it('asks first, and Keep keeps the conversation', async () => {
+    const onDelete = vi.fn();
+    const { getAllByTestId, getByTestId } = render(Sidebar, {
+      conversations, currentId: null, onSelect: vi.fn(), onNew: vi.fn(), onRename: vi.fn(), onDelete,
+    });
+    await fireEvent.click(getAllByTestId('delete')[1]);
+    await fireEvent.click(getByTestId('cancel-delete'));
+    expect(onDelete).not.toHaveBeenCalled();
+    await fireEvent.click(getAllByTestId('delete')[1]);
+    await fireEvent.click(getByTestId('confirm-delete'));
+    expect(onDelete).toHaveBeenCalledWith(1);
+  });
+});
