@@ -60,8 +60,16 @@ pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
         sampling,
         passages: None,
     };
+    chat::send(&store, &engine, request, &cancel, print_reply()).await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Prints a reply as it streams: its words to stdout; the conversation and the measurements to
+/// stderr.
+pub fn print_reply() -> impl FnMut(ChatEvent) + Send {
     let mut stdout = std::io::stdout();
-    chat::send(&store, &engine, request, &cancel, |event| match event {
+    move |event| match event {
         ChatEvent::Started { conversation, .. } => {
             eprintln!("[conversation {}: {}]", conversation.id, conversation.title);
         }
@@ -75,10 +83,7 @@ pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
             eprintln!("[{}]", describe(&completion));
         }
         ChatEvent::Progress(_) => {}
-    })
-    .await?;
-    store.close().await;
-    Ok(())
+    }
 }
 
 pub fn describe(completion: &engine::Completion) -> String {

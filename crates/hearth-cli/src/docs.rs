@@ -1,11 +1,9 @@
 //! `hearth docs add | list | show | ask | rm`: documents kept in the history database, and
 //! questions answered from them with their sources.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use hearth_core::chat::ChatEvent;
 use hearth_core::documents::{self, Limits, Outcome, Question};
 use hearth_core::engine;
 use hearth_core::paths::DataDir;
@@ -144,22 +142,13 @@ async fn ask(
     }
     let engine = engine::load(&data.model(model)?).await?;
     let cancel = crate::cancel_on_ctrl_c();
-    let mut stdout = std::io::stdout();
-    let answer = documents::ask(store, &engine, question, &cancel, |event| match event {
-        ChatEvent::Started { conversation, .. } => {
-            eprintln!("[conversation {}: {}]", conversation.id, conversation.title);
-        }
-        ChatEvent::Token { text } => {
-            // A closed stdout (e.g. `| head`) must not stop the answer from being saved.
-            let _ = stdout.write_all(text.as_bytes());
-            let _ = stdout.flush();
-        }
-        ChatEvent::Finished { completion, .. } => {
-            let _ = writeln!(stdout);
-            eprintln!("[{}]", crate::chat::describe(&completion));
-        }
-        ChatEvent::Progress(_) => {}
-    })
+    let answer = documents::ask(
+        store,
+        &engine,
+        question,
+        &cancel,
+        crate::chat::print_reply(),
+    )
     .await?;
     println!("\nSources:");
     for (i, source) in answer.sources.iter().enumerate() {

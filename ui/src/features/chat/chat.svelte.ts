@@ -95,7 +95,10 @@ export class ChatState {
 
   /** Saves a reply as a text file named after the conversation. */
   async save(text: string): Promise<void> {
-    const name = `${(this.current?.title ?? 'Hearth').replace(/[\\/:*?"<>|]+/g, ' ').trim()}.txt`;
+    // "Translation: notes.docx" becomes "Translation notes.docx.txt": no characters that
+    // file systems refuse.
+    const title = (this.current?.title ?? 'Hearth').replace(/[\\/:*?"<>|]+/g, '');
+    const name = `${title.replace(/\s+/g, ' ').trim()}.txt`;
     try {
       await api.saveText(name, text);
     } catch (e) {
