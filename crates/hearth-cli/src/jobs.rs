@@ -163,7 +163,7 @@ async fn run(data: &DataDir, input: Input, job: Job) -> CliResult {
 /// UTF-8 text.
 async fn read_input(file: Option<&PathBuf>) -> Result<String, Box<dyn std::error::Error>> {
     if let Some(path) = file.filter(|f| f.as_os_str() != "-") {
-        let (_, extracted) = documents::read(path, &Limits::default(), |_, _| {}).await?;
+        let extracted = documents::read(path, &Limits::default(), |_, _| {}).await?;
         return Ok(extracted.text());
     }
     let limit = jobs::MAX_INPUT_BYTES as u64;

@@ -39,7 +39,7 @@ async fn pdf(dir: &Path) {
             .await
             .expect("store");
         let started = Instant::now();
-        let (_, extracted) = documents::read(&pdf, &Limits::default(), |_, _| {})
+        let extracted = documents::read(&pdf, &Limits::default(), |_, _| {})
             .await
             .expect("the PDF reads");
         let read = started.elapsed();

@@ -22,9 +22,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn read(path: &Path) -> Result<Extracted, DocumentError> {
-    RUNTIME
-        .block_on(documents::read(path, &Limits::default(), |_, _| {}))
-        .map(|(_, extracted)| extracted)
+    RUNTIME.block_on(documents::read(path, &Limits::default(), |_, _| {}))
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {

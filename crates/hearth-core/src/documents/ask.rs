@@ -94,7 +94,7 @@ async fn answer(
     question: Question<'_>,
     documents: &[i64],
     cancel: &CancellationToken,
-    mut on_event: impl FnMut(ChatEvent) + Send,
+    on_event: impl FnMut(ChatEvent) + Send,
 ) -> Result<Answer, AskError> {
     let sources = passages_for(store, documents, question.text).await?;
     let passages = context(store, documents, &sources).await?;
@@ -107,20 +107,10 @@ async fn answer(
         },
         passages: Some(&passages),
     };
-    let mut conversation = None;
-    let message = chat::send(store, engine, request, cancel, |event| {
-        if let ChatEvent::Started {
-            conversation: c, ..
-        } = &event
-        {
-            conversation = Some(c.id);
-        }
-        on_event(event)
-    })
-    .await?;
-    if let Some(id) = conversation {
-        store.attach_documents(id, documents).await?;
-    }
+    let message = chat::send(store, engine, request, cancel, on_event).await?;
+    store
+        .attach_documents(message.conversation_id, documents)
+        .await?;
     store.add_message_sources(message.id, &sources).await?;
     Ok(Answer { message, sources })
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{display_name, format, read, split, DocumentError, Limits};
+use super::{display_name, extract_off_thread, format, read_bytes, split, DocumentError, Limits};
 use crate::store::{DocumentInfo, NewDocument, Store};
 
 /// A file that was added, and whether the same content was already there.
@@ -78,21 +78,24 @@ pub async fn add(
     limits: &Limits,
     on_page: impl Fn(usize, usize) + Send + 'static,
 ) -> Result<Added, DocumentError> {
-    let (bytes, extracted) = read(path, limits, on_page).await?;
+    let bytes = read_bytes(path, limits).await?;
     let hash = format!("{:x}", Sha256::digest(&bytes));
+    // A file added before is found by its hash, without reading its text again.
     if let Some(document) = store.document_by_hash(&hash).await? {
         return Ok(Added {
             document,
             already_there: true,
         });
     }
+    let size = bytes.len() as i64;
+    let extracted = extract_off_thread(path, bytes, limits, on_page).await?;
     let chunks = split(&extracted).await;
     let document = store
         .add_document(
             NewDocument {
                 name: &display_name(path),
                 hash: &hash,
-                size: bytes.len() as i64,
+                size,
                 kind: extracted.kind,
                 pages: extracted.paged.then_some(extracted.pages.len() as i64),
                 text: &extracted.text(),

@@ -102,16 +102,43 @@ pub async fn read(
     path: &Path,
     limits: &Limits,
     on_page: impl Fn(usize, usize) + Send + 'static,
-) -> Result<(Vec<u8>, Extracted), DocumentError> {
+) -> Result<Extracted, DocumentError> {
+    let bytes = read_bytes(path, limits).await?;
+    extract_off_thread(path, bytes, limits, on_page).await
+}
+
+/// The file's bytes, within the size limit.
+async fn read_bytes(path: &Path, limits: &Limits) -> Result<Vec<u8>, DocumentError> {
+    let (owned, limits_owned) = (path.to_path_buf(), limits.clone());
+    off_thread(path, limits, move || {
+        limits::read_capped(&owned, &limits_owned)
+    })
+    .await
+}
+
+/// `extract` on a blocking thread, under the time limit.
+async fn extract_off_thread(
+    path: &Path,
+    bytes: Vec<u8>,
+    limits: &Limits,
+    on_page: impl Fn(usize, usize) + Send + 'static,
+) -> Result<Extracted, DocumentError> {
+    let (owned, limits_owned) = (path.to_path_buf(), limits.clone());
+    off_thread(path, limits, move || {
+        extract(&owned, &bytes, &limits_owned, &on_page)
+    })
+    .await
+}
+
+/// Runs blocking work on `path` under `limits.time`. A parser stuck on a hostile file keeps
+/// its thread, but the caller gets its answer.
+async fn off_thread<T: Send + 'static>(
+    path: &Path,
+    limits: &Limits,
+    work: impl FnOnce() -> Result<T, DocumentError> + Send + 'static,
+) -> Result<T, DocumentError> {
     let name = display_name(path);
-    let (path, limits_owned) = (path.to_path_buf(), limits.clone());
-    let work = tokio::task::spawn_blocking(move || {
-        let bytes = limits::read_capped(&path, &limits_owned)?;
-        let extracted = extract(&path, &bytes, &limits_owned, &on_page)?;
-        Ok((bytes, extracted))
-    });
-    // A parser stuck on a hostile file keeps its thread, but the caller gets its answer.
-    match tokio::time::timeout(limits.time, work).await {
+    match tokio::time::timeout(limits.time, tokio::task::spawn_blocking(work)).await {
         Ok(Ok(result)) => result,
         Ok(Err(_)) => Err(DocumentError::Damaged {
             name,
