@@ -1,0 +1,122 @@
+//! Micro-benchmark of the quantized matmul on the default model's shapes (SmolLM2-135M:
+//! 30 layers, hidden 576, 3 KV heads of 64, MLP 1536, vocabulary 49,152 in Q8_0), for each
+//! tier this CPU has, beside candle's kernels as mistral.rs 0.8.1 calls them. It prints the
+//! matmul time of one forward pass as tokens/s: a ceiling for the whole engine.
+//!
+//! `cargo bench -p hearth-kernels --bench kernels` (HEARTH_THREADS sets the threads).
+
+use std::time::{Duration, Instant};
+
+use candle_core::quantized::k_quants::{self, BlockQ4_0, BlockQ4_1, BlockQ8_0};
+use hearth_kernels::pool::{self, Pool};
+use hearth_kernels::{matmul, QuantType, Tier};
+
+const LAYERS: usize = 30;
+/// (outputs, inputs) of each matmul in one layer: q, k, v, o, gate, up, down.
+const LAYER: [(usize, usize); 7] = [
+    (576, 576),
+    (192, 576),
+    (192, 576),
+    (576, 576),
+    (1536, 576),
+    (1536, 576),
+    (576, 1536),
+];
+const VOCAB: usize = 49_152;
+
+struct Matrix {
+    ty: QuantType,
+    n: usize,
+    k: usize,
+    w: Vec<u8>,
+}
+
+fn matrix(ty: QuantType, n: usize, k: usize) -> Matrix {
+    let values: Vec<f32> = (0..n * k)
+        .map(|i| ((i * 7919 % 1000) as f32 / 500.0 - 1.0) * 0.1)
+        .collect();
+    Matrix {
+        ty,
+        n,
+        k,
+        w: ty.quantize(&values),
+    }
+}
+
+/// Seconds for one pass over `mats` with `m` input rows, the best of a few runs.
+fn best(mats: &[Matrix], m: usize, mut run: impl FnMut(&Matrix, &[f32], &mut [f32])) -> f64 {
+    let x: Vec<f32> = (0..m * 1536)
+        .map(|i| ((i * 31 % 200) as f32 - 100.0) / 50.0)
+        .collect();
+    let mut y = vec![0f32; m * VOCAB];
+    let mut best = Duration::MAX;
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(3) || best == Duration::MAX {
+        let t = Instant::now();
+        for mat in mats {
+            run(mat, &x[..m * mat.k], &mut y[..m * mat.n]);
+        }
+        best = best.min(t.elapsed());
+    }
+    best.as_secs_f64()
+}
+
+fn candle(mat: &Matrix, x: &[f32], m: usize, y: &mut [f32]) {
+    fn blocks<T>(bytes: &[u8]) -> &[T] {
+        // SAFETY: candle's block types are repr(C) with GGML's layout.
+        unsafe {
+            std::slice::from_raw_parts(bytes.as_ptr() as *const T, bytes.len() / size_of::<T>())
+        }
+    }
+    let mkn = (m, mat.k, mat.n);
+    match mat.ty {
+        QuantType::Q4_0 => k_quants::matmul(mkn, x, blocks::<BlockQ4_0>(&mat.w), y),
+        QuantType::Q4_1 => k_quants::matmul(mkn, x, blocks::<BlockQ4_1>(&mat.w), y),
+        QuantType::Q8_0 => k_quants::matmul(mkn, x, blocks::<BlockQ8_0>(&mat.w), y),
+    }
+    .expect("candle takes these shapes");
+}
+
+fn main() {
+    let pool: &Pool = pool::global();
+    println!(
+        "threads: {}; tiers here: {:?}",
+        pool.threads(),
+        Tier::available()
+    );
+    println!("| weights | m | engine | one pass | tokens/s (matmuls only) |");
+    println!("| --- | --- | --- | --- | --- |");
+    for ty in QuantType::ALL {
+        // Thirty distinct layers, as in the model, so a reply streams them from memory as it
+        // would; one pass = every layer once and the output head.
+        let model: Vec<Matrix> = (0..LAYERS)
+            .flat_map(|_| LAYER.iter().map(|&(n, k)| matrix(ty, n, k)))
+            .chain([matrix(QuantType::Q8_0, VOCAB, 576)])
+            .collect();
+        for m in [512, 1] {
+            let report = |name: &str, run: &mut dyn FnMut(&Matrix, &[f32], &mut [f32])| {
+                let (layers, head) = model.split_at(model.len() - 1);
+                let pass = best(layers, m, &mut *run) + best(head, 1, &mut *run);
+                println!(
+                    "| {ty:?} | {m} | {name} | {:.1} ms | {:.0} |",
+                    pass * 1e3,
+                    m as f64 / pass
+                );
+            };
+            for tier in Tier::available() {
+                if m > 1 && tier == Tier::Scalar {
+                    continue; // minutes per pass
+                }
+                report(tier.name(), &mut |mat, x, y| {
+                    let m = x.len() / mat.k;
+                    matmul(pool, tier, mat.ty, &mat.w, mat.n, mat.k, x, m, y).expect("shapes fit")
+                });
+            }
+            if m == 1 {
+                report("candle 0.10.2", &mut |mat, x, y| {
+                    candle(mat, x, x.len() / mat.k, y)
+                });
+            }
+        }
+    }
+}

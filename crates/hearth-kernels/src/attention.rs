@@ -1,0 +1,269 @@
+//! Attention, `softmax(scale * Q K^T) V`, over f32 tensors in place in the KV cache.
+//!
+//! One work item is a tile of up to four query rows of one KV head: in a prompt, a position
+//! for each of the heads that share that KV head (grouped-query attention), so every key and
+//! value row is read once for all of them. A causal tile stops at the last key its rows can
+//! see, so nothing above the diagonal is computed. The softmax is online (running maximum
+//! and sum per row), in tiles of 64 keys.
+
+use std::ops::Range;
+
+use crate::pool::Pool;
+use crate::{KernelError, Tier};
+
+/// Query rows one work item handles.
+const ROWS: usize = 4;
+/// Keys scored at a time, per row.
+const KEYS: usize = 64;
+/// The largest head dimension supported (the tiles live on the stack).
+pub const MAX_HEAD_DIM: usize = 256;
+
+#[derive(Debug, Clone, Copy)]
+pub struct AttentionShape {
+    pub batch: usize,
+    pub q_len: usize,
+    pub kv_len: usize,
+    pub heads: usize,
+    pub kv_heads: usize,
+    pub head_dim: usize,
+}
+
+/// A `(batch, position, head, dim)` tensor: its elements and the strides of the first
+/// three dimensions (the last one is contiguous).
+#[derive(Debug, Clone, Copy)]
+pub struct Rows<'a> {
+    pub data: &'a [f32],
+    pub strides: [usize; 3],
+}
+
+impl Rows<'_> {
+    fn row(&self, b: usize, pos: usize, head: usize, d: usize) -> &[f32] {
+        let at = b * self.strides[0] + pos * self.strides[1] + head * self.strides[2];
+        &self.data[at..at + d]
+    }
+
+    fn fits(&self, name: &str, dims: [usize; 3], d: usize) -> Result<(), KernelError> {
+        let last = dims
+            .iter()
+            .zip(self.strides)
+            .map(|(n, s)| n.saturating_sub(1) * s)
+            .sum::<usize>()
+            + d;
+        if dims.contains(&0) || last <= self.data.len() {
+            Ok(())
+        } else {
+            Err(KernelError::Shape(format!(
+                "{name} needs {last} elements for {dims:?} x {d} with strides {:?}, has {}",
+                self.strides,
+                self.data.len()
+            )))
+        }
+    }
+}
+
+/// Writes the attention of `q` over `k` and `v` into `out`, laid out `(batch, head,
+/// position, dim)`. With `causal`, query `i` sees the keys up to `i + kv_len - q_len`.
+#[allow(clippy::too_many_arguments)]
+pub fn attention(
+    pool: &Pool,
+    tier: Tier,
+    shape: &AttentionShape,
+    q: Rows,
+    k: Rows,
+    v: Rows,
+    causal: bool,
+    scale: f32,
+    out: &mut [f32],
+) -> Result<(), KernelError> {
+    let s = *shape;
+    let d = s.head_dim;
+    if s.kv_heads == 0 || s.heads % s.kv_heads != 0 {
+        return Err(KernelError::Shape(format!(
+            "{} heads cannot share {} KV heads",
+            s.heads, s.kv_heads
+        )));
+    }
+    if d == 0 || d > MAX_HEAD_DIM || (causal && s.kv_len < s.q_len) {
+        return Err(KernelError::Shape(format!(
+            "head dimension {d} (at most {MAX_HEAD_DIM}), {} queries over {} keys",
+            s.q_len, s.kv_len
+        )));
+    }
+    q.fits("q", [s.batch, s.q_len, s.heads], d)?;
+    k.fits("k", [s.batch, s.kv_len, s.kv_heads], d)?;
+    v.fits("v", [s.batch, s.kv_len, s.kv_heads], d)?;
+    if out.len() != s.batch * s.heads * s.q_len * d {
+        return Err(KernelError::Shape(format!(
+            "attention output of {} for {:?}",
+            out.len(),
+            s
+        )));
+    }
+    let group_rows = s.q_len * (s.heads / s.kv_heads);
+    let tiles = group_rows.div_ceil(ROWS);
+    let items = s.batch * s.kv_heads * tiles;
+    let out = Shared(out.as_mut_ptr());
+    pool.for_each(items, |item| {
+        let tile = Tile {
+            shape: s,
+            b: item / (s.kv_heads * tiles),
+            g: item / tiles % s.kv_heads,
+            rows: (item % tiles) * ROWS..((item % tiles + 1) * ROWS).min(group_rows),
+            causal,
+            scale,
+        };
+        // SAFETY: each tile writes only the output rows of its own query rows.
+        let write = |h: usize, i: usize, o: &[f32]| unsafe {
+            let at = ((tile.b * s.heads + h) * s.q_len + i) * d;
+            std::ptr::copy_nonoverlapping(o.as_ptr(), out.get().add(at), d);
+        };
+        match tier {
+            #[cfg(target_arch = "x86_64")]
+            Tier::Avx2 | Tier::Avx512Vnni => unsafe { tile_avx2(&tile, q, k, v, write) },
+            _ => tile.run(q, k, v, write),
+        }
+    });
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+struct Shared(*mut f32);
+unsafe impl Sync for Shared {}
+impl Shared {
+    fn get(&self) -> *mut f32 {
+        self.0
+    }
+}
+
+struct Tile {
+    shape: AttentionShape,
+    b: usize,
+    g: usize,
+    /// Rows of the KV head's group: row `p` is position `p / rep` of head `g * rep + p % rep`.
+    rows: Range<usize>,
+    causal: bool,
+    scale: f32,
+}
+
+/// The same code as `Tile::run`, compiled for AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn tile_avx2(tile: &Tile, q: Rows, k: Rows, v: Rows, write: impl Fn(usize, usize, &[f32])) {
+    tile.run(q, k, v, write)
+}
+
+impl Tile {
+    #[inline(always)]
+    fn run(&self, q: Rows, k: Rows, v: Rows, write: impl Fn(usize, usize, &[f32])) {
+        let s = self.shape;
+        let d = s.head_dim;
+        let rep = s.heads / s.kv_heads;
+        let n = self.rows.len();
+        let head = |p: usize| self.g * rep + p % rep;
+        let mut qs = [[0f32; MAX_HEAD_DIM]; ROWS];
+        let mut o = [[0f32; MAX_HEAD_DIM]; ROWS];
+        let mut visible = [0usize; ROWS];
+        for (r, p) in self.rows.clone().enumerate() {
+            for (dst, x) in qs[r][..d]
+                .iter_mut()
+                .zip(q.row(self.b, p / rep, head(p), d))
+            {
+                *dst = x * self.scale;
+            }
+            visible[r] = if self.causal {
+                p / rep + s.kv_len - s.q_len + 1
+            } else {
+                s.kv_len
+            };
+        }
+        let keys = visible[..n].iter().copied().max().unwrap_or(0);
+        let mut max = [f32::NEG_INFINITY; ROWS];
+        let mut sum = [0f32; ROWS];
+        let mut scores = [[0f32; KEYS]; ROWS];
+        for start in (0..keys).step_by(KEYS) {
+            let kn = KEYS.min(keys - start);
+            for j in 0..kn {
+                let kr = k.row(self.b, start + j, self.g, d);
+                for r in 0..n {
+                    scores[r][j] = if start + j < visible[r] {
+                        dot(&qs[r][..d], kr)
+                    } else {
+                        f32::NEG_INFINITY
+                    };
+                }
+            }
+            for r in 0..n {
+                let sr = &mut scores[r][..kn];
+                let top = sr.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                if top == f32::NEG_INFINITY {
+                    sr.fill(0.0);
+                    continue;
+                }
+                let new_max = max[r].max(top);
+                let alpha = exp(max[r] - new_max);
+                let mut tile_sum = 0f32;
+                for x in sr.iter_mut() {
+                    *x = if *x == f32::NEG_INFINITY {
+                        0.0
+                    } else {
+                        exp(*x - new_max)
+                    };
+                    tile_sum += *x;
+                }
+                sum[r] = sum[r] * alpha + tile_sum;
+                max[r] = new_max;
+                if alpha != 1.0 {
+                    o[r][..d].iter_mut().for_each(|x| *x *= alpha);
+                }
+            }
+            for j in 0..kn {
+                let vr = v.row(self.b, start + j, self.g, d);
+                for r in 0..n {
+                    let p = scores[r][j];
+                    for (x, vv) in o[r][..d].iter_mut().zip(vr) {
+                        *x += p * vv;
+                    }
+                }
+            }
+        }
+        for (r, p) in self.rows.clone().enumerate() {
+            let inv = 1.0 / sum[r];
+            o[r][..d].iter_mut().for_each(|x| *x *= inv);
+            write(head(p), p / rep, &o[r][..d]);
+        }
+    }
+}
+
+/// A dot product written so the compiler vectorizes it (eight running sums).
+#[inline(always)]
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let (a8, a_rest) = a.split_at(a.len() / 8 * 8);
+    let (b8, b_rest) = b.split_at(a8.len());
+    for (x, y) in a8.chunks_exact(8).zip(b8.chunks_exact(8)) {
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    let tail: f32 = a_rest.iter().zip(b_rest).map(|(x, y)| x * y).sum();
+    acc.iter().sum::<f32>() + tail
+}
+
+/// `e^x` for `x <= 0` to about 1e-7 relative, in plain arithmetic the compiler vectorizes:
+/// `x = n ln 2 + r`, a degree-6 polynomial for `e^r`, and `2^n` put in the exponent bits.
+#[inline(always)]
+fn exp(x: f32) -> f32 {
+    const LOG2E: f32 = std::f32::consts::LOG2_E;
+    const LN2_HI: f32 = 0.693_145_75;
+    const LN2_LO: f32 = 1.428_606_8e-6;
+    // Adding and taking away 1.5 * 2^23 rounds to an integer without a rounding instruction.
+    const ROUND: f32 = 12_582_912.0;
+    let x = x.max(-87.0);
+    let n = (x * LOG2E + ROUND) - ROUND;
+    let r = x - n * LN2_HI - n * LN2_LO;
+    let p = 1.0
+        + r * (1.0
+            + r * (0.5
+                + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
+    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
+}

@@ -1,0 +1,240 @@
+//! `y = x * W^T` for a quantized `W`: the input quantized once, then the output cut into
+//! tiles that the pool's threads claim in turn. A tile of 16 input rows sweeps a few weight
+//! rows at a time, so those stay in L1 while every input row of the tile uses them.
+
+use std::cell::RefCell;
+
+use crate::pool::Pool;
+use crate::quant::activation::{quantize_row, Q8};
+use crate::quant::{scalar, QuantType, BLOCK};
+use crate::{KernelError, Tier};
+
+/// Input rows a work item covers, in a prompt.
+const TOKENS_PER_ITEM: usize = 16;
+/// Weight rows one tile call keeps in registers.
+const ROWS: usize = 4;
+/// Input rows one tile call keeps in registers: AVX-512 has twice the registers of AVX2.
+fn tile_tokens(tier: Tier) -> usize {
+    if tier == Tier::Avx512Vnni {
+        4
+    } else {
+        2
+    }
+}
+
+/// A pointer that threads may share because each writes a part no other thread touches.
+#[derive(Clone, Copy)]
+struct Shared<T>(*mut T);
+unsafe impl<T> Sync for Shared<T> {}
+unsafe impl<T> Send for Shared<T> {}
+
+impl<T> Shared<T> {
+    fn get(&self) -> *mut T {
+        self.0
+    }
+}
+
+thread_local! {
+    /// The quantized input, kept between calls so a prompt does not allocate per matmul.
+    static INPUT: RefCell<Vec<Q8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `y[t * n + r] = sum_i x[t * k + i] * W[r][i]` for `m` input rows `x` and `n` weight rows of
+/// `k` values in `w`, GGML blocks of type `ty`.
+#[allow(clippy::too_many_arguments)]
+pub fn matmul(
+    pool: &Pool,
+    tier: Tier,
+    ty: QuantType,
+    w: &[u8],
+    n: usize,
+    k: usize,
+    x: &[f32],
+    m: usize,
+    y: &mut [f32],
+) -> Result<(), KernelError> {
+    if k % BLOCK != 0 {
+        return Err(KernelError::Shape(format!(
+            "k = {k} is not a multiple of {BLOCK}"
+        )));
+    }
+    let nb = k / BLOCK;
+    let row_bytes = nb * ty.block_bytes();
+    if w.len() != n * row_bytes || x.len() != m * k || y.len() != m * n {
+        return Err(KernelError::Shape(format!(
+            "{ty:?} weights of {} bytes for {n} x {k}, input of {} for {m} x {k}, output of {} for {m} x {n}",
+            w.len(),
+            x.len(),
+            y.len()
+        )));
+    }
+    if m == 0 || n == 0 {
+        return Ok(());
+    }
+    INPUT.with_borrow_mut(|xq| {
+        xq.clear();
+        xq.resize(m * nb, Q8::ZERO);
+        quantize(pool, tier, x, k, xq);
+        multiply(pool, tier, ty, w, row_bytes, n, xq, nb, m, y);
+    });
+    Ok(())
+}
+
+fn quantize(pool: &Pool, tier: Tier, x: &[f32], k: usize, xq: &mut [Q8]) {
+    let nb = k / BLOCK;
+    let m = x.len() / k;
+    let simd = tier != Tier::Scalar;
+    let rows_per_item = (m / (pool.threads() * 4)).max(1);
+    let out = Shared(xq.as_mut_ptr());
+    pool.for_each(m.div_ceil(rows_per_item), |item| {
+        let first = item * rows_per_item;
+        let last = (first + rows_per_item).min(m);
+        // SAFETY: items cover disjoint rows of `xq`.
+        let rows = unsafe {
+            std::slice::from_raw_parts_mut(out.get().add(first * nb), (last - first) * nb)
+        };
+        for (row, q) in x[first * k..last * k]
+            .chunks_exact(k)
+            .zip(rows.chunks_exact_mut(nb))
+        {
+            quantize_row(row, q, simd);
+        }
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn multiply(
+    pool: &Pool,
+    tier: Tier,
+    ty: QuantType,
+    w: &[u8],
+    row_bytes: usize,
+    n: usize,
+    xq: &[Q8],
+    nb: usize,
+    m: usize,
+    y: &mut [f32],
+) {
+    // A reply's single row: split the weight rows finely so both threads stream memory.
+    // A prompt: blocks of weight rows by blocks of input rows.
+    let rows_per_item = if m == 1 {
+        (n / (pool.threads() * 8))
+            .next_multiple_of(ROWS)
+            .clamp(ROWS, 256)
+    } else {
+        64
+    };
+    let row_items = n.div_ceil(rows_per_item);
+    let token_items = m.div_ceil(TOKENS_PER_ITEM);
+    let out = Shared(y.as_mut_ptr());
+    pool.for_each(row_items * token_items, |item| {
+        let (ti, ri) = (item / row_items, item % row_items);
+        let rows = ri * rows_per_item..((ri + 1) * rows_per_item).min(n);
+        let tokens = ti * TOKENS_PER_ITEM..((ti + 1) * TOKENS_PER_ITEM).min(m);
+        if m == 1 {
+            for r in rows {
+                // SAFETY: as below, for one row and the one input row.
+                unsafe {
+                    let wp = w.as_ptr().add(r * row_bytes);
+                    *out.get().add(r) = row(tier, ty, wp, xq.as_ptr(), nb);
+                }
+            }
+            return;
+        }
+        let mut r = rows.start;
+        while r < rows.end {
+            let mut t = tokens.start;
+            let tile_rows = (rows.end - r).min(ROWS);
+            while t < tokens.end {
+                let tile_tokens = (tokens.end - t).min(tile_tokens(tier));
+                // SAFETY: rows `r..` and tokens `t..` lie inside `w` and `xq` (checked by
+                // `matmul`), and this item alone writes their outputs.
+                unsafe {
+                    let wp = w.as_ptr().add(r * row_bytes);
+                    let xp = xq.as_ptr().add(t * nb);
+                    let yp = out.get().add(t * n + r);
+                    tile(
+                        tier,
+                        ty,
+                        tile_rows,
+                        tile_tokens,
+                        wp,
+                        row_bytes,
+                        xp,
+                        nb,
+                        yp,
+                        n,
+                    );
+                }
+                t += tile_tokens;
+            }
+            r += tile_rows;
+        }
+    });
+}
+
+/// One weight row times the one input row of a reply.
+unsafe fn row(tier: Tier, ty: QuantType, w: *const u8, x: *const Q8, nb: usize) -> f32 {
+    match tier {
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx512Vnni => crate::quant::x86::vnni::row(ty, w, x, nb),
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx2 => crate::quant::x86::avx2::row(ty, w, x, nb),
+        _ => scalar::row(ty, w, x, nb),
+    }
+}
+
+/// One tile of up to `ROWS x tile_tokens(tier)`, written to `y` (rows of the output `ldy` apart).
+#[allow(clippy::too_many_arguments)]
+unsafe fn tile(
+    tier: Tier,
+    ty: QuantType,
+    rows: usize,
+    tokens: usize,
+    w: *const u8,
+    w_stride: usize,
+    x: *const Q8,
+    nb: usize,
+    y: *mut f32,
+    ldy: usize,
+) {
+    macro_rules! run {
+        ($r:literal, $t:literal) => {{
+            let mut out = [[0f32; $t]; $r];
+            match tier {
+                #[cfg(target_arch = "x86_64")]
+                Tier::Avx512Vnni => {
+                    crate::quant::x86::vnni::tile::<$r, $t>(ty, w, w_stride, x, nb, &mut out)
+                }
+                #[cfg(target_arch = "x86_64")]
+                Tier::Avx2 => {
+                    crate::quant::x86::avx2::tile::<$r, $t>(ty, w, w_stride, x, nb, &mut out)
+                }
+                _ => scalar::tile::<$r, $t>(ty, w, w_stride, x, nb, &mut out),
+            }
+            for (r, row) in out.iter().enumerate() {
+                for (t, v) in row.iter().enumerate() {
+                    *y.add(t * ldy + r) = *v;
+                }
+            }
+        }};
+    }
+    match (rows, tokens) {
+        (4, 4) => run!(4, 4),
+        (4, 3) => run!(4, 3),
+        (4, 2) => run!(4, 2),
+        (4, _) => run!(4, 1),
+        (3, 4) => run!(3, 4),
+        (3, 3) => run!(3, 3),
+        (3, 2) => run!(3, 2),
+        (3, _) => run!(3, 1),
+        (2, 4) => run!(2, 4),
+        (2, 3) => run!(2, 3),
+        (2, 2) => run!(2, 2),
+        (2, _) => run!(2, 1),
+        (_, 4) => run!(1, 4),
+        (_, 3) => run!(1, 3),
+        (_, 2) => run!(1, 2),
+        _ => run!(1, 1),
+    }
+}

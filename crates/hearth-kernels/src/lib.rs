@@ -1,0 +1,62 @@
+//! Hearth's CPU kernels for mistral.rs: quantized matmul, attention, and the one thread pool
+//! they share. Nothing here knows about tensors; the vendored mistral.rs crates hand over
+//! plain slices (see vendor/README.md).
+
+pub mod attention;
+mod gemm;
+pub mod pool;
+pub mod quant;
+mod tier;
+
+pub use attention::{AttentionShape, Rows};
+pub use gemm::matmul;
+pub use quant::QuantType;
+pub use tier::Tier;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KernelError {
+    #[error("kernel shapes do not match: {0}")]
+    Shape(String),
+}
+
+/// Whether this build has kernels of its own that beat the engine's for this platform:
+/// on x86-64 yes (chosen at run time); elsewhere mistral.rs keeps candle's (NEON on ARM).
+pub const fn enabled() -> bool {
+    cfg!(target_arch = "x86_64")
+}
+
+/// `matmul` on the global pool with the best tier this CPU has.
+pub fn quantized_matmul(
+    ty: QuantType,
+    w: &[u8],
+    n: usize,
+    k: usize,
+    x: &[f32],
+    m: usize,
+    y: &mut [f32],
+) -> Result<(), KernelError> {
+    matmul(pool::global(), Tier::best(), ty, w, n, k, x, m, y)
+}
+
+/// `attention::attention` on the global pool with the best tier this CPU has.
+pub fn attend(
+    shape: &AttentionShape,
+    q: Rows,
+    k: Rows,
+    v: Rows,
+    causal: bool,
+    scale: f32,
+    out: &mut [f32],
+) -> Result<(), KernelError> {
+    attention::attention(
+        pool::global(),
+        Tier::best(),
+        shape,
+        q,
+        k,
+        v,
+        causal,
+        scale,
+        out,
+    )
+}

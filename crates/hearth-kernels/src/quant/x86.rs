@@ -1,0 +1,247 @@
+//! x86-64 tiles: AVX2 (`maddubs` + `madd`) and AVX-512 VNNI (`dpbusd` on 256-bit registers),
+//! chosen at run time. The tile keeps `R x T` accumulators in registers while it walks the
+//! blocks, so each weight block is unpacked once for `T` input rows.
+
+use std::arch::x86_64::*;
+
+use super::activation::Q8;
+use super::{QuantType, BLOCK};
+
+/// A weight block format: how to load one block as 32 bytes with its `d` and `c`.
+trait Weights {
+    const BYTES: usize;
+    /// The bytes are signed (Q8_0): the dot product then uses `|w|` and `x * sign(w)`,
+    /// since both instructions multiply unsigned by signed bytes.
+    const SIGNED: bool;
+    unsafe fn load(p: *const u8) -> (__m256i, f32, f32);
+}
+
+#[inline(always)]
+unsafe fn halves(p: *const u8) -> __m128 {
+    _mm_cvtph_ps(_mm_cvtsi32_si128(std::ptr::read_unaligned(p as *const i32)))
+}
+
+#[inline(always)]
+unsafe fn nibbles(p: *const u8) -> __m256i {
+    let raw = _mm_loadu_si128(p as *const __m128i);
+    let low = _mm_set1_epi8(0x0F);
+    let lo = _mm_and_si128(raw, low);
+    let hi = _mm_and_si128(_mm_srli_epi16(raw, 4), low);
+    _mm256_set_m128i(hi, lo)
+}
+
+struct Q40;
+impl Weights for Q40 {
+    const BYTES: usize = QuantType::Q4_0.block_bytes();
+    const SIGNED: bool = false;
+    #[inline(always)]
+    unsafe fn load(p: *const u8) -> (__m256i, f32, f32) {
+        let d = _mm_cvtss_f32(halves(p));
+        (nibbles(p.add(2)), d, -8.0 * d)
+    }
+}
+
+struct Q41;
+impl Weights for Q41 {
+    const BYTES: usize = QuantType::Q4_1.block_bytes();
+    const SIGNED: bool = false;
+    #[inline(always)]
+    unsafe fn load(p: *const u8) -> (__m256i, f32, f32) {
+        let dm = halves(p);
+        let d = _mm_cvtss_f32(dm);
+        let m = _mm_cvtss_f32(_mm_movehdup_ps(dm));
+        (nibbles(p.add(4)), d, m)
+    }
+}
+
+struct Q80;
+impl Weights for Q80 {
+    const BYTES: usize = QuantType::Q8_0.block_bytes();
+    const SIGNED: bool = true;
+    #[inline(always)]
+    unsafe fn load(p: *const u8) -> (__m256i, f32, f32) {
+        let d = _mm_cvtss_f32(halves(p));
+        (_mm256_loadu_si256(p.add(2) as *const __m256i), d, 0.0)
+    }
+}
+
+#[inline(always)]
+unsafe fn dot_maddubs(u: __m256i, s: __m256i) -> __m256i {
+    _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1))
+}
+
+#[inline(always)]
+unsafe fn dot_vnni(u: __m256i, s: __m256i) -> __m256i {
+    _mm256_dpbusd_epi32(_mm256_setzero_si256(), u, s)
+}
+
+#[inline(always)]
+unsafe fn hsum(v: __m256) -> f32 {
+    let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)))
+}
+
+macro_rules! tier {
+    ($name:ident, $features:literal, $dot:ident) => {
+        pub(crate) mod $name {
+            use super::*;
+
+            /// See `scalar::tile`; the same contract.
+            pub(crate) unsafe fn tile<const R: usize, const T: usize>(
+                ty: QuantType,
+                w: *const u8,
+                w_stride: usize,
+                x: *const Q8,
+                nb: usize,
+                out: &mut [[f32; T]; R],
+            ) {
+                match ty {
+                    QuantType::Q4_0 => typed::<R, T, Q40>(w, w_stride, x, nb, out),
+                    QuantType::Q4_1 => typed::<R, T, Q41>(w, w_stride, x, nb, out),
+                    QuantType::Q8_0 => typed::<R, T, Q80>(w, w_stride, x, nb, out),
+                }
+            }
+
+            /// One weight row times one input row (a reply's matmul): the row is read
+            /// straight through, four blocks at a time into four independent sums.
+            pub(crate) unsafe fn row(ty: QuantType, w: *const u8, x: *const Q8, nb: usize) -> f32 {
+                match ty {
+                    QuantType::Q4_0 => typed_row::<Q40>(w, x, nb),
+                    QuantType::Q4_1 => typed_row::<Q41>(w, x, nb),
+                    QuantType::Q8_0 => typed_row::<Q80>(w, x, nb),
+                }
+            }
+
+            #[target_feature(enable = $features)]
+            unsafe fn typed_row<W: Weights>(w: *const u8, x: *const Q8, nb: usize) -> f32 {
+                let mut acc = [_mm256_setzero_ps(); 4];
+                let mut constant = [0f32; 4];
+                let block = |b: usize, acc: &mut __m256, constant: &mut f32| {
+                    let xb = &*x.add(b);
+                    let xv = _mm256_loadu_si256(xb.qs.as_ptr() as *const __m256i);
+                    let (wv, d, c) = W::load(w.add(b * W::BYTES));
+                    let (u, s) = if W::SIGNED {
+                        (_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(xv, wv))
+                    } else {
+                        (wv, xv)
+                    };
+                    let dot = _mm256_cvtepi32_ps($dot(u, s));
+                    *acc = _mm256_fmadd_ps(_mm256_set1_ps(d * xb.d), dot, *acc);
+                    *constant += c * xb.s;
+                };
+                let mut b = 0;
+                while b + 4 <= nb {
+                    for i in 0..4 {
+                        block(b + i, &mut acc[i], &mut constant[i]);
+                    }
+                    b += 4;
+                }
+                while b < nb {
+                    block(b, &mut acc[0], &mut constant[0]);
+                    b += 1;
+                }
+                let sum =
+                    _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
+                hsum(sum) + constant.iter().sum::<f32>()
+            }
+
+            #[target_feature(enable = $features)]
+            unsafe fn typed<const R: usize, const T: usize, W: Weights>(
+                w: *const u8,
+                w_stride: usize,
+                x: *const Q8,
+                nb: usize,
+                out: &mut [[f32; T]; R],
+            ) {
+                let mut acc = [[_mm256_setzero_ps(); T]; R];
+                // The constant term, one lane per input row: `c_w * s_x` summed over blocks.
+                let mut constant = [_mm256_setzero_ps(); R];
+                let mut s_lanes = [0f32; 8];
+                for b in 0..nb {
+                    let xs: [&Q8; T] = std::array::from_fn(|t| &*x.add(t * nb + b));
+                    let xv: [__m256i; T] = std::array::from_fn(|t| {
+                        _mm256_loadu_si256(xs[t].qs.as_ptr() as *const __m256i)
+                    });
+                    let xd: [__m256; T] = std::array::from_fn(|t| _mm256_set1_ps(xs[t].d));
+                    for t in 0..T {
+                        s_lanes[t] = xs[t].s;
+                    }
+                    let s_x = _mm256_loadu_ps(s_lanes.as_ptr());
+                    for r in 0..R {
+                        let (wv, d, c) = W::load(w.add(r * w_stride + b * W::BYTES));
+                        let u = if W::SIGNED {
+                            _mm256_sign_epi8(wv, wv)
+                        } else {
+                            wv
+                        };
+                        let d = _mm256_set1_ps(d);
+                        for t in 0..T {
+                            let s = if W::SIGNED {
+                                _mm256_sign_epi8(xv[t], wv)
+                            } else {
+                                xv[t]
+                            };
+                            let dot = _mm256_cvtepi32_ps($dot(u, s));
+                            acc[r][t] = _mm256_fmadd_ps(_mm256_mul_ps(d, xd[t]), dot, acc[r][t]);
+                        }
+                        if c != 0.0 {
+                            constant[r] = _mm256_fmadd_ps(_mm256_set1_ps(c), s_x, constant[r]);
+                        }
+                    }
+                }
+                for r in 0..R {
+                    let mut lanes = [0f32; 8];
+                    _mm256_storeu_ps(lanes.as_mut_ptr(), constant[r]);
+                    for t in 0..T {
+                        out[r][t] = hsum(acc[r][t]) + lanes[t];
+                    }
+                }
+            }
+        }
+    };
+}
+
+tier!(avx2, "avx2,fma,f16c", dot_maddubs);
+tier!(
+    vnni,
+    "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni",
+    dot_vnni
+);
+
+/// `quantize_row` with AVX2; the same rounding as the scalar one.
+#[target_feature(enable = "avx2,fma")]
+pub(crate) unsafe fn quantize_row(x: &[f32], out: &mut [Q8]) {
+    let sign = _mm256_set1_ps(-0.0);
+    for (block, q) in x.chunks_exact(BLOCK).zip(out.iter_mut()) {
+        let p = block.as_ptr();
+        let v: [__m256; 4] = std::array::from_fn(|i| _mm256_loadu_ps(p.add(8 * i)));
+        let mut max = _mm256_andnot_ps(sign, v[0]);
+        for vi in &v[1..] {
+            max = _mm256_max_ps(max, _mm256_andnot_ps(sign, *vi));
+        }
+        let m4 = _mm_max_ps(_mm256_castps256_ps128(max), _mm256_extractf128_ps(max, 1));
+        let m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        let amax = _mm_cvtss_f32(_mm_max_ss(m4, _mm_movehdup_ps(m4)));
+        let d = amax / 127.0;
+        let id = _mm256_set1_ps(if amax != 0.0 { 1.0 / d } else { 0.0 });
+        let i: [__m256i; 4] = std::array::from_fn(|j| _mm256_cvtps_epi32(_mm256_mul_ps(v[j], id)));
+        let sum = _mm256_add_epi32(_mm256_add_epi32(i[0], i[1]), _mm256_add_epi32(i[2], i[3]));
+        let s4 = _mm_add_epi32(
+            _mm256_castsi256_si128(sum),
+            _mm256_extracti128_si256(sum, 1),
+        );
+        let s4 = _mm_hadd_epi32(s4, s4);
+        let total = _mm_cvtsi128_si32(_mm_hadd_epi32(s4, s4));
+        // Packing works within 128-bit lanes; the permute puts the 32 bytes back in order.
+        let packed = _mm256_packs_epi16(
+            _mm256_packs_epi32(i[0], i[1]),
+            _mm256_packs_epi32(i[2], i[3]),
+        );
+        let ordered =
+            _mm256_permutevar8x32_epi32(packed, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        _mm256_storeu_si256(q.qs.as_mut_ptr() as *mut __m256i, ordered);
+        q.d = d;
+        q.s = d * total as f32;
+    }
+}

@@ -1,0 +1,223 @@
+//! Quantized matmul against two references: the dequantized weights in f64, and candle's
+//! own kernels (what mistral.rs used before); every tier this CPU has, odd shapes, and 1 or 2
+//! threads giving the same bits.
+
+use candle_core::quantized::k_quants::{self, BlockQ4_0, BlockQ4_1, BlockQ8_0};
+use hearth_kernels::pool::Pool;
+use hearth_kernels::quant::BLOCK;
+use hearth_kernels::{matmul, QuantType, Tier};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+struct Case {
+    ty: QuantType,
+    m: usize,
+    n: usize,
+    k: usize,
+    w: Vec<u8>,
+    x: Vec<f32>,
+}
+
+fn case(ty: QuantType, m: usize, n: usize, k: usize, seed: u64) -> Case {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // Weights with a different scale and offset per row, as real layers have.
+    let w: Vec<f32> = (0..n)
+        .flat_map(|_| {
+            let scale = rng.random_range(0.01f32..0.2);
+            let shift = rng.random_range(-0.05f32..0.05);
+            (0..k)
+                .map(|_| rng.random_range(-1f32..1.0) * scale + shift)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let x = (0..m * k).map(|_| rng.random_range(-3f32..3.0)).collect();
+    Case {
+        ty,
+        m,
+        n,
+        k,
+        w: ty.quantize(&w),
+        x,
+    }
+}
+
+impl Case {
+    fn run(&self, pool: &Pool, tier: Tier) -> Vec<f32> {
+        let mut y = vec![f32::NAN; self.m * self.n];
+        matmul(
+            pool, tier, self.ty, &self.w, self.n, self.k, &self.x, self.m, &mut y,
+        )
+        .expect("shapes are consistent");
+        y
+    }
+
+    fn weights_f32(&self) -> Vec<f32> {
+        self.w
+            .chunks_exact(self.ty.block_bytes())
+            .flat_map(|b| self.ty.dequantize_block(b))
+            .collect()
+    }
+
+    /// The exact product of the dequantized weights and the unquantized input, with the most
+    /// the 8-bit input may move it (half a step of each block's scale, times |w|).
+    fn reference(&self) -> (Vec<f64>, Vec<f64>) {
+        let w = self.weights_f32();
+        let mut exact = vec![0f64; self.m * self.n];
+        let mut bound = vec![0f64; self.m * self.n];
+        for t in 0..self.m {
+            let x = &self.x[t * self.k..(t + 1) * self.k];
+            for r in 0..self.n {
+                let wr = &w[r * self.k..(r + 1) * self.k];
+                let (mut sum, mut err) = (0f64, 0f64);
+                for (xb, wb) in x.chunks(BLOCK).zip(wr.chunks(BLOCK)) {
+                    let step = xb.iter().fold(0f32, |a, v| a.max(v.abs())) as f64 / 127.0;
+                    for (xi, wi) in xb.iter().zip(wb) {
+                        sum += *xi as f64 * *wi as f64;
+                        err +=
+                            wi.abs() as f64 * (step / 2.0 + 1e-6) + (xi * wi).abs() as f64 * 1e-5;
+                    }
+                }
+                exact[t * self.n + r] = sum;
+                bound[t * self.n + r] = err;
+            }
+        }
+        (exact, bound)
+    }
+
+    fn candle(&self) -> Vec<f32> {
+        fn blocks<T: Clone>(bytes: &[u8]) -> Vec<T> {
+            assert_eq!(bytes.len() % size_of::<T>(), 0);
+            // SAFETY: candle's block types are repr(C) with the same layout as GGML's bytes.
+            unsafe {
+                std::slice::from_raw_parts(bytes.as_ptr() as *const T, bytes.len() / size_of::<T>())
+            }
+            .to_vec()
+        }
+        let mut y = vec![0f32; self.m * self.n];
+        let mkn = (self.m, self.k, self.n);
+        match self.ty {
+            QuantType::Q4_0 => {
+                k_quants::matmul(mkn, &self.x, &blocks::<BlockQ4_0>(&self.w), &mut y)
+            }
+            QuantType::Q4_1 => {
+                k_quants::matmul(mkn, &self.x, &blocks::<BlockQ4_1>(&self.w), &mut y)
+            }
+            QuantType::Q8_0 => {
+                k_quants::matmul(mkn, &self.x, &blocks::<BlockQ8_0>(&self.w), &mut y)
+            }
+        }
+        .expect("candle's matmul takes these shapes");
+        y
+    }
+}
+
+const SHAPES: &[(usize, usize, usize)] = &[
+    (1, 1, 32),
+    (1, 7, 576),
+    (2, 5, 96),
+    (3, 193, 64),
+    (5, 64, 1536),
+    (17, 9, 576),
+    (700, 13, 96),
+];
+
+#[test]
+fn every_tier_matches_the_dequantized_reference_for_every_type_and_odd_shape() {
+    let pool = Pool::new(2);
+    for (seed, ty) in QuantType::ALL.into_iter().enumerate() {
+        for &(m, n, k) in SHAPES {
+            let c = case(ty, m, n, k, seed as u64 * 100 + m as u64);
+            let (exact, bound) = c.reference();
+            for tier in Tier::available() {
+                let y = c.run(&pool, tier);
+                for (i, ((y, e), b)) in y.iter().zip(&exact).zip(&bound).enumerate() {
+                    assert!(
+                        (*y as f64 - e).abs() <= *b,
+                        "{ty:?} {tier:?} m={m} n={n} k={k} [{i}]: {y} vs {e} (bound {b})"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_tier_agrees_with_candles_kernels() {
+    let pool = Pool::new(2);
+    for ty in QuantType::ALL {
+        for &(m, n, k) in SHAPES {
+            let c = case(ty, m, n, k, 7 + m as u64);
+            let theirs = c.candle();
+            let (_, bound) = c.reference();
+            for tier in Tier::available() {
+                let ours = c.run(&pool, tier);
+                for (i, ((a, b), e)) in ours.iter().zip(&theirs).zip(&bound).enumerate() {
+                    // Both quantize the input to 8 bits; rounding ties may land apart.
+                    assert!(
+                        ((a - b).abs() as f64) <= 2.0 * e,
+                        "{ty:?} {tier:?} m={m} n={n} k={k} [{i}]: ours {a}, candle {b}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn tiers_agree_closely_and_one_or_two_threads_give_the_same_bits() {
+    let one = Pool::new(1);
+    let two = Pool::new(2);
+    for ty in QuantType::ALL {
+        for &(m, n, k) in SHAPES {
+            let c = case(ty, m, n, k, 42);
+            let scalar = c.run(&one, Tier::Scalar);
+            for tier in Tier::available() {
+                let a = c.run(&one, tier);
+                let b = c.run(&two, tier);
+                assert_eq!(
+                    a, b,
+                    "{ty:?} {tier:?} m={m} n={n} k={k}: 1 and 2 threads differ"
+                );
+                for (x, s) in a.iter().zip(&scalar) {
+                    assert!(
+                        (x - s).abs() <= 1e-4 * s.abs().max(1.0),
+                        "{ty:?} {tier:?}: {x} vs scalar {s}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn shapes_that_do_not_fit_are_refused() {
+    let pool = Pool::new(1);
+    let mut y = vec![0f32; 4];
+    let w = QuantType::Q4_1.quantize(&[0.5; 64]);
+    let err = matmul(
+        &pool,
+        Tier::Scalar,
+        QuantType::Q4_1,
+        &w,
+        2,
+        33,
+        &[0.0; 66],
+        2,
+        &mut y,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not a multiple of 32"), "{err}");
+    let err = matmul(
+        &pool,
+        Tier::Scalar,
+        QuantType::Q4_1,
+        &w,
+        2,
+        32,
+        &[0.0; 64],
+        2,
+        &mut y[..3],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("output of 3"), "{err}");
+}
