@@ -4,6 +4,7 @@ mod cpu;
 mod cuda;
 #[cfg(feature = "cuda")]
 mod ffi;
+mod hearth;
 
 use std::{
     borrow::Cow,
@@ -58,7 +59,10 @@ impl QuantMethod for GgufMatMul {
     }
 
     fn forward(&self, a: &Tensor) -> Result<Tensor> {
-        let x = self.w.forward(a)?;
+        let x = match hearth::forward(&self.w, a)? {
+            Some(x) => x,
+            None => self.w.forward(a)?,
+        };
         if let Some(ref b) = self.b {
             x.broadcast_add(b)
         } else {
