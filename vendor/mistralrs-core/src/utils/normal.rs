@@ -123,6 +123,11 @@ fn determine_auto_dtype_all(devices: &[&Device]) -> candle_core::Result<DType> {
     return Ok(DType::BF16);
     #[cfg(not(feature = "accelerate"))]
     {
+        // Hearth: f32 activations on CPU. Its quantized kernels and attention take f32, and
+        // f16 would be converted back and forth in every layer.
+        if devices.iter().all(|d| d.is_cpu()) {
+            return Ok(DType::F32);
+        }
         let dev_dtypes = get_dtypes();
         for dtype in get_dtypes_non_cuda()
             .iter()
