@@ -5,6 +5,7 @@ use crate::{attention::backends::cpu, pipeline::text_models_inputs_processor::Fl
 use candle_core::{DType, Device, Result, Tensor};
 
 mod backends;
+mod hearth;
 
 #[allow(unused)]
 pub(crate) use backends::{flash_attn, maybe_synchronize, naive_sdpa, sinks_attn};
@@ -132,6 +133,9 @@ impl Sdpa {
             let v = v.transpose(1, 2)?;
 
             if q.device().is_cpu() {
+                if let Some(y) = hearth::attention(&q, &k, &v, mask, sdpa_params)? {
+                    return Ok(y);
+                }
                 match q.dtype() {
                     DType::F32 => {
                         return cpu::run_flash_attn_cpu::<f32>(&q, &k, &v, mask, sdpa_params);
