@@ -1,15 +1,26 @@
-//! `cargo bench -p hearth-core --bench engine`: model load time, time to first token and
-//! tokens/s for a ~700-token prompt on the default model. Prints a markdown table row set.
+//! `cargo bench -p hearth-core --bench engine [-- MODEL.gguf]`: the engine's speed through
+//! Hearth's own API, on the default model or the GGUF file given:
+//! - prompt tokens/s for a ~512-token and a ~730-token prompt (time to first token);
+//! - reply tokens/s at depth 0 and after the ~730-token prompt (128 tokens);
+//! - time to first token of turn 1 and turn 10 of a chat, each turn answered in turn.
+//!
+//! Each figure is the median of 3 runs; every run's prompt starts with its own words so that
+//! no cache answers for it. Prints a table, then `RESULT name value` lines for
+//! scripts/bench-engine.sh. `HEARTH_THREADS` sets the threads.
 
 mod common;
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use hearth_core::engine::{self, Role, Sampling, Turn};
+use hearth_core::engine::{self, Completion, Engine, Role, Sampling, Turn};
 use tokio_util::sync::CancellationToken;
 
 const RUNS: usize = 3;
+
+const PASSAGE: &str = "The village sat at the edge of a wide valley, where the river bent twice \
+    before running out toward the sea. Every morning the baker opened her shutters, the smith lit \
+    his forge, and children ran along the stone walls on their way to school. ";
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -17,49 +28,147 @@ fn main() {
 }
 
 async fn run() {
-    let model = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../models/SmolLM2-135M-Instruct.Q4_1.gguf");
+    let model = std::env::args()
+        .skip(1)
+        .find(|a| a.ends_with(".gguf"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../models/SmolLM2-135M-Instruct.Q4_1.gguf")
+        });
     std::env::set_var(
         "HF_HOME",
         std::env::temp_dir().join("hearth-bench-engine-cache"),
     );
 
     let started = Instant::now();
-    let engine = engine::load(&model).await.expect("the default model loads");
-    let load = started.elapsed();
+    let engine = engine::load(&model).await.expect("the model loads");
+    let load = started.elapsed().as_secs_f64();
+    println!("model: {} (loaded in {load:.2} s)", model.display());
 
-    // About 700 tokens of ordinary prose, as a summarize-this request would send.
-    let passage =
-        "The village sat at the edge of a wide valley, where the river bent twice before \
-        running out toward the sea. Every morning the baker opened her shutters, the smith lit \
-        his forge, and children ran along the stone walls on their way to school. ";
-    let prompt = format!(
-        "Summarize this text in two sentences.\n\n{}",
-        passage.repeat(14)
-    );
-    let turns = [Turn::new(Role::User, prompt)];
-    let sampling = Sampling {
-        temperature: 0.0,
-        max_tokens: 128,
-        ..Sampling::default()
-    };
+    let mut rows = Vec::new();
+    let short = median(
+        &engine,
+        |run| prompt(run, "Repeat the first word of this text.", 10),
+        1,
+    )
+    .await;
+    rows.push((
+        "prompt tokens/s, ~512 tokens",
+        "pp512",
+        prompt_rate(&short),
+        short.prompt_tokens,
+    ));
+    let long = median(
+        &engine,
+        |run| prompt(run, "Summarize this text in two sentences.", 14),
+        128,
+    )
+    .await;
+    rows.push((
+        "prompt tokens/s, ~730 tokens",
+        "pp730",
+        prompt_rate(&long),
+        long.prompt_tokens,
+    ));
+    rows.push((
+        "reply tokens/s after ~730 tokens",
+        "tg128@730",
+        reply_rate(&long),
+        long.completion_tokens,
+    ));
+    let fresh = median(
+        &engine,
+        |run| format!("Story {run}: tell me a long story about a dragon who learns to bake bread."),
+        128,
+    )
+    .await;
+    rows.push((
+        "reply tokens/s at depth 0",
+        "tg128@0",
+        reply_rate(&fresh),
+        fresh.completion_tokens,
+    ));
 
-    println!("| run | prompt tokens | time to first token | prompt tokens/s | reply tokens | reply tokens/s |");
-    println!("| --- | --- | --- | --- | --- | --- |");
-    for run in 1..=RUNS {
-        let done = engine
-            .generate(&turns, &sampling, &CancellationToken::new(), |_| {})
-            .await
-            .expect("a reply");
-        let ttft = done.time_to_first_token_ms.unwrap_or(0);
-        let prompt_rate = done.prompt_tokens as f64 / (ttft.max(1) as f64 / 1000.0);
-        println!(
-            "| {run} | {} | {ttft} ms | {prompt_rate:.0} | {} | {:.1} |",
-            done.prompt_tokens,
-            done.completion_tokens,
-            done.tokens_per_second.unwrap_or(0.0)
-        );
+    println!("| measure | value | tokens |");
+    println!("| --- | --- | --- |");
+    for (name, _, value, tokens) in &rows {
+        println!("| {name} | {value:.1} | {tokens} |");
     }
-    println!("\nmodel load: {:.2} s", load.as_secs_f64());
+    let (first, tenth, tenth_tokens) = chat_turns(&engine).await;
+    println!("| time to first token, chat turn 1 | {first} ms | |");
+    println!("| time to first token, chat turn 10 | {tenth} ms | {tenth_tokens} |");
+    println!();
+    for (_, key, value, _) in &rows {
+        println!("RESULT {key} {value:.1}");
+    }
+    println!("RESULT turn1_ms {first}");
+    println!("RESULT turn10_ms {tenth}");
     common::print_memory();
+}
+
+fn prompt(run: usize, instruction: &str, repeats: usize) -> String {
+    format!(
+        "Text number {run}. {instruction}\n\n{}",
+        PASSAGE.repeat(repeats)
+    )
+}
+
+fn greedy(max_tokens: usize) -> Sampling {
+    Sampling {
+        temperature: 0.0,
+        max_tokens,
+        ..Sampling::default()
+    }
+}
+
+async fn generate(engine: &Engine, turns: &[Turn], max_tokens: usize) -> Completion {
+    engine
+        .generate(
+            turns,
+            &greedy(max_tokens),
+            &CancellationToken::new(),
+            |_| {},
+        )
+        .await
+        .expect("a reply")
+}
+
+/// The run with the median time to first token among `RUNS`.
+async fn median(engine: &Engine, text: impl Fn(usize) -> String, max_tokens: usize) -> Completion {
+    let mut runs = Vec::new();
+    for run in 0..RUNS {
+        runs.push(generate(engine, &[Turn::new(Role::User, text(run))], max_tokens).await);
+    }
+    runs.sort_by_key(|c| c.time_to_first_token_ms);
+    runs.swap_remove(RUNS / 2)
+}
+
+fn prompt_rate(c: &Completion) -> f64 {
+    c.prompt_tokens as f64 / (c.time_to_first_token_ms.unwrap_or(0).max(1) as f64 / 1000.0)
+}
+
+fn reply_rate(c: &Completion) -> f64 {
+    c.tokens_per_second.unwrap_or(0.0)
+}
+
+/// Ten turns of one chat, each sent after the previous reply: the first and the tenth turn's
+/// time to first token, and the tenth's prompt tokens.
+async fn chat_turns(engine: &Engine) -> (u64, u64, usize) {
+    let mut turns = Vec::new();
+    let mut times = Vec::new();
+    let mut last_prompt = 0;
+    for turn in 1..=10 {
+        turns.push(Turn::new(
+            Role::User,
+            format!(
+                "Question {turn}: what is one thing a village baker does each morning? {PASSAGE}"
+            ),
+        ));
+        let done = generate(engine, &turns, 48).await;
+        times.push(done.time_to_first_token_ms.unwrap_or(0));
+        last_prompt = done.prompt_tokens;
+        turns.push(Turn::new(Role::Assistant, done.text));
+    }
+    (times[0], times[9], last_prompt)
 }

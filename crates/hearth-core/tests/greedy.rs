@@ -8,7 +8,10 @@ use common::{engine, RUNTIME};
 use hearth_core::engine::{Role, Sampling, Turn};
 use tokio_util::sync::CancellationToken;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/greedy-replies.json");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/greedy-replies.json"
+);
 
 const PROMPTS: &[&str] = &[
     "What is the capital of France?",
@@ -55,6 +58,10 @@ fn greedy_replies_are_unchanged_by_the_cpu_kernels() {
                 differ.push(format!("{prompt}\n  before: {want:?}\n  now:    {got:?}"));
             }
         }
-        assert!(differ.is_empty(), "greedy replies changed:\n{}", differ.join("\n"));
+        assert!(
+            differ.is_empty(),
+            "greedy replies changed:\n{}",
+            differ.join("\n")
+        );
     });
 }
