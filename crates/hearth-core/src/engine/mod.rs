@@ -5,11 +5,12 @@ mod context;
 pub mod sampling;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use mistralrs::{
-    ChatCompletionChunkResponse, Constraint, GgufModelBuilder, Model, RequestBuilder, Response,
-    TextMessageRole, TextMessages, TokenSource,
+    ChatCompletionChunkResponse, Constraint, CustomLogitsProcessor, GgufModelBuilder, Model,
+    RequestBuilder, Response, TextMessageRole, TextMessages, TokenSource,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
@@ -169,7 +170,7 @@ impl Engine {
         cancel: &CancellationToken,
         on_token: impl FnMut(&str) + Send,
     ) -> Result<Completion, EngineError> {
-        self.generate_constrained(turns, sampling, None, cancel, on_token)
+        self.generate_constrained(turns, sampling, None, None, cancel, on_token)
             .await
     }
 
@@ -187,7 +188,7 @@ impl Engine {
             max_tokens,
             ..Sampling::default()
         };
-        self.generate_constrained(turns, &greedy, Some(schema), cancel, |_| {})
+        self.generate_constrained(turns, &greedy, Some(schema), None, cancel, |_| {})
             .await
     }
 
@@ -196,6 +197,7 @@ impl Engine {
         turns: &[Turn],
         sampling: &Sampling,
         schema: Option<serde_json::Value>,
+        observer: Option<Arc<dyn CustomLogitsProcessor>>,
         cancel: &CancellationToken,
         mut on_token: impl FnMut(&str) + Send,
     ) -> Result<Completion, EngineError> {
@@ -213,7 +215,7 @@ impl Engine {
                 r.add_message(t.role.engine_role(), &t.content)
             })
             .set_sampling(params);
-        if let Some(processor) = processor {
+        for processor in processor.into_iter().chain(observer) {
             request = request.add_logits_processor(processor);
         }
         let json = schema.is_some();
@@ -290,6 +292,41 @@ impl Engine {
             }
         }
         Ok(completion)
+    }
+
+    /// A greedy reply token by token, each step with the model's `top` likeliest tokens and
+    /// their log probabilities (the chosen one first): tells a changed reply from a near tie.
+    pub async fn greedy_alternatives(
+        &self,
+        turns: &[Turn],
+        max_tokens: usize,
+        top: usize,
+    ) -> Result<Vec<Vec<(u32, f32)>>, EngineError> {
+        let observer = Arc::new(sampling::TopTokens::new(top));
+        let sampling = Sampling {
+            temperature: 0.0,
+            max_tokens,
+            ..Sampling::default()
+        };
+        let observer_ref: Arc<dyn CustomLogitsProcessor> = observer.clone();
+        self.generate_constrained(
+            turns,
+            &sampling,
+            None,
+            Some(observer_ref),
+            &CancellationToken::new(),
+            |_| {},
+        )
+        .await?;
+        Ok(observer.steps())
+    }
+
+    /// The text of `tokens`, special tokens included.
+    pub async fn detokenize(&self, tokens: Vec<u32>) -> Result<String, EngineError> {
+        self.model
+            .detokenize(tokens, false)
+            .await
+            .map_err(|e| EngineError::Generation(e.to_string()))
     }
 
     /// `turns` cut to fit the context window with room for a reply of `max_tokens`.

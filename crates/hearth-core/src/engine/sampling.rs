@@ -189,3 +189,46 @@ mod tests {
         assert_eq!(none.validate(), Err(SamplingError::MaxTokens));
     }
 }
+
+/// Watches a generation: at each step, the `n` likeliest tokens with their log
+/// probabilities, the logits left as they are.
+pub(crate) struct TopTokens {
+    n: usize,
+    steps: Mutex<Vec<Vec<(u32, f32)>>>,
+}
+
+impl TopTokens {
+    pub(crate) fn new(n: usize) -> Self {
+        Self {
+            n,
+            steps: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn steps(&self) -> Vec<Vec<(u32, f32)>> {
+        match self.steps.lock() {
+            Ok(steps) => steps.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+}
+
+impl CustomLogitsProcessor for TopTokens {
+    fn apply(&self, logits: &Tensor, _context: &[u32]) -> mistralrs::Result<Tensor> {
+        let values: Vec<f32> = logits.to_dtype(mistralrs::DType::F32)?.to_vec1()?;
+        let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let log_total = max + values.iter().map(|v| (v - max).exp()).sum::<f32>().ln();
+        let mut order: Vec<usize> = (0..values.len()).collect();
+        order.sort_unstable_by(|a, b| values[*b].total_cmp(&values[*a]));
+        let top = order
+            .iter()
+            .take(self.n)
+            .map(|&i| (i as u32, values[i] - log_total))
+            .collect();
+        match self.steps.lock() {
+            Ok(mut steps) => steps.push(top),
+            Err(poisoned) => poisoned.into_inner().push(top),
+        }
+        Ok(logits.clone())
+    }
+}
