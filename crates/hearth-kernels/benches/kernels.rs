@@ -24,6 +24,9 @@ const LAYER: [(usize, usize); 7] = [
 ];
 const VOCAB: usize = 49_152;
 
+/// One matmul: the weights, the input rows and the output.
+type Run<'a> = dyn FnMut(&Matrix, &[f32], &mut [f32]) + 'a;
+
 struct Matrix {
     ty: QuantType,
     n: usize,
@@ -94,7 +97,7 @@ fn main() {
             .chain([matrix(QuantType::Q8_0, VOCAB, 576)])
             .collect();
         for m in [512, 1] {
-            let report = |name: &str, run: &mut dyn FnMut(&Matrix, &[f32], &mut [f32])| {
+            let report = |name: &str, run: &mut Run| {
                 let (layers, head) = model.split_at(model.len() - 1);
                 let pass = best(layers, m, &mut *run) + best(head, 1, &mut *run);
                 println!(

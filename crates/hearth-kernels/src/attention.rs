@@ -77,7 +77,7 @@ pub fn attention(
 ) -> Result<(), KernelError> {
     let s = *shape;
     let d = s.head_dim;
-    if s.kv_heads == 0 || s.heads % s.kv_heads != 0 {
+    if s.kv_heads == 0 || !s.heads.is_multiple_of(s.kv_heads) {
         return Err(KernelError::Shape(format!(
             "{} heads cannot share {} KV heads",
             s.heads, s.kv_heads
@@ -153,6 +153,8 @@ unsafe fn tile_avx2(tile: &Tile, q: Rows, k: Rows, v: Rows, write: impl Fn(usize
 }
 
 impl Tile {
+    // `j` indexes a key row and every query row's scores at once.
+    #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn run(&self, q: Rows, k: Rows, v: Rows, write: impl Fn(usize, usize, &[f32])) {
         let s = self.shape;

@@ -53,7 +53,7 @@ pub fn matmul(
     m: usize,
     y: &mut [f32],
 ) -> Result<(), KernelError> {
-    if k % BLOCK != 0 {
+    if !k.is_multiple_of(BLOCK) {
         return Err(KernelError::Shape(format!(
             "k = {k} is not a multiple of {BLOCK}"
         )));

@@ -160,7 +160,7 @@ fn wait_for_job(shared: &Shared, seen: usize) -> usize {
             return now;
         }
         spins += 1;
-        if spins % 64 != 0 || started.elapsed() < SPIN {
+        if !spins.is_multiple_of(64) || started.elapsed() < SPIN {
             std::hint::spin_loop();
             continue;
         }

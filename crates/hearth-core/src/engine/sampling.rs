@@ -154,42 +154,6 @@ fn pick(logits: &[f32], temperature: f32, top_p: f32, draw: f32) -> usize {
     candidates.last().map(|c| c.0).unwrap_or(0)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pick_follows_the_draw_within_the_nucleus() {
-        let logits = [0.0, 10.0, 9.0, -50.0];
-        assert_eq!(pick(&logits, 1.0, 1.0, 0.0), 1);
-        assert_eq!(pick(&logits, 1.0, 1.0, 0.99), 2);
-        // A small top_p keeps only the best token.
-        assert_eq!(pick(&logits, 1.0, 0.1, 0.99), 1);
-    }
-
-    #[test]
-    fn pick_survives_non_finite_logits() {
-        assert_eq!(pick(&[f32::NAN, f32::NEG_INFINITY], 1.0, 0.9, 0.5), 0);
-        assert_eq!(pick(&[f32::NEG_INFINITY, 3.0], 1.0, 0.9, 0.5), 1);
-    }
-
-    #[test]
-    fn validation_rejects_out_of_range_settings() {
-        let ok = Sampling::default();
-        assert!(ok.validate().is_ok());
-        let hot = Sampling {
-            temperature: 3.0,
-            ..ok
-        };
-        assert_eq!(hot.validate(), Err(SamplingError::Temperature(3.0)));
-        let none = Sampling {
-            max_tokens: 0,
-            ..ok
-        };
-        assert_eq!(none.validate(), Err(SamplingError::MaxTokens));
-    }
-}
-
 /// Watches a generation: at each step, the `n` likeliest tokens with their log
 /// probabilities, the logits left as they are.
 pub(crate) struct TopTokens {
@@ -230,5 +194,41 @@ impl CustomLogitsProcessor for TopTokens {
             Err(poisoned) => poisoned.into_inner().push(top),
         }
         Ok(logits.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pick_follows_the_draw_within_the_nucleus() {
+        let logits = [0.0, 10.0, 9.0, -50.0];
+        assert_eq!(pick(&logits, 1.0, 1.0, 0.0), 1);
+        assert_eq!(pick(&logits, 1.0, 1.0, 0.99), 2);
+        // A small top_p keeps only the best token.
+        assert_eq!(pick(&logits, 1.0, 0.1, 0.99), 1);
+    }
+
+    #[test]
+    fn pick_survives_non_finite_logits() {
+        assert_eq!(pick(&[f32::NAN, f32::NEG_INFINITY], 1.0, 0.9, 0.5), 0);
+        assert_eq!(pick(&[f32::NEG_INFINITY, 3.0], 1.0, 0.9, 0.5), 1);
+    }
+
+    #[test]
+    fn validation_rejects_out_of_range_settings() {
+        let ok = Sampling::default();
+        assert!(ok.validate().is_ok());
+        let hot = Sampling {
+            temperature: 3.0,
+            ..ok
+        };
+        assert_eq!(hot.validate(), Err(SamplingError::Temperature(3.0)));
+        let none = Sampling {
+            max_tokens: 0,
+            ..ok
+        };
+        assert_eq!(none.validate(), Err(SamplingError::MaxTokens));
     }
 }
