@@ -53,13 +53,14 @@ pub fn matmul(
     m: usize,
     y: &mut [f32],
 ) -> Result<(), KernelError> {
-    if !k.is_multiple_of(BLOCK) {
+    let per_block = ty.block_values();
+    if !k.is_multiple_of(per_block) {
         return Err(KernelError::Shape(format!(
-            "k = {k} is not a multiple of {BLOCK}"
+            "k = {k} is not a multiple of {per_block}"
         )));
     }
     let nb = k / BLOCK;
-    let row_bytes = nb * ty.block_bytes();
+    let row_bytes = k / per_block * ty.block_bytes();
     if w.len() != n * row_bytes || x.len() != m * k || y.len() != m * n {
         return Err(KernelError::Shape(format!(
             "{ty:?} weights of {} bytes for {n} x {k}, input of {} for {m} x {k}, output of {} for {m} x {n}",

@@ -1,13 +1,18 @@
-//! Quantized matmul against two references: the dequantized weights in f64, and candle's
-//! own kernels (what mistral.rs used before); every tier this CPU has, odd shapes, and 1 or 2
-//! threads giving the same bits.
+//! Quantized matmul against two references: the weights as candle dequantizes them, in f64,
+//! and candle's own kernels (what mistral.rs used before); every type, every tier this CPU
+//! has, odd shapes, and 1 or 2 threads giving the same bits. Test weights are quantized by
+//! candle too, so the block layouts are checked against an independent implementation.
 
-use candle_core::quantized::k_quants::{self, BlockQ4_0, BlockQ4_1, BlockQ8_0};
+#[macro_use]
+mod support;
+
+use candle_core::quantized::k_quants;
 use hearth_kernels::pool::Pool;
 use hearth_kernels::quant::BLOCK;
 use hearth_kernels::{matmul, QuantType, Tier};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use support::{dequantize, quantize};
 
 struct Case {
     ty: QuantType,
@@ -36,7 +41,7 @@ fn case(ty: QuantType, m: usize, n: usize, k: usize, seed: u64) -> Case {
         m,
         n,
         k,
-        w: ty.quantize(&w),
+        w: quantize(ty, &w),
         x,
     }
 }
@@ -51,17 +56,10 @@ impl Case {
         y
     }
 
-    fn weights_f32(&self) -> Vec<f32> {
-        self.w
-            .chunks_exact(self.ty.block_bytes())
-            .flat_map(|b| self.ty.dequantize_block(b))
-            .collect()
-    }
-
     /// The exact product of the dequantized weights and the unquantized input, with the most
-    /// the 8-bit input may move it (half a step of each block's scale, times |w|).
-    fn reference(&self) -> (Vec<f64>, Vec<f64>) {
-        let w = self.weights_f32();
+    /// an 8-bit input quantized in blocks of `step_block` may move it (half a step, times |w|).
+    fn reference(&self, step_block: usize) -> (Vec<f64>, Vec<f64>) {
+        let w = dequantize(self.ty, &self.w);
         let mut exact = vec![0f64; self.m * self.n];
         let mut bound = vec![0f64; self.m * self.n];
         for t in 0..self.m {
@@ -69,7 +67,7 @@ impl Case {
             for r in 0..self.n {
                 let wr = &w[r * self.k..(r + 1) * self.k];
                 let (mut sum, mut err) = (0f64, 0f64);
-                for (xb, wb) in x.chunks(BLOCK).zip(wr.chunks(BLOCK)) {
+                for (xb, wb) in x.chunks(step_block).zip(wr.chunks(step_block)) {
                     let step = xb.iter().fold(0f32, |a, v| a.max(v.abs())) as f64 / 127.0;
                     for (xi, wi) in xb.iter().zip(wb) {
                         sum += *xi as f64 * *wi as f64;
@@ -85,27 +83,11 @@ impl Case {
     }
 
     fn candle(&self) -> Vec<f32> {
-        fn blocks<T: Clone>(bytes: &[u8]) -> Vec<T> {
-            assert_eq!(bytes.len() % size_of::<T>(), 0);
-            // SAFETY: candle's block types are repr(C) with the same layout as GGML's bytes.
-            unsafe {
-                std::slice::from_raw_parts(bytes.as_ptr() as *const T, bytes.len() / size_of::<T>())
-            }
-            .to_vec()
-        }
         let mut y = vec![0f32; self.m * self.n];
         let mkn = (self.m, self.k, self.n);
-        match self.ty {
-            QuantType::Q4_0 => {
-                k_quants::matmul(mkn, &self.x, &blocks::<BlockQ4_0>(&self.w), &mut y)
-            }
-            QuantType::Q4_1 => {
-                k_quants::matmul(mkn, &self.x, &blocks::<BlockQ4_1>(&self.w), &mut y)
-            }
-            QuantType::Q8_0 => {
-                k_quants::matmul(mkn, &self.x, &blocks::<BlockQ8_0>(&self.w), &mut y)
-            }
-        }
+        with_blocks!(self.ty, &self.w, |b| k_quants::matmul(
+            mkn, &self.x, &b, &mut y
+        ))
         .expect("candle's matmul takes these shapes");
         y
     }
@@ -121,13 +103,20 @@ const SHAPES: &[(usize, usize, usize)] = &[
     (700, 13, 96),
 ];
 
+/// The shapes for a type: K-quants take whole blocks of 256 values.
+fn shapes(ty: QuantType) -> impl Iterator<Item = (usize, usize, usize)> {
+    SHAPES
+        .iter()
+        .map(move |&(m, n, k)| (m, n, k.next_multiple_of(ty.block_values())))
+}
+
 #[test]
 fn every_tier_matches_the_dequantized_reference_for_every_type_and_odd_shape() {
     let pool = Pool::new(2);
     for (seed, ty) in QuantType::ALL.into_iter().enumerate() {
-        for &(m, n, k) in SHAPES {
+        for (m, n, k) in shapes(ty) {
             let c = case(ty, m, n, k, seed as u64 * 100 + m as u64);
-            let (exact, bound) = c.reference();
+            let (exact, bound) = c.reference(BLOCK);
             for tier in Tier::available() {
                 let y = c.run(&pool, tier);
                 for (i, ((y, e), b)) in y.iter().zip(&exact).zip(&bound).enumerate() {
@@ -145,10 +134,10 @@ fn every_tier_matches_the_dequantized_reference_for_every_type_and_odd_shape() {
 fn every_tier_agrees_with_candles_kernels() {
     let pool = Pool::new(2);
     for ty in QuantType::ALL {
-        for &(m, n, k) in SHAPES {
+        for (m, n, k) in shapes(ty) {
             let c = case(ty, m, n, k, 7 + m as u64);
             let theirs = c.candle();
-            let (_, bound) = c.reference();
+            let (_, bound) = c.reference(ty.block_values());
             for tier in Tier::available() {
                 let ours = c.run(&pool, tier);
                 for (i, ((a, b), e)) in ours.iter().zip(&theirs).zip(&bound).enumerate() {
@@ -168,7 +157,7 @@ fn tiers_agree_closely_and_one_or_two_threads_give_the_same_bits() {
     let one = Pool::new(1);
     let two = Pool::new(2);
     for ty in QuantType::ALL {
-        for &(m, n, k) in SHAPES {
+        for (m, n, k) in shapes(ty) {
             let c = case(ty, m, n, k, 42);
             let scalar = c.run(&one, Tier::Scalar);
             for tier in Tier::available() {
@@ -193,7 +182,7 @@ fn tiers_agree_closely_and_one_or_two_threads_give_the_same_bits() {
 fn shapes_that_do_not_fit_are_refused() {
     let pool = Pool::new(1);
     let mut y = vec![0f32; 4];
-    let w = QuantType::Q4_1.quantize(&[0.5; 64]);
+    let w = quantize(QuantType::Q4_1, &[0.5; 64]);
     let err = matmul(
         &pool,
         Tier::Scalar,

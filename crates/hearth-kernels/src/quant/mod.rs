@@ -1,10 +1,14 @@
 //! GGML's quantized block formats, and the 8-bit blocks the input rows are turned into so
 //! that a matmul is a run of integer dot products.
 //!
-//! Every supported weight block of 32 values reads as `d * q[i] + c`-style pairs that let one
-//! formula serve them all: `dot(w, x) = d_w * d_x * sum(q_w[i] * q_x[i]) + c_w * s_x`, where
-//! `s_x = d_x * sum(q_x)`. For Q4_0 `q_w` is the nibble and `c_w = -8 d_w`; for Q4_1 the nibble
-//! and `c_w = m`; for Q8_0 the signed byte and `c_w = 0`.
+//! The kernels walk every type in sub-blocks of 32 values, read as 32 integers `q` with a
+//! scale `d` and a constant `c`, so one formula serves them all:
+//! `dot(w, x) = d_w * d_x * sum(q_w[i] * q_x[i]) + c_w * s_x`, with `s_x = d_x * sum(q_x)`.
+//! - Q4_0: `q` the nibble, `c = -8 d`. Q4_1: the nibble, `c = m`. Q8_0: the signed byte, `c = 0`.
+//! - Q4_K (256 values in 8 sub-blocks with 6-bit scales and mins): the nibble,
+//!   `d = d_super * scale_j`, `c = -dmin * min_j`.
+//! - Q6_K (256 values, a signed 8-bit scale per 16): `q - 32` times its half's scale, `d` the
+//!   super-block's, `c = 0`.
 
 pub(crate) mod activation;
 pub(crate) mod scalar;
@@ -13,7 +17,7 @@ pub(crate) mod x86;
 
 use half::f16;
 
-/// Values per block, for every type here.
+/// Values per sub-block, for every type here.
 pub const BLOCK: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,98 +26,108 @@ pub enum QuantType {
     Q4_0,
     Q4_1,
     Q8_0,
+    Q4_K,
+    Q6_K,
 }
 
 impl QuantType {
-    pub const ALL: [QuantType; 3] = [QuantType::Q4_0, QuantType::Q4_1, QuantType::Q8_0];
+    pub const ALL: [QuantType; 5] = [
+        QuantType::Q4_0,
+        QuantType::Q4_1,
+        QuantType::Q8_0,
+        QuantType::Q4_K,
+        QuantType::Q6_K,
+    ];
 
-    /// Bytes of one block of 32 values.
+    /// Values in one stored block: 32, or 256 for the K-quants.
+    pub const fn block_values(self) -> usize {
+        match self {
+            QuantType::Q4_K | QuantType::Q6_K => 256,
+            _ => BLOCK,
+        }
+    }
+
+    /// Bytes of one stored block.
     pub const fn block_bytes(self) -> usize {
         match self {
             QuantType::Q4_0 => 18,
             QuantType::Q4_1 => 20,
             QuantType::Q8_0 => 34,
+            QuantType::Q4_K => 144,
+            QuantType::Q6_K => 210,
         }
     }
 
-    /// The weights' 32 integers of block `b` (nibbles or signed bytes) with `d_w` and `c_w`.
-    pub(crate) fn decode(self, b: &[u8]) -> ([i32; BLOCK], f32, f32) {
-        let d = f16_at(b, 0);
+    /// Sub-block `b` of a weight row: its 32 integers (any per-16 scale folded in), `d` and `c`.
+    pub(crate) fn decode(self, row: &[u8], b: usize) -> ([i32; BLOCK], f32, f32) {
         let mut q = [0i32; BLOCK];
         match self {
-            QuantType::Q4_0 | QuantType::Q4_1 => {
-                let start = if self == QuantType::Q4_0 { 2 } else { 4 };
-                for (j, byte) in b[start..start + 16].iter().enumerate() {
-                    q[j] = i32::from(byte & 0x0F);
-                    q[j + 16] = i32::from(byte >> 4);
+            QuantType::Q4_0 | QuantType::Q4_1 | QuantType::Q8_0 => {
+                let blk = &row[b * self.block_bytes()..(b + 1) * self.block_bytes()];
+                let d = f16_at(blk, 0);
+                match self {
+                    QuantType::Q8_0 => {
+                        for (j, byte) in blk[2..34].iter().enumerate() {
+                            q[j] = i32::from(*byte as i8);
+                        }
+                        (q, d, 0.0)
+                    }
+                    _ => {
+                        let start = if self == QuantType::Q4_0 { 2 } else { 4 };
+                        for (j, byte) in blk[start..start + 16].iter().enumerate() {
+                            q[j] = i32::from(byte & 0x0F);
+                            q[j + 16] = i32::from(byte >> 4);
+                        }
+                        let c = if self == QuantType::Q4_0 {
+                            -8.0 * d
+                        } else {
+                            f16_at(blk, 2)
+                        };
+                        (q, d, c)
+                    }
                 }
-                let c = if self == QuantType::Q4_0 {
-                    -8.0 * d
-                } else {
-                    f16_at(b, 2)
-                };
-                (q, d, c)
             }
-            QuantType::Q8_0 => {
-                for (j, byte) in b[2..34].iter().enumerate() {
-                    q[j] = i32::from(*byte as i8);
+            QuantType::Q4_K => {
+                let (sup, j) = (b / 8, b % 8);
+                let blk = &row[sup * 144..(sup + 1) * 144];
+                let (scale, min) = q4k_scale_min(&blk[4..16], j);
+                let nibbles = &blk[16 + 32 * (j / 2)..16 + 32 * (j / 2) + 32];
+                for (dst, byte) in q.iter_mut().zip(nibbles) {
+                    *dst = i32::from(if j % 2 == 0 { byte & 0x0F } else { byte >> 4 });
                 }
-                (q, d, 0.0)
+                let d = f16_at(blk, 0) * f32::from(scale);
+                (q, d, -f16_at(blk, 2) * f32::from(min))
             }
-        }
-    }
-
-    /// Block `b` as 32 floats: the reference the kernels are tested against.
-    pub fn dequantize_block(self, b: &[u8]) -> [f32; BLOCK] {
-        let (q, d, c) = self.decode(b);
-        q.map(|q| d * q as f32 + c)
-    }
-
-    /// Quantizes `values` (a multiple of 32 long) to this type, as GGML does: for building
-    /// test weights.
-    pub fn quantize(self, values: &[f32]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(values.len() / BLOCK * self.block_bytes());
-        for block in values.chunks_exact(BLOCK) {
-            match self {
-                QuantType::Q4_0 => {
-                    let max =
-                        block
-                            .iter()
-                            .copied()
-                            .fold(0f32, |m, v| if v.abs() > m.abs() { v } else { m });
-                    let d = max / -8.0;
-                    let id = if d != 0.0 { 1.0 / d } else { 0.0 };
-                    out.extend_from_slice(&f16::from_f32(d).to_le_bytes());
-                    push_nibbles(&mut out, block, |v| (v * id + 8.5).clamp(0.0, 15.0) as u8);
+            QuantType::Q6_K => {
+                let (sup, part) = (b / 8, b % 8);
+                let blk = &row[sup * 210..(sup + 1) * 210];
+                let (n, p) = (part / 4, part % 4);
+                let ql = &blk[64 * n + 32 * (p % 2)..];
+                let qh = &blk[128 + 32 * n..];
+                for l in 0..BLOCK {
+                    let low = if p < 2 { ql[l] & 0x0F } else { ql[l] >> 4 };
+                    let high = (qh[l] >> (2 * p)) & 3;
+                    let scale = blk[192 + 8 * n + 2 * p + l / 16] as i8;
+                    q[l] = (i32::from(low | (high << 4)) - 32) * i32::from(scale);
                 }
-                QuantType::Q4_1 => {
-                    let min = block.iter().copied().fold(f32::INFINITY, f32::min);
-                    let max = block.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-                    let d = (max - min) / 15.0;
-                    let id = if d != 0.0 { 1.0 / d } else { 0.0 };
-                    out.extend_from_slice(&f16::from_f32(d).to_le_bytes());
-                    out.extend_from_slice(&f16::from_f32(min).to_le_bytes());
-                    push_nibbles(&mut out, block, |v| ((v - min) * id + 0.5).min(15.0) as u8);
-                }
-                QuantType::Q8_0 => {
-                    let amax = block.iter().fold(0f32, |m, v| m.max(v.abs()));
-                    let d = amax / 127.0;
-                    let id = if d != 0.0 { 1.0 / d } else { 0.0 };
-                    out.extend_from_slice(&f16::from_f32(d).to_le_bytes());
-                    out.extend(block.iter().map(|v| (v * id).round() as i8 as u8));
-                }
+                (q, f16_at(blk, 208), 0.0)
             }
         }
-        out
     }
 }
 
-fn push_nibbles(out: &mut Vec<u8>, block: &[f32], q: impl Fn(f32) -> u8) {
-    for j in 0..16 {
-        out.push(q(block[j]) | (q(block[j + 16]) << 4));
+/// The 6-bit scale and min of sub-block `j` of a Q4_K block, from its 12 packed bytes.
+pub(crate) fn q4k_scale_min(packed: &[u8], j: usize) -> (u8, u8) {
+    if j < 4 {
+        (packed[j] & 63, packed[j + 4] & 63)
+    } else {
+        (
+            (packed[j + 4] & 0x0F) | ((packed[j - 4] >> 6) << 4),
+            (packed[j + 4] >> 4) | ((packed[j] >> 6) << 4),
+        )
     }
 }
 
-fn f16_at(b: &[u8], at: usize) -> f32 {
+pub(crate) fn f16_at(b: &[u8], at: usize) -> f32 {
     f16::from_le_bytes([b[at], b[at + 1]]).to_f32()
 }

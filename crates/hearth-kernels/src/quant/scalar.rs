@@ -17,14 +17,16 @@ pub(crate) unsafe fn tile<const R: usize, const T: usize>(
     nb: usize,
     out: &mut [[f32; T]; R],
 ) {
-    let bytes = ty.block_bytes();
     for (r, out) in out.iter_mut().enumerate() {
+        let row = std::slice::from_raw_parts(
+            w.add(r * w_stride),
+            nb * BLOCK / ty.block_values() * ty.block_bytes(),
+        );
         for (t, out) in out.iter_mut().enumerate() {
             let mut sum = 0f32;
             for b in 0..nb {
-                let wb = std::slice::from_raw_parts(w.add(r * w_stride + b * bytes), bytes);
                 let xb = &*x.add(t * nb + b);
-                let (q, d, c) = ty.decode(wb);
+                let (q, d, c) = ty.decode(row, b);
                 let dot: i32 = (0..BLOCK).map(|i| q[i] * i32::from(xb.qs[i])).sum();
                 sum += d * xb.d * dot as f32 + c * xb.s;
             }

@@ -5,15 +5,21 @@
 use std::arch::x86_64::*;
 
 use super::activation::Q8;
-use super::{QuantType, BLOCK};
+use half::f16;
 
-/// A weight block format: how to load one block as 32 bytes with its `d` and `c`.
+use super::{q4k_scale_min, QuantType, BLOCK};
+
+/// A weight format: how to load sub-block `b` of a row as 32 bytes with its `d` and `c`.
 trait Weights {
-    const BYTES: usize;
-    /// The bytes are signed (Q8_0): the dot product then uses `|w|` and `x * sign(w)`,
+    /// The bytes are signed (Q8_0, Q6_K): the dot product then uses `|w|` and `x * sign(w)`,
     /// since both instructions multiply unsigned by signed bytes.
     const SIGNED: bool;
-    unsafe fn load(p: *const u8) -> (__m256i, f32, f32);
+    /// Each half of the sub-block has its own 16-bit scale (Q6_K), applied by `madd`.
+    const SCALED: bool = false;
+    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32);
+    unsafe fn scales(_row: *const u8, _b: usize) -> __m256i {
+        _mm256_setzero_si256()
+    }
 }
 
 #[inline(always)]
@@ -30,12 +36,19 @@ unsafe fn nibbles(p: *const u8) -> __m256i {
     _mm256_set_m128i(hi, lo)
 }
 
+/// The low (`high == false`) or high nibbles of 32 bytes.
+#[inline(always)]
+unsafe fn nibbles_of(raw: __m256i, high: bool) -> __m256i {
+    let v = if high { _mm256_srli_epi16(raw, 4) } else { raw };
+    _mm256_and_si256(v, _mm256_set1_epi8(0x0F))
+}
+
 struct Q40;
 impl Weights for Q40 {
-    const BYTES: usize = QuantType::Q4_0.block_bytes();
     const SIGNED: bool = false;
     #[inline(always)]
-    unsafe fn load(p: *const u8) -> (__m256i, f32, f32) {
+    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+        let p = row.add(b * QuantType::Q4_0.block_bytes());
         let d = _mm_cvtss_f32(halves(p));
         (nibbles(p.add(2)), d, -8.0 * d)
     }
@@ -43,10 +56,10 @@ impl Weights for Q40 {
 
 struct Q41;
 impl Weights for Q41 {
-    const BYTES: usize = QuantType::Q4_1.block_bytes();
     const SIGNED: bool = false;
     #[inline(always)]
-    unsafe fn load(p: *const u8) -> (__m256i, f32, f32) {
+    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+        let p = row.add(b * QuantType::Q4_1.block_bytes());
         let dm = halves(p);
         let d = _mm_cvtss_f32(dm);
         let m = _mm_cvtss_f32(_mm_movehdup_ps(dm));
@@ -56,12 +69,55 @@ impl Weights for Q41 {
 
 struct Q80;
 impl Weights for Q80 {
-    const BYTES: usize = QuantType::Q8_0.block_bytes();
     const SIGNED: bool = true;
     #[inline(always)]
-    unsafe fn load(p: *const u8) -> (__m256i, f32, f32) {
+    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+        let p = row.add(b * QuantType::Q8_0.block_bytes());
         let d = _mm_cvtss_f32(halves(p));
         (_mm256_loadu_si256(p.add(2) as *const __m256i), d, 0.0)
+    }
+}
+
+struct Q4K;
+impl Weights for Q4K {
+    const SIGNED: bool = false;
+    #[inline(always)]
+    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+        let (sup, j) = (b / 8, b % 8);
+        let p = row.add(sup * QuantType::Q4_K.block_bytes());
+        let (scale, min) = q4k_scale_min(std::slice::from_raw_parts(p.add(4), 12), j);
+        let dm = halves(p);
+        let d = _mm_cvtss_f32(dm) * f32::from(scale);
+        let dmin = _mm_cvtss_f32(_mm_movehdup_ps(dm));
+        let raw = _mm256_loadu_si256(p.add(16 + 32 * (j / 2)) as *const __m256i);
+        (nibbles_of(raw, j % 2 == 1), d, -dmin * f32::from(min))
+    }
+}
+
+struct Q6K;
+impl Weights for Q6K {
+    const SIGNED: bool = true;
+    const SCALED: bool = true;
+    #[inline(always)]
+    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+        let (sup, part) = (b / 8, b % 8);
+        let p = row.add(sup * QuantType::Q6_K.block_bytes());
+        let (n, half) = (part / 4, part % 4);
+        let ql = _mm256_loadu_si256(p.add(64 * n + 32 * (half % 2)) as *const __m256i);
+        let qh = _mm256_loadu_si256(p.add(128 + 32 * n) as *const __m256i);
+        let high = _mm256_srl_epi16(qh, _mm_cvtsi32_si128(2 * half as i32));
+        let high = _mm256_slli_epi16(_mm256_and_si256(high, _mm256_set1_epi8(3)), 4);
+        let q = _mm256_or_si256(nibbles_of(ql, half >= 2), high);
+        let d = f16::from_le_bytes([*p.add(208), *p.add(209)]).to_f32();
+        (_mm256_sub_epi8(q, _mm256_set1_epi8(32)), d, 0.0)
+    }
+    #[inline(always)]
+    unsafe fn scales(row: *const u8, b: usize) -> __m256i {
+        let (sup, part) = (b / 8, b % 8);
+        let p =
+            row.add(sup * QuantType::Q6_K.block_bytes() + 192 + 8 * (part / 4) + 2 * (part % 4));
+        let (lo, hi) = (*p as i8, *p.add(1) as i8);
+        _mm256_set_m128i(_mm_set1_epi16(i16::from(hi)), _mm_set1_epi16(i16::from(lo)))
     }
 }
 
@@ -100,6 +156,18 @@ macro_rules! tier {
                     QuantType::Q4_0 => typed::<R, T, Q40>(w, w_stride, x, nb, out),
                     QuantType::Q4_1 => typed::<R, T, Q41>(w, w_stride, x, nb, out),
                     QuantType::Q8_0 => typed::<R, T, Q80>(w, w_stride, x, nb, out),
+                    QuantType::Q4_K => typed::<R, T, Q4K>(w, w_stride, x, nb, out),
+                    QuantType::Q6_K => typed::<R, T, Q6K>(w, w_stride, x, nb, out),
+                }
+            }
+
+            /// The 8 partial sums of `u * s`, with Q6_K's per-16 scales applied.
+            #[inline(always)]
+            unsafe fn dot<W: Weights>(u: __m256i, s: __m256i, row: *const u8, b: usize) -> __m256i {
+                if W::SCALED {
+                    _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), W::scales(row, b))
+                } else {
+                    $dot(u, s)
                 }
             }
 
@@ -110,6 +178,8 @@ macro_rules! tier {
                     QuantType::Q4_0 => typed_row::<Q40>(w, x, nb),
                     QuantType::Q4_1 => typed_row::<Q41>(w, x, nb),
                     QuantType::Q8_0 => typed_row::<Q80>(w, x, nb),
+                    QuantType::Q4_K => typed_row::<Q4K>(w, x, nb),
+                    QuantType::Q6_K => typed_row::<Q6K>(w, x, nb),
                 }
             }
 
@@ -120,13 +190,13 @@ macro_rules! tier {
                 let block = |b: usize, acc: &mut __m256, constant: &mut f32| {
                     let xb = &*x.add(b);
                     let xv = _mm256_loadu_si256(xb.qs.as_ptr() as *const __m256i);
-                    let (wv, d, c) = W::load(w.add(b * W::BYTES));
+                    let (wv, d, c) = W::load(w, b);
                     let (u, s) = if W::SIGNED {
                         (_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(xv, wv))
                     } else {
                         (wv, xv)
                     };
-                    let dot = _mm256_cvtepi32_ps($dot(u, s));
+                    let dot = _mm256_cvtepi32_ps(dot::<W>(u, s, w, b));
                     *acc = _mm256_fmadd_ps(_mm256_set1_ps(d * xb.d), dot, *acc);
                     *constant += c * xb.s;
                 };
@@ -169,12 +239,14 @@ macro_rules! tier {
                     }
                     let s_x = _mm256_loadu_ps(s_lanes.as_ptr());
                     for r in 0..R {
-                        let (wv, d, c) = W::load(w.add(r * w_stride + b * W::BYTES));
+                        let row = w.add(r * w_stride);
+                        let (wv, d, c) = W::load(row, b);
                         let u = if W::SIGNED {
                             _mm256_sign_epi8(wv, wv)
                         } else {
                             wv
                         };
+                        let scales = W::scales(row, b);
                         let d = _mm256_set1_ps(d);
                         for t in 0..T {
                             let s = if W::SIGNED {
@@ -182,7 +254,12 @@ macro_rules! tier {
                             } else {
                                 xv[t]
                             };
-                            let dot = _mm256_cvtepi32_ps($dot(u, s));
+                            let dot = if W::SCALED {
+                                _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), scales)
+                            } else {
+                                $dot(u, s)
+                            };
+                            let dot = _mm256_cvtepi32_ps(dot);
                             acc[r][t] = _mm256_fmadd_ps(_mm256_mul_ps(d, xd[t]), dot, acc[r][t]);
                         }
                         if c != 0.0 {
