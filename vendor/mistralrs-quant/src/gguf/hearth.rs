@@ -1,5 +1,5 @@
 //! Hearth: quantized matmul on CPU through `hearth_kernels` (one pool, cache-blocked tiles,
-//! SIMD chosen at run time) for the types it has kernels for; `None` leaves the rest to
+//! SIMD chosen at run time) for Q4_0, Q4_1, Q8_0, Q4_K and Q6_K; `None` leaves the rest to
 //! candle.
 
 use candle_core::{
@@ -16,6 +16,8 @@ pub(crate) fn forward(w: &QMatMul, x: &Tensor) -> Result<Option<Tensor>> {
         GgmlDType::Q4_0 => QuantType::Q4_0,
         GgmlDType::Q4_1 => QuantType::Q4_1,
         GgmlDType::Q8_0 => QuantType::Q8_0,
+        GgmlDType::Q4K => QuantType::Q4_K,
+        GgmlDType::Q6K => QuantType::Q6_K,
         _ => return Ok(None),
     };
     if !hearth_kernels::enabled() || !x.device().is_cpu() || !q.device().is_cpu() {
@@ -23,7 +25,7 @@ pub(crate) fn forward(w: &QMatMul, x: &Tensor) -> Result<Option<Tensor>> {
     }
     let (n, k) = q.shape().dims2()?;
     let dims = x.dims();
-    if dims.last() != Some(&k) {
+    if dims.last() != Some(&k) || !k.is_multiple_of(ty.block_values()) {
         return Ok(None);
     }
     let m = x.elem_count() / k;
