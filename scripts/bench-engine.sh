@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hearth's engine beside llama.cpp, in one run, on the same GGUF files and thread count: the
-# default model (Q4_1) and Q4_0 / Q8_0 copies of it made by llama.cpp's llama-quantize.
+# default model (Q4_1) and Q4_0 / Q8_0 / Q4_K_M copies of it made by llama.cpp's llama-quantize.
 # Prints a markdown table of prompt and reply tokens/s with the ratio Hearth : llama.cpp.
 #
 # llama.cpp is built once, for this CPU as its users build it (GGML_NATIVE), from the source
@@ -30,7 +30,7 @@ fi
 default=models/SmolLM2-135M-Instruct.Q4_1.gguf
 [ -f "$default" ] || ./models/fetch-default.sh
 files=("$default")
-for type in Q4_0 Q8_0; do
+for type in Q4_0 Q8_0 Q4_K_M; do
   file="$work/SmolLM2-135M-Instruct.$type.gguf"
   [ -f "$file" ] || "$llama/build/bin/llama-quantize" --allow-requantize "$default" "$file" "$type" >/dev/null 2>&1
   files+=("$file")

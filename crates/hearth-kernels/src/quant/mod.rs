@@ -5,6 +5,7 @@
 //! scale `d` and a constant `c`, so one formula serves them all:
 //! `dot(w, x) = d_w * d_x * sum(q_w[i] * q_x[i]) + c_w * s_x`, with `s_x = d_x * sum(q_x)`.
 //! - Q4_0: `q` the nibble, `c = -8 d`. Q4_1: the nibble, `c = m`. Q8_0: the signed byte, `c = 0`.
+//! - Q5_0 and Q5_1: the nibble with its fifth bit, `c = -16 d` or `m`.
 //! - Q4_K (256 values in 8 sub-blocks with 6-bit scales and mins): the nibble,
 //!   `d = d_super * scale_j`, `c = -dmin * min_j`.
 //! - Q6_K (256 values, a signed 8-bit scale per 16): `q - 32` times its half's scale, `d` the
@@ -25,15 +26,19 @@ pub const BLOCK: usize = 32;
 pub enum QuantType {
     Q4_0,
     Q4_1,
+    Q5_0,
+    Q5_1,
     Q8_0,
     Q4_K,
     Q6_K,
 }
 
 impl QuantType {
-    pub const ALL: [QuantType; 5] = [
+    pub const ALL: [QuantType; 7] = [
         QuantType::Q4_0,
         QuantType::Q4_1,
+        QuantType::Q5_0,
+        QuantType::Q5_1,
         QuantType::Q8_0,
         QuantType::Q4_K,
         QuantType::Q6_K,
@@ -52,6 +57,8 @@ impl QuantType {
         match self {
             QuantType::Q4_0 => 18,
             QuantType::Q4_1 => 20,
+            QuantType::Q5_0 => 22,
+            QuantType::Q5_1 => 24,
             QuantType::Q8_0 => 34,
             QuantType::Q4_K => 144,
             QuantType::Q6_K => 210,
@@ -86,6 +93,21 @@ impl QuantType {
                         (q, d, c)
                     }
                 }
+            }
+            QuantType::Q5_0 | QuantType::Q5_1 => {
+                let blk = &row[b * self.block_bytes()..(b + 1) * self.block_bytes()];
+                let d = f16_at(blk, 0);
+                let (c, at) = if self == QuantType::Q5_0 {
+                    (-16.0 * d, 2)
+                } else {
+                    (f16_at(blk, 2), 4)
+                };
+                let qh = u32::from_le_bytes([blk[at], blk[at + 1], blk[at + 2], blk[at + 3]]);
+                for (j, byte) in blk[at + 4..at + 20].iter().enumerate() {
+                    q[j] = i32::from(byte & 0x0F) | (((qh >> j) & 1) << 4) as i32;
+                    q[j + 16] = i32::from(byte >> 4) | (((qh >> (j + 16)) & 1) << 4) as i32;
+                }
+                (q, d, c)
             }
             QuantType::Q4_K => {
                 let (sup, j) = (b / 8, b % 8);

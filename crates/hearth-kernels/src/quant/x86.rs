@@ -67,6 +67,50 @@ impl Weights for Q41 {
     }
 }
 
+/// The 32 bits at `p` as 32 bytes of 0x10 (bit set) or 0: Q5's fifth bits.
+#[inline(always)]
+unsafe fn fifth_bits(p: *const u8) -> __m256i {
+    let bits = std::ptr::read_unaligned(p as *const i32);
+    let spread = _mm256_shuffle_epi8(
+        _mm256_set1_epi32(bits),
+        _mm256_set_epi64x(
+            0x0303030303030303,
+            0x0202020202020202,
+            0x0101010101010101,
+            0,
+        ),
+    );
+    let all = _mm256_or_si256(spread, _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe));
+    _mm256_and_si256(
+        _mm256_cmpeq_epi8(all, _mm256_set1_epi64x(-1)),
+        _mm256_set1_epi8(0x10),
+    )
+}
+
+struct Q50;
+impl Weights for Q50 {
+    const SIGNED: bool = false;
+    #[inline(always)]
+    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+        let p = row.add(b * QuantType::Q5_0.block_bytes());
+        let d = _mm_cvtss_f32(halves(p));
+        let q = _mm256_or_si256(nibbles(p.add(6)), fifth_bits(p.add(2)));
+        (q, d, -16.0 * d)
+    }
+}
+
+struct Q51;
+impl Weights for Q51 {
+    const SIGNED: bool = false;
+    #[inline(always)]
+    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+        let p = row.add(b * QuantType::Q5_1.block_bytes());
+        let dm = halves(p);
+        let q = _mm256_or_si256(nibbles(p.add(8)), fifth_bits(p.add(4)));
+        (q, _mm_cvtss_f32(dm), _mm_cvtss_f32(_mm_movehdup_ps(dm)))
+    }
+}
+
 struct Q80;
 impl Weights for Q80 {
     const SIGNED: bool = true;
@@ -155,6 +199,8 @@ macro_rules! tier {
                 match ty {
                     QuantType::Q4_0 => typed::<R, T, Q40>(w, w_stride, x, nb, out),
                     QuantType::Q4_1 => typed::<R, T, Q41>(w, w_stride, x, nb, out),
+                    QuantType::Q5_0 => typed::<R, T, Q50>(w, w_stride, x, nb, out),
+                    QuantType::Q5_1 => typed::<R, T, Q51>(w, w_stride, x, nb, out),
                     QuantType::Q8_0 => typed::<R, T, Q80>(w, w_stride, x, nb, out),
                     QuantType::Q4_K => typed::<R, T, Q4K>(w, w_stride, x, nb, out),
                     QuantType::Q6_K => typed::<R, T, Q6K>(w, w_stride, x, nb, out),
@@ -177,6 +223,8 @@ macro_rules! tier {
                 match ty {
                     QuantType::Q4_0 => typed_row::<Q40>(w, x, nb),
                     QuantType::Q4_1 => typed_row::<Q41>(w, x, nb),
+                    QuantType::Q5_0 => typed_row::<Q50>(w, x, nb),
+                    QuantType::Q5_1 => typed_row::<Q51>(w, x, nb),
                     QuantType::Q8_0 => typed_row::<Q80>(w, x, nb),
                     QuantType::Q4_K => typed_row::<Q4K>(w, x, nb),
                     QuantType::Q6_K => typed_row::<Q6K>(w, x, nb),

@@ -4,7 +4,9 @@
 #![allow(dead_code)] // the benchmark uses part of it
 
 use candle_core::quantized::k_quants::GgmlType;
-pub use candle_core::quantized::k_quants::{BlockQ4K, BlockQ4_0, BlockQ4_1, BlockQ6K, BlockQ8_0};
+pub use candle_core::quantized::k_quants::{
+    BlockQ4K, BlockQ4_0, BlockQ4_1, BlockQ5_0, BlockQ5_1, BlockQ6K, BlockQ8_0,
+};
 use hearth_kernels::QuantType;
 
 /// Runs `f` on `bytes` viewed as candle's blocks of `ty`.
@@ -18,6 +20,14 @@ macro_rules! with_blocks {
             }
             hearth_kernels::QuantType::Q4_1 => {
                 let $b = $crate::support::blocks::<$crate::support::BlockQ4_1>($bytes);
+                $f
+            }
+            hearth_kernels::QuantType::Q5_0 => {
+                let $b = $crate::support::blocks::<$crate::support::BlockQ5_0>($bytes);
+                $f
+            }
+            hearth_kernels::QuantType::Q5_1 => {
+                let $b = $crate::support::blocks::<$crate::support::BlockQ5_1>($bytes);
                 $f
             }
             hearth_kernels::QuantType::Q8_0 => {

@@ -1,6 +1,6 @@
 //! Hearth: quantized matmul on CPU through `hearth_kernels` (one pool, cache-blocked tiles,
-//! SIMD chosen at run time) for Q4_0, Q4_1, Q8_0, Q4_K and Q6_K; `None` leaves the rest to
-//! candle.
+//! SIMD chosen at run time) for Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K and Q6_K; `None` leaves
+//! the rest to candle.
 
 use candle_core::{
     quantized::{GgmlDType, QMatMul},
@@ -15,6 +15,8 @@ pub(crate) fn forward(w: &QMatMul, x: &Tensor) -> Result<Option<Tensor>> {
     let ty = match q.dtype() {
         GgmlDType::Q4_0 => QuantType::Q4_0,
         GgmlDType::Q4_1 => QuantType::Q4_1,
+        GgmlDType::Q5_0 => QuantType::Q5_0,
+        GgmlDType::Q5_1 => QuantType::Q5_1,
         GgmlDType::Q8_0 => QuantType::Q8_0,
         GgmlDType::Q4K => QuantType::Q4_K,
         GgmlDType::Q6K => QuantType::Q6_K,
