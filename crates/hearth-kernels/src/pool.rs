@@ -23,6 +23,8 @@ struct Shared {
     generation: AtomicUsize,
     pending: AtomicUsize,
     panicked: AtomicBool,
+    /// Set when the pool is dropped: the workers end.
+    stop: AtomicBool,
     sleepers: AtomicUsize,
     sleep: Mutex<()>,
     wake: Condvar,
@@ -54,6 +56,7 @@ impl Pool {
             generation: AtomicUsize::new(0),
             pending: AtomicUsize::new(0),
             panicked: AtomicBool::new(false),
+            stop: AtomicBool::new(false),
             sleepers: AtomicUsize::new(0),
             sleep: Mutex::new(()),
             wake: Condvar::new(),
@@ -135,11 +138,23 @@ impl Pool {
     }
 }
 
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        self.shared.generation.fetch_add(1, Ordering::SeqCst);
+        let _guard = self.shared.sleep.lock().unwrap_or_else(|e| e.into_inner());
+        self.shared.wake.notify_all();
+    }
+}
+
 fn worker(shared: &Shared, index: usize) {
     INSIDE.set(true);
     let mut seen = 0;
     loop {
         seen = wait_for_job(shared, seen);
+        if shared.stop.load(Ordering::SeqCst) {
+            return;
+        }
         // SAFETY: published before `generation` (Release) and seen after it (Acquire); the
         // caller keeps the job alive until `pending` reaches zero.
         let job = unsafe { (*shared.job.get()).expect("a job is published with its generation") };
@@ -186,4 +201,38 @@ pub fn global() -> &'static Pool {
             .unwrap_or_else(num_cpus::get_physical);
         Pool::new(threads)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_runs_once_across_many_jobs_and_nested_calls_run_inline() {
+        let pool = Pool::new(3);
+        for items in [0, 1, 2, 7, 1000] {
+            let counts: Vec<AtomicUsize> = (0..items).map(|_| AtomicUsize::new(0)).collect();
+            pool.for_each(items, |i| {
+                counts[i].fetch_add(1, Ordering::Relaxed);
+                // A kernel called from inside a job must not wait on its own pool.
+                pool.for_each(2, |_| {});
+            });
+            assert!(
+                counts.iter().all(|c| c.load(Ordering::Relaxed) == 1),
+                "{items} items"
+            );
+        }
+    }
+
+    #[test]
+    fn a_panic_in_a_job_reaches_the_caller_and_the_pool_still_works() {
+        let pool = Pool::new(2);
+        let caught = catch_unwind(AssertUnwindSafe(|| pool.for_each(64, |i| assert!(i != 40))));
+        assert!(caught.is_err());
+        let sum = AtomicUsize::new(0);
+        pool.for_each(10, |i| {
+            sum.fetch_add(i, Ordering::Relaxed);
+        });
+        assert_eq!(sum.load(Ordering::Relaxed), 45);
+    }
 }
