@@ -4,24 +4,35 @@
 //! workers, once. Between jobs a worker spins for a short while (the next matmul of a
 //! token usually follows within microseconds) and then sleeps on a condition variable, so
 //! an idle app burns no CPU. Nothing is allocated or started per call.
+//!
+//! The caller never waits for a worker that has not started: once the caller has done its
+//! part (every item is then claimed), the job closes, and it waits only for the workers that
+//! joined it while it was open. On a laptop the cores are shared with the webview and other
+//! apps; a worker that the OS has not scheduled yet would otherwise hold up every matmul until
+//! its next time slice (with one busy core beside it, two threads replied slower than one).
 
 use std::cell::{Cell, UnsafeCell};
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How long an idle worker spins before it sleeps.
 const SPIN: Duration = Duration::from_micros(100);
 
-type Job = dyn Fn(usize) + Sync;
+type Job = dyn Fn() + Sync;
+
+/// `Shared::state`: the job's generation in the high 32 bits, then whether it is closed to
+/// new workers, then how many workers are running it.
+const GENERATION: u64 = 1 << 32;
+const CLOSED: u64 = 1 << 31;
+const RUNNING: u64 = CLOSED - 1;
 
 struct Shared {
-    /// The current job, its lifetime erased: `run` does not return before every worker is
-    /// done with it.
+    /// The current job, its lifetime erased: `run` does not return before every worker that
+    /// joined it is done with it.
     job: UnsafeCell<Option<*const Job>>,
-    generation: AtomicUsize,
-    pending: AtomicUsize,
+    state: AtomicU64,
     panicked: AtomicBool,
     /// Set when the pool is dropped: the workers end.
     stop: AtomicBool,
@@ -30,8 +41,8 @@ struct Shared {
     wake: Condvar,
 }
 
-// The job pointer is written only by the thread holding `Pool::caller`, before the
-// generation is published, and read by workers only after they see that generation.
+// The job pointer is written only by the thread holding `Pool::caller`, before the new
+// generation is published, and read by a worker only after it joined that generation.
 unsafe impl Sync for Shared {}
 unsafe impl Send for Shared {}
 
@@ -53,8 +64,7 @@ impl Pool {
         let threads = threads.max(1);
         let shared = Arc::new(Shared {
             job: UnsafeCell::new(None),
-            generation: AtomicUsize::new(0),
-            pending: AtomicUsize::new(0),
+            state: AtomicU64::new(CLOSED),
             panicked: AtomicBool::new(false),
             stop: AtomicBool::new(false),
             sleepers: AtomicUsize::new(0),
@@ -65,7 +75,7 @@ impl Pool {
             let shared = Arc::clone(&shared);
             std::thread::Builder::new()
                 .name(format!("hearth-kernel-{index}"))
-                .spawn(move || worker(&shared, index))
+                .spawn(move || worker(&shared))
                 .expect("the OS refused to start a kernel thread");
         }
         Pool {
@@ -79,39 +89,42 @@ impl Pool {
         self.threads
     }
 
-    /// Calls `job(i)` once on each thread `i` of the pool and returns when all are done.
-    /// A job shares its work out itself (see `for_each`), so that on a pool of one, or when
-    /// called from inside a job, `job(0)` alone does all of it.
-    pub fn run(&self, job: &(dyn Fn(usize) + Sync)) {
+    /// Runs `job` on the caller and on every worker that joins before the caller's own run
+    /// returns, and returns when all of them are done. The job must share its work out itself
+    /// (see `for_each`), so that the caller alone can do all of it.
+    fn run(&self, job: &(dyn Fn() + Sync)) {
         if self.threads == 1 || INSIDE.get() {
-            return job(0);
+            return job();
         }
         let _turn = self.caller.lock().unwrap_or_else(|e| e.into_inner());
         let shared = &*self.shared;
-        // SAFETY: only the erased lifetime changes; the pointer is dropped from the slot's use
-        // before this function returns, as the wait below ensures.
+        // SAFETY: only the erased lifetime changes; no worker uses the pointer after the wait
+        // below, which ends only when every worker that joined is done.
         let job_ptr =
-            unsafe { std::mem::transmute::<*const (dyn Fn(usize) + Sync + '_), *const Job>(job) };
+            unsafe { std::mem::transmute::<*const (dyn Fn() + Sync + '_), *const Job>(job) };
         unsafe { *shared.job.get() = Some(job_ptr) };
         shared.panicked.store(false, Ordering::Relaxed);
-        shared.pending.store(self.threads - 1, Ordering::Relaxed);
+        let generation =
+            (shared.state.load(Ordering::Relaxed) & !(CLOSED | RUNNING)).wrapping_add(GENERATION);
         // SeqCst with the `sleepers` handshake: either we see a sleeper, or it sees this job.
-        shared.generation.fetch_add(1, Ordering::SeqCst);
+        shared.state.store(generation, Ordering::SeqCst);
         if shared.sleepers.load(Ordering::SeqCst) > 0 {
             let _guard = shared.sleep.lock().unwrap_or_else(|e| e.into_inner());
             shared.wake.notify_all();
         }
         INSIDE.set(true);
-        let mine = catch_unwind(AssertUnwindSafe(|| job(0)));
+        let mine = catch_unwind(AssertUnwindSafe(job));
         INSIDE.set(false);
+        let mut state = shared.state.fetch_or(CLOSED, Ordering::AcqRel);
         let mut spins = 0u32;
-        while shared.pending.load(Ordering::Acquire) != 0 {
+        while state & RUNNING != 0 {
             spins = spins.saturating_add(1);
             if spins < 1 << 16 {
                 std::hint::spin_loop();
             } else {
                 std::thread::yield_now();
             }
+            state = shared.state.load(Ordering::Acquire);
         }
         if let Err(panic) = mine {
             resume_unwind(panic);
@@ -128,7 +141,7 @@ impl Pool {
             return (0..items).for_each(work);
         }
         let next = AtomicUsize::new(0);
-        self.run(&|_| loop {
+        self.run(&|| loop {
             let item = next.fetch_add(1, Ordering::Relaxed);
             if item >= items {
                 break;
@@ -141,36 +154,61 @@ impl Pool {
 impl Drop for Pool {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::SeqCst);
-        self.shared.generation.fetch_add(1, Ordering::SeqCst);
+        self.shared
+            .state
+            .fetch_add(GENERATION | CLOSED, Ordering::SeqCst);
         let _guard = self.shared.sleep.lock().unwrap_or_else(|e| e.into_inner());
         self.shared.wake.notify_all();
     }
 }
 
-fn worker(shared: &Shared, index: usize) {
+fn worker(shared: &Shared) {
     INSIDE.set(true);
-    let mut seen = 0;
+    let mut seen = shared.state.load(Ordering::Acquire) >> 32;
     loop {
         seen = wait_for_job(shared, seen);
         if shared.stop.load(Ordering::SeqCst) {
             return;
         }
-        // SAFETY: published before `generation` (Release) and seen after it (Acquire); the
-        // caller keeps the job alive until `pending` reaches zero.
+        if !join(shared, seen) {
+            continue;
+        }
+        // SAFETY: published before the generation that this worker joined; the caller keeps
+        // the job alive until every worker that joined has left.
         let job = unsafe { (*shared.job.get()).expect("a job is published with its generation") };
-        if catch_unwind(AssertUnwindSafe(|| unsafe { (*job)(index) })).is_err() {
+        if catch_unwind(AssertUnwindSafe(|| unsafe { (*job)() })).is_err() {
             shared.panicked.store(true, Ordering::Relaxed);
         }
-        shared.pending.fetch_sub(1, Ordering::Release);
+        shared.state.fetch_sub(1, Ordering::Release);
+    }
+}
+
+/// Counts this worker in on `generation`'s job, unless it has closed (or moved on) already.
+fn join(shared: &Shared, generation: u64) -> bool {
+    let mut state = shared.state.load(Ordering::Acquire);
+    loop {
+        if state >> 32 != generation || state & CLOSED != 0 {
+            return false;
+        }
+        match shared.state.compare_exchange_weak(
+            state,
+            state + 1,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => return true,
+            Err(now) => state = now,
+        }
     }
 }
 
 /// Waits until the generation moves past `seen` and returns the new one.
-fn wait_for_job(shared: &Shared, seen: usize) -> usize {
+fn wait_for_job(shared: &Shared, seen: u64) -> u64 {
+    let generation = || shared.state.load(Ordering::SeqCst) >> 32;
     let started = Instant::now();
     let mut spins = 0u32;
     loop {
-        let now = shared.generation.load(Ordering::Acquire);
+        let now = generation();
         if now != seen {
             return now;
         }
@@ -183,7 +221,7 @@ fn wait_for_job(shared: &Shared, seen: usize) -> usize {
         shared.sleepers.fetch_add(1, Ordering::SeqCst);
         let guard = shared
             .wake
-            .wait_while(guard, |_| shared.generation.load(Ordering::SeqCst) == seen)
+            .wait_while(guard, |_| generation() == seen)
             .unwrap_or_else(|e| e.into_inner());
         shared.sleepers.fetch_sub(1, Ordering::SeqCst);
         drop(guard);
