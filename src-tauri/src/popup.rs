@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use crate::selection::Source;
 use crate::state::AppState;
-use crate::{hotkey, selection, windows};
+use crate::{commands, hotkey, selection, windows};
 
 /// What the popup is asked to do with the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,11 +146,10 @@ async fn perform(
             chunk_tokens: None,
             document: None,
         };
-        jobs::run_quick(&engine, request, &cancel, |event| {
-            emit(PopupEvent::Job { event })
-        })
-        .await
-        .map_err(|e| e.to_string())
+        let mut events = commands::to_window(|event| emit(PopupEvent::Job { event }));
+        jobs::run_quick(&engine, request, &cancel, |event| events.push(event))
+            .await
+            .map_err(|e| e.to_string())
     }
     .await;
     match outcome {

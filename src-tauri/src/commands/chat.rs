@@ -3,7 +3,7 @@ use hearth_core::documents::{self, Answer, Question};
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::{sentence, CommandResult};
+use super::{sentence, to_channel, CommandResult};
 use crate::state::AppState;
 
 /// Answers `text` in a conversation (a new one when `conversation_id` is absent), streaming
@@ -23,9 +23,9 @@ pub async fn send_message(
         documents: &documents,
         text: &text,
     };
+    let mut events = to_channel(&on_event);
     documents::reply(store, &engine, question, &cancel, |event| {
-        // A closed window cannot receive events; the reply is still stored.
-        let _ = on_event.send(event);
+        events.push(event)
     })
     .await
     .map_err(sentence)

@@ -8,7 +8,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::{sentence, CommandResult};
+use super::{sentence, to_channel, CommandResult};
 use crate::state::AppState;
 
 /// Reads and keeps the files at `paths` (dropped on the window), reporting progress.
@@ -78,11 +78,10 @@ pub async fn run_document_job(
     on_event: Channel<ChatEvent>,
 ) -> CommandResult<Message> {
     let (store, engine, cancel) = state.for_generation().await?;
-    documents::run_job(store, &engine, id, job, &cancel, |event| {
-        let _ = on_event.send(event);
-    })
-    .await
-    .map_err(sentence)
+    let mut events = to_channel(&on_event);
+    documents::run_job(store, &engine, id, job, &cancel, |event| events.push(event))
+        .await
+        .map_err(sentence)
 }
 
 /// Saves `text` (a translation, a summary) where the person picks with the save dialog;

@@ -4,7 +4,7 @@ use hearth_core::store::Message;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::{sentence, CommandResult};
+use super::{sentence, to_channel, CommandResult};
 use crate::state::AppState;
 
 /// Runs a job (summarize, translate, ...) on `text` into a new conversation, streaming events
@@ -23,12 +23,10 @@ pub async fn run_job(
         chunk_tokens: None,
         document: None,
     };
-    jobs::run(store, &engine, request, &cancel, |event| {
-        // A closed window cannot receive events; the result is still stored.
-        let _ = on_event.send(event);
-    })
-    .await
-    .map_err(sentence)
+    let mut events = to_channel(&on_event);
+    jobs::run(store, &engine, request, &cancel, |event| events.push(event))
+        .await
+        .map_err(sentence)
 }
 
 /// The languages a text can be translated into.
