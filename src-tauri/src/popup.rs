@@ -4,9 +4,9 @@
 
 use std::sync::Mutex;
 
-use hearth_core::chat::ChatEvent;
 use hearth_core::engine::Completion;
 use hearth_core::jobs::{self, language, Job, JobRequest, QuickResult};
+use hearth_core::reply::ReplyEvent;
 use hearth_core::settings::PopupStyle;
 use serde::{Deserialize, Serialize};
 use tauri::async_runtime::JoinHandle;
@@ -38,7 +38,7 @@ pub enum PopupEvent {
     },
     /// Progress and tokens of the job.
     Job {
-        event: ChatEvent,
+        event: ReplyEvent,
     },
     Done {
         completion: Completion,

@@ -5,9 +5,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use hearth_core::chat::{self, ChatEvent, ChatRequest};
+use hearth_core::chat::{self, ChatRequest};
 use hearth_core::engine::{self, Sampling};
 use hearth_core::paths::DataDir;
+use hearth_core::reply::ReplyEvent;
 use hearth_core::store::Store;
 
 use crate::CliResult;
@@ -58,7 +59,7 @@ pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
         conversation_id: args.conversation,
         text: &args.message,
         sampling,
-        passages: None,
+        reads: None,
     };
     chat::send(&store, &engine, request, &cancel, print_reply()).await?;
     store.close().await;
@@ -67,22 +68,22 @@ pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
 
 /// Prints a reply as it streams: its words to stdout; the conversation and the measurements to
 /// stderr.
-pub fn print_reply() -> impl FnMut(ChatEvent) + Send {
+pub fn print_reply() -> impl FnMut(ReplyEvent) + Send {
     let mut stdout = std::io::stdout();
     move |event| match event {
-        ChatEvent::Started { conversation, .. } => {
+        ReplyEvent::Started { conversation, .. } => {
             eprintln!("[conversation {}: {}]", conversation.id, conversation.title);
         }
-        ChatEvent::Token { text } => {
+        ReplyEvent::Token { text } => {
             // A closed stdout (e.g. `| head`) must not stop the reply from being saved.
             let _ = stdout.write_all(text.as_bytes());
             let _ = stdout.flush();
         }
-        ChatEvent::Finished { completion, .. } => {
+        ReplyEvent::Finished { completion, .. } => {
             let _ = writeln!(stdout);
             eprintln!("[{}]", describe(&completion));
         }
-        ChatEvent::Progress(_) => {}
+        ReplyEvent::Progress(_) => {}
     }
 }
 

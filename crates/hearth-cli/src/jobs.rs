@@ -6,11 +6,12 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use hearth_core::chat::ChatEvent;
 use hearth_core::documents::{self, Limits};
 use hearth_core::engine;
-use hearth_core::jobs::{self, Job, JobError, JobRequest, Progress, Stage};
+use hearth_core::jobs::{self, Job, JobError, JobRequest};
 use hearth_core::paths::DataDir;
+use hearth_core::reply::ReplyEvent;
+use hearth_core::reply::{Progress, Stage};
 use hearth_core::store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -137,16 +138,16 @@ async fn run(data: &DataDir, input: Input, job: Job) -> CliResult {
         document: None,
     };
     let result = jobs::run(&store, &engine, request, &cancel, |event| match event {
-        ChatEvent::Started { conversation, .. } => {
+        ReplyEvent::Started { conversation, .. } => {
             bar.suspend(|| eprintln!("[conversation {}: {}]", conversation.id, conversation.title));
         }
-        ChatEvent::Progress(progress) => show(&bar, progress),
-        ChatEvent::Token { text } => bar.suspend(|| {
+        ReplyEvent::Progress(progress) => show(&bar, progress),
+        ReplyEvent::Token { text } => bar.suspend(|| {
             // A closed stdout (e.g. `| head`) must not stop the result from being saved.
             let _ = stdout.write_all(text.as_bytes());
             let _ = stdout.flush();
         }),
-        ChatEvent::Finished { completion, .. } => {
+        ReplyEvent::Finished { completion, .. } => {
             bar.finish_and_clear();
             let _ = writeln!(stdout);
             eprintln!("[{}]", crate::chat::describe(&completion));

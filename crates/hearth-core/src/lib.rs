@@ -8,5 +8,6 @@ pub mod engine;
 pub mod jobs;
 pub mod models;
 pub mod paths;
+pub mod reply;
 pub mod settings;
 pub mod store;

@@ -3,8 +3,9 @@
 mod common;
 
 use common::{engine, temp_store, RUNTIME};
-use hearth_core::chat::{self, ChatError, ChatEvent, ChatRequest};
+use hearth_core::chat::{self, ChatError, ChatRequest};
 use hearth_core::engine::{Role, Sampling};
+use hearth_core::reply::ReplyEvent;
 use tokio_util::sync::CancellationToken;
 
 fn request(conversation_id: Option<i64>, text: &str) -> ChatRequest<'_> {
@@ -16,7 +17,7 @@ fn request(conversation_id: Option<i64>, text: &str) -> ChatRequest<'_> {
             max_tokens: 24,
             ..Sampling::default()
         },
-        passages: None,
+        reads: None,
     }
 }
 
@@ -35,12 +36,12 @@ fn a_message_and_its_reply_are_stored_and_the_conversation_continues() {
         )
         .await
         .expect("reply");
-        assert!(matches!(events.first(), Some(ChatEvent::Started { .. })));
-        assert!(matches!(events.last(), Some(ChatEvent::Finished { .. })));
+        assert!(matches!(events.first(), Some(ReplyEvent::Started { .. })));
+        assert!(matches!(events.last(), Some(ReplyEvent::Finished { .. })));
         let streamed: String = events
             .iter()
             .filter_map(|e| match e {
-                ChatEvent::Token { text } => Some(text.as_str()),
+                ReplyEvent::Token { text } => Some(text.as_str()),
                 _ => None,
             })
             .collect();
@@ -84,7 +85,7 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
         let mut long = request(None, "Write a long essay about the sea.");
         long.sampling.max_tokens = 300;
         let reply = chat::send(&store, engine, long, &cancel, |e| {
-            if matches!(e, ChatEvent::Token { .. }) {
+            if matches!(e, ReplyEvent::Token { .. }) {
                 tokens += 1;
                 if tokens == 4 {
                     cancel.cancel();

@@ -5,12 +5,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{engine, temp_store, RUNTIME};
-use hearth_core::chat::ChatEvent;
 use hearth_core::engine::Role;
 use hearth_core::jobs::chunking::{self, TokenCounter};
-use hearth_core::jobs::{
-    self, Classification, Entities, Job, JobError, JobRequest, Progress, Stage, SummaryStyle,
-};
+use hearth_core::jobs::{self, Classification, Entities, Job, JobError, JobRequest, SummaryStyle};
+use hearth_core::reply::{Progress, ReplyEvent, Stage};
 use hearth_core::store::{Message, Store};
 use tokio_util::sync::CancellationToken;
 
@@ -19,7 +17,7 @@ const GUIDE: &str = include_str!("texts/guide.md");
 
 struct Run {
     result: Result<Message, JobError>,
-    events: Vec<ChatEvent>,
+    events: Vec<ReplyEvent>,
 }
 
 impl Run {
@@ -27,7 +25,7 @@ impl Run {
         self.events
             .iter()
             .filter_map(|e| match e {
-                ChatEvent::Token { text } => Some(text.as_str()),
+                ReplyEvent::Token { text } => Some(text.as_str()),
                 _ => None,
             })
             .collect()
@@ -37,7 +35,7 @@ impl Run {
         self.events
             .iter()
             .filter_map(|e| match e {
-                ChatEvent::Progress(p) => Some(*p),
+                ReplyEvent::Progress(p) => Some(*p),
                 _ => None,
             })
             .collect()
@@ -361,7 +359,7 @@ fn a_quick_job_stores_nothing_until_it_is_kept() {
         };
         let mut tokens = String::new();
         let quick = jobs::run_quick(engine, request, &CancellationToken::new(), |e| {
-            if let ChatEvent::Token { text } = e {
+            if let ReplyEvent::Token { text } = e {
                 tokens.push_str(&text);
             }
         })

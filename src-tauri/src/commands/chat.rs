@@ -1,5 +1,5 @@
-use hearth_core::chat::ChatEvent;
 use hearth_core::documents::{self, Answer, Question};
+use hearth_core::reply::ReplyEvent;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -15,7 +15,7 @@ pub async fn send_message(
     conversation_id: Option<i64>,
     text: String,
     documents: Vec<i64>,
-    on_event: Channel<ChatEvent>,
+    on_event: Channel<ReplyEvent>,
 ) -> CommandResult<Answer> {
     let (store, engine, cancel) = state.for_generation().await?;
     let question = Question {

@@ -1,8 +1,8 @@
 use std::path::PathBuf;
 
-use hearth_core::chat::ChatEvent;
 use hearth_core::documents::{self, Limits, Outcome, Reading};
 use hearth_core::jobs::Job;
+use hearth_core::reply::ReplyEvent;
 use hearth_core::store::{DocumentInfo, Message};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -75,7 +75,7 @@ pub async fn run_document_job(
     state: State<'_, AppState>,
     id: i64,
     job: Job,
-    on_event: Channel<ChatEvent>,
+    on_event: Channel<ReplyEvent>,
 ) -> CommandResult<Message> {
     let (store, engine, cancel) = state.for_generation().await?;
     let mut events = to_channel(&on_event);

@@ -1,5 +1,5 @@
-use hearth_core::chat::ChatEvent;
 use hearth_core::jobs::{self, language, Job, JobRequest};
+use hearth_core::reply::ReplyEvent;
 use hearth_core::store::Message;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -14,7 +14,7 @@ pub async fn run_job(
     state: State<'_, AppState>,
     job: Job,
     text: String,
-    on_event: Channel<ChatEvent>,
+    on_event: Channel<ReplyEvent>,
 ) -> CommandResult<Message> {
     let (store, engine, cancel) = state.for_generation().await?;
     let request = JobRequest {

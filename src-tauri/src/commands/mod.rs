@@ -11,20 +11,20 @@ pub mod settings;
 
 use std::time::Duration;
 
-use hearth_core::chat::{ChatEvent, TokenBatcher};
+use hearth_core::reply::{ReplyEvent, TokenBatcher};
 use tauri::ipc::Channel;
 
 /// How often a streaming reply is redrawn at most.
 const REDRAW_EVERY: Duration = Duration::from_millis(100);
 
 /// Sends events to the window in batches of tokens (see `TokenBatcher`).
-pub fn to_window<F: FnMut(ChatEvent)>(emit: F) -> TokenBatcher<F> {
+pub fn to_window<F: FnMut(ReplyEvent)>(emit: F) -> TokenBatcher<F> {
     TokenBatcher::new(REDRAW_EVERY, emit)
 }
 
 /// Streams events on `channel`. A closed window cannot receive them; what they report is
 /// still stored.
-pub fn to_channel(channel: &Channel<ChatEvent>) -> TokenBatcher<impl FnMut(ChatEvent) + '_> {
+pub fn to_channel(channel: &Channel<ReplyEvent>) -> TokenBatcher<impl FnMut(ReplyEvent) + '_> {
     to_window(move |event| {
         let _ = channel.send(event);
     })

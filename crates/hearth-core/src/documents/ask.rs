@@ -5,8 +5,9 @@
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::chat::{self, ChatError, ChatEvent, ChatRequest};
+use crate::chat::{self, ChatError, ChatRequest};
 use crate::engine::{Engine, Sampling};
+use crate::reply::ReplyEvent;
 use crate::store::{Message, Passage, Store, StoreError};
 
 /// Passages handed to the model for one question.
@@ -42,7 +43,7 @@ pub async fn ask(
     engine: &Engine,
     question: Question<'_>,
     cancel: &CancellationToken,
-    on_event: impl FnMut(ChatEvent) + Send,
+    on_event: impl FnMut(ReplyEvent) + Send,
 ) -> Result<Answer, AskError> {
     let documents = documents_of(store, &question).await?;
     if documents.is_empty() {
@@ -58,7 +59,7 @@ pub async fn reply(
     engine: &Engine,
     question: Question<'_>,
     cancel: &CancellationToken,
-    on_event: impl FnMut(ChatEvent) + Send,
+    on_event: impl FnMut(ReplyEvent) + Send,
 ) -> Result<Answer, AskError> {
     let documents = documents_of(store, &question).await?;
     if !documents.is_empty() {
@@ -68,7 +69,7 @@ pub async fn reply(
         conversation_id: question.conversation_id,
         text: question.text,
         sampling: Sampling::default(),
-        passages: None,
+        reads: None,
     };
     let message = chat::send(store, engine, request, cancel, on_event).await?;
     Ok(Answer {
@@ -94,7 +95,7 @@ async fn answer(
     question: Question<'_>,
     documents: &[i64],
     cancel: &CancellationToken,
-    on_event: impl FnMut(ChatEvent) + Send,
+    on_event: impl FnMut(ReplyEvent) + Send,
 ) -> Result<Answer, AskError> {
     let sources = passages_for(store, documents, question.text).await?;
     let passages = context(store, documents, &sources).await?;
@@ -105,7 +106,7 @@ async fn answer(
             temperature: 0.0,
             ..Sampling::default()
         },
-        passages: Some(&passages),
+        reads: Some(question_with(&passages, question.text)),
     };
     let message = chat::send(store, engine, request, cancel, on_event).await?;
     store
@@ -113,6 +114,14 @@ async fn answer(
         .await?;
     store.add_message_sources(message.id, &sources).await?;
     Ok(Answer { message, sources })
+}
+
+/// What the model reads for a question about documents: the question with the passages
+/// retrieved for it.
+fn question_with(passages: &str, question: &str) -> String {
+    format!(
+        "Answer the question using only these passages from the user's documents. If they do not hold the answer, say that the documents do not say.\n\n{passages}\n\nQuestion: {question}"
+    )
 }
 
 /// The best passages for `question`; the documents' first passages when no word matches

@@ -3,9 +3,9 @@
 
 use tokio_util::sync::CancellationToken;
 
-use crate::chat::ChatEvent;
 use crate::engine::Engine;
 use crate::jobs::{self, Job, JobError, JobRequest};
+use crate::reply::ReplyEvent;
 use crate::store::{Message, Store};
 
 pub async fn run_job(
@@ -14,7 +14,7 @@ pub async fn run_job(
     document_id: i64,
     job: Job,
     cancel: &CancellationToken,
-    mut on_event: impl FnMut(ChatEvent) + Send,
+    mut on_event: impl FnMut(ReplyEvent) + Send,
 ) -> Result<Message, JobError> {
     let document = store.document_info(document_id).await?;
     let text = store.document_text(document_id).await?;
@@ -26,7 +26,7 @@ pub async fn run_job(
     };
     let mut conversation = None;
     let result = jobs::run(store, engine, request, cancel, |event| {
-        if let ChatEvent::Started {
+        if let ReplyEvent::Started {
             conversation: c, ..
         } = &event
         {

@@ -15,8 +15,8 @@ mod transform;
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
-use crate::chat::{self, ChatEvent};
 use crate::engine::{Completion, Engine, EngineError};
+use crate::reply::{self, Reply, ReplyEvent, Stage};
 use crate::store::{title_from, Conversation, Message, NewMessage, Store, StoreError};
 use runner::Runner;
 pub use structured::{Classification, Entities};
@@ -120,31 +120,6 @@ pub enum JobError {
     Store(#[from] StoreError),
 }
 
-/// Where a long job is: `step` of `steps` in a stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Stage {
-    /// Counting tokens and cutting the text into chunks.
-    Splitting,
-    /// Taking notes on each chunk of a long text (map).
-    Reading,
-    /// Condensing the notes when they are still too long (reduce).
-    Combining,
-    /// Writing the final answer.
-    Writing,
-    Translating,
-    Rewriting,
-    Classifying,
-    Extracting,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Progress {
-    pub stage: Stage,
-    pub step: usize,
-    pub steps: usize,
-}
-
 pub struct JobRequest<'a> {
     pub job: Job,
     pub text: &'a str,
@@ -172,7 +147,7 @@ pub async fn run(
     engine: &Engine,
     request: JobRequest<'_>,
     cancel: &CancellationToken,
-    mut on_event: impl FnMut(ChatEvent) + Send,
+    mut on_event: impl FnMut(ReplyEvent) + Send,
 ) -> Result<Message, JobError> {
     let text = check_input(request.text)?;
     let resolved = resolve(request.job, text)?;
@@ -181,26 +156,17 @@ pub async fn run(
         None => First::Text(text),
     };
     let (conversation, input) = start_conversation(store, engine, &resolved, first).await?;
-    let conversation_id = conversation.id;
-    on_event(ChatEvent::Started {
-        conversation,
-        message: input,
-    });
-    let (result, partial) = perform(
+    let mut reply = Reply::start(store, conversation, input, &mut on_event);
+    let result = perform(
         engine,
         &resolved.job,
         text,
         request.chunk_tokens,
         cancel,
-        &mut on_event,
+        &mut |event| reply.emit(event),
     )
     .await;
-    let (reply, completion) = chat::keep_reply(store, conversation_id, result, partial).await?;
-    on_event(ChatEvent::Finished {
-        message: reply.clone(),
-        completion,
-    });
-    Ok(reply)
+    reply.keep(result).await
 }
 
 /// The most a quick job takes: a selection summarized in the popup should take seconds or
@@ -222,7 +188,7 @@ pub async fn run_quick(
     engine: &Engine,
     request: JobRequest<'_>,
     cancel: &CancellationToken,
-    mut on_event: impl FnMut(ChatEvent) + Send,
+    mut on_event: impl FnMut(ReplyEvent) + Send,
 ) -> Result<QuickResult, JobError> {
     if request.text.len() > QUICK_INPUT_BYTES {
         return Err(JobError::TooLargeForQuick {
@@ -232,7 +198,7 @@ pub async fn run_quick(
     }
     let text = check_input(request.text)?;
     let job = resolve(request.job, text)?;
-    let (result, _) = perform(
+    let completion = perform(
         engine,
         &job.job,
         text,
@@ -240,11 +206,11 @@ pub async fn run_quick(
         cancel,
         &mut on_event,
     )
-    .await;
+    .await?;
     Ok(QuickResult {
         job,
         input: text.to_string(),
-        completion: result?,
+        completion,
     })
 }
 
@@ -256,13 +222,7 @@ pub async fn keep(
 ) -> Result<Conversation, JobError> {
     let first = First::Text(&quick.input);
     let (conversation, _) = start_conversation(store, engine, &quick.job, first).await?;
-    chat::keep_reply::<JobError>(
-        store,
-        conversation.id,
-        Ok(quick.completion.clone()),
-        String::new(),
-    )
-    .await?;
+    reply::keep(store, conversation.id, &quick.completion).await?;
     Ok(store.conversation(conversation.id).await?)
 }
 
@@ -301,24 +261,19 @@ async fn start_conversation(
     Ok((conversation, input))
 }
 
-/// Does the work; returns the result and, after an error, what was shown so far (kept as a
-/// partial result).
+/// Does the work, streaming it to `on_event`.
 async fn perform(
     engine: &Engine,
     job: &Job,
     text: &str,
     chunk_tokens: Option<usize>,
     cancel: &CancellationToken,
-    on_event: &mut (impl FnMut(ChatEvent) + Send),
-) -> (Result<Completion, JobError>, String) {
+    on_event: &mut (impl FnMut(ReplyEvent) + Send),
+) -> Result<Completion, JobError> {
     let budget = chunk_budget(engine, chunk_tokens);
     let mut runner = Runner::new(engine, cancel, on_event);
-    let result = work(&mut runner, job, text, budget).await;
-    let completion = runner.finish();
-    match result {
-        Ok(()) => (Ok(completion), String::new()),
-        Err(error) => (Err(error), completion.text),
-    }
+    work(&mut runner, job, text, budget).await?;
+    Ok(runner.finish())
 }
 
 async fn work(

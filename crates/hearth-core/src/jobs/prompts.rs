@@ -16,13 +16,6 @@ fn turns(instruction: String, text: &str) -> Vec<Turn> {
     ]
 }
 
-/// A question about documents, with the passages retrieved for it.
-pub fn document_question(passages: &str, question: &str) -> String {
-    format!(
-        "Answer the question using only these passages from the user's documents. If they do not hold the answer, say that the documents do not say.\n\n{passages}\n\nQuestion: {question}"
-    )
-}
-
 fn in_language(language: Option<&str>) -> String {
     language
         .map(|l| format!(" Write it in {l}."))

@@ -6,9 +6,9 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::chunking::{self, Chunk};
-use super::{JobError, Progress, Stage};
-use crate::chat::ChatEvent;
+use super::JobError;
 use crate::engine::{Completion, Engine, Sampling, Turn};
+use crate::reply::{Progress, ReplyEvent, Stage};
 
 /// Jobs want faithful, repeatable output: a low temperature with a fixed seed avoids both the
 /// loops greedy decoding falls into on small models and answers that change on every run.
@@ -23,7 +23,7 @@ const JOB_SAMPLING: Sampling = Sampling {
 pub struct Runner<'a> {
     pub engine: &'a Engine,
     cancel: &'a CancellationToken,
-    on_event: &'a mut (dyn FnMut(ChatEvent) + Send),
+    on_event: &'a mut (dyn FnMut(ReplyEvent) + Send),
     started: Instant,
     /// The whole job's measurements; its text is everything the caller has been shown.
     totals: Completion,
@@ -33,7 +33,7 @@ impl<'a> Runner<'a> {
     pub fn new(
         engine: &'a Engine,
         cancel: &'a CancellationToken,
-        on_event: &'a mut (dyn FnMut(ChatEvent) + Send),
+        on_event: &'a mut (dyn FnMut(ReplyEvent) + Send),
     ) -> Self {
         Self {
             engine,
@@ -49,7 +49,7 @@ impl<'a> Runner<'a> {
     }
 
     pub fn progress(&mut self, stage: Stage, step: usize, steps: usize) {
-        (self.on_event)(ChatEvent::Progress(Progress { stage, step, steps }));
+        (self.on_event)(ReplyEvent::Progress(Progress { stage, step, steps }));
     }
 
     /// Shows `text` as part of the output.
@@ -61,7 +61,7 @@ impl<'a> Runner<'a> {
             self.totals.time_to_first_token_ms = Some(self.started.elapsed().as_millis() as u64);
         }
         self.totals.text.push_str(text);
-        (self.on_event)(ChatEvent::Token {
+        (self.on_event)(ReplyEvent::Token {
             text: text.to_string(),
         });
     }

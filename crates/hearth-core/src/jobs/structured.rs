@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::runner::Runner;
-use super::{prompts, JobError, Stage};
+use super::{prompts, JobError};
+use crate::reply::Stage;
 
 const SENTIMENTS: [&str; 3] = ["positive", "neutral", "negative"];
 

@@ -3,7 +3,8 @@
 //! one chunk, which gets the final summary in the style asked for.
 
 use super::runner::Runner;
-use super::{prompts, JobError, Stage, SummaryStyle};
+use super::{prompts, JobError, SummaryStyle};
+use crate::reply::Stage;
 
 /// The final summary's length limit, in tokens, by style.
 fn summary_tokens(style: SummaryStyle) -> usize {

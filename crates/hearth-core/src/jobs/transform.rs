@@ -4,8 +4,9 @@
 
 use super::markdown::{self, Part};
 use super::runner::Runner;
-use super::{JobError, Stage};
+use super::JobError;
 use crate::engine::Turn;
+use crate::reply::Stage;
 
 pub async fn transform(
     runner: &mut Runner<'_>,

@@ -1,0 +1,266 @@
+//! The one way a reply streams and is kept, under chat, jobs and documents alike: the caller
+//! opens the conversation and stores the user's message, then `Reply` reports it, streams what
+//! the model writes, and keeps the reply with its measurements.
+//!
+//! # The event contract
+//! A caller's `on_event` sees, for a reply kept in history:
+//! 1. `Started` once, first: the user's message is stored (in a new conversation if needed).
+//! 2. `Progress` and `Token` events, interleaved, as the work goes on. The text of the
+//!    `Token`s, joined, is exactly what will be stored as the reply; a `Token` may hold many
+//!    tokens (see `TokenBatcher`). `Progress` comes from jobs only.
+//! 3. `Finished` once, last: the reply is stored; `completion.stopped` says whether it was
+//!    stopped (the cancellation token) before its end. A stopped reply is kept and finishes
+//!    like any other.
+//!
+//! On an error after `Started`, no `Finished` comes: what was shown so far is kept as a reply
+//! marked as cut short, and the error is returned. On an error before `Started`, nothing is
+//! stored and no event comes. A quick job (the popup's, kept nowhere) sends only `Progress`
+//! and `Token`.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::engine::{Completion, Role};
+use crate::store::{Conversation, Message, NewMessage, Store, StoreError};
+
+/// What the caller sees while a message is answered, in the order the module's contract gives.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ReplyEvent {
+    /// The user's message is stored (in a new conversation when none was given).
+    Started {
+        conversation: Conversation,
+        message: Message,
+    },
+    Token {
+        text: String,
+    },
+    /// Where a long job is (jobs only).
+    Progress(Progress),
+    /// The reply is stored.
+    Finished {
+        message: Message,
+        completion: Completion,
+    },
+}
+
+/// Where a long job is: `step` of `steps` in a stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub stage: Stage,
+    pub step: usize,
+    pub steps: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Stage {
+    /// Counting tokens and cutting the text into chunks.
+    Splitting,
+    /// Taking notes on each chunk of a long text (map).
+    Reading,
+    /// Condensing the notes when they are still too long (reduce).
+    Combining,
+    /// Writing the final answer.
+    Writing,
+    Translating,
+    Rewriting,
+    Classifying,
+    Extracting,
+}
+
+/// A reply on its way: events pass through it, and it remembers the text shown so that a
+/// reply cut short by an error is still kept.
+pub struct Reply<'a> {
+    store: &'a Store,
+    conversation_id: i64,
+    on_event: &'a mut (dyn FnMut(ReplyEvent) + Send),
+    shown: String,
+}
+
+impl<'a> Reply<'a> {
+    /// Reports that `message` (the user's, already stored) opened the reply.
+    pub fn start(
+        store: &'a Store,
+        conversation: Conversation,
+        message: Message,
+        on_event: &'a mut (dyn FnMut(ReplyEvent) + Send),
+    ) -> Self {
+        let conversation_id = conversation.id;
+        on_event(ReplyEvent::Started {
+            conversation,
+            message,
+        });
+        Self {
+            store,
+            conversation_id,
+            on_event,
+            shown: String::new(),
+        }
+    }
+
+    pub fn emit(&mut self, event: ReplyEvent) {
+        if let ReplyEvent::Token { text } = &event {
+            self.shown.push_str(text);
+        }
+        (self.on_event)(event);
+    }
+
+    /// Stores the reply of a generation that ended: complete, stopped, or failed part-way
+    /// (what was shown before the error is kept, marked as cut short, and the error returned).
+    pub async fn keep<E: From<StoreError>>(
+        self,
+        result: Result<Completion, E>,
+    ) -> Result<Message, E> {
+        match result {
+            Ok(completion) => {
+                let message = keep(self.store, self.conversation_id, &completion).await?;
+                (self.on_event)(ReplyEvent::Finished {
+                    message: message.clone(),
+                    completion,
+                });
+                Ok(message)
+            }
+            Err(error) => {
+                if !self.shown.is_empty() {
+                    let cut = Completion {
+                        text: self.shown,
+                        stopped: true,
+                        ..Completion::default()
+                    };
+                    keep(self.store, self.conversation_id, &cut).await?;
+                }
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Stores `completion` as the assistant's reply in a conversation.
+pub async fn keep(
+    store: &Store,
+    conversation_id: i64,
+    completion: &Completion,
+) -> Result<Message, StoreError> {
+    store
+        .add_message(
+            conversation_id,
+            NewMessage {
+                role: Role::Assistant,
+                content: &completion.text,
+                completion: Some(completion),
+            },
+        )
+        .await
+}
+
+/// Joins tokens that come closer together than `every` into one `Token` event, so that a
+/// window redraws a few times a second rather than once per token: rendering every token
+/// took most of one of two cores in the webview and cut reply speed threefold. Any other
+/// event passes at once, after the tokens held before it; tokens still held when the batcher
+/// is dropped are sent then, so none is lost when a reply ends without `Finished`.
+pub struct TokenBatcher<F: FnMut(ReplyEvent)> {
+    emit: F,
+    every: Duration,
+    held: String,
+    sent_at: Option<Instant>,
+}
+
+impl<F: FnMut(ReplyEvent)> TokenBatcher<F> {
+    pub fn new(every: Duration, emit: F) -> Self {
+        Self {
+            emit,
+            every,
+            held: String::new(),
+            sent_at: None,
+        }
+    }
+
+    pub fn push(&mut self, event: ReplyEvent) {
+        match event {
+            ReplyEvent::Token { text } => {
+                self.held.push_str(&text);
+                // The first token goes at once: the time to the first word is what people feel.
+                if self.sent_at.is_none_or(|at| at.elapsed() >= self.every) {
+                    self.flush();
+                }
+            }
+            other => {
+                self.flush();
+                (self.emit)(other);
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.held.is_empty() {
+            let text = std::mem::take(&mut self.held);
+            (self.emit)(ReplyEvent::Token { text });
+            self.sent_at = Some(Instant::now());
+        }
+    }
+}
+
+impl<F: FnMut(ReplyEvent)> Drop for TokenBatcher<F> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(events: &[ReplyEvent]) -> Vec<String> {
+        events
+            .iter()
+            .map(|e| match e {
+                ReplyEvent::Token { text } => text.clone(),
+                ReplyEvent::Progress(_) => "<progress>".to_string(),
+                _ => "<other>".to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn batcher_sends_the_first_token_at_once_and_joins_the_rest_until_the_interval() {
+        let mut seen = Vec::new();
+        {
+            let mut batcher = TokenBatcher::new(Duration::from_secs(3600), |e| seen.push(e));
+            for t in ["Hel", "lo", ", ", "world"] {
+                batcher.push(ReplyEvent::Token { text: t.into() });
+            }
+        }
+        assert_eq!(tokens(&seen), ["Hel", "lo, world"]);
+    }
+
+    #[test]
+    fn batcher_sends_held_tokens_before_any_other_event() {
+        let mut seen = Vec::new();
+        {
+            let mut batcher = TokenBatcher::new(Duration::from_secs(3600), |e| seen.push(e));
+            batcher.push(ReplyEvent::Token { text: "a".into() });
+            batcher.push(ReplyEvent::Token { text: "b".into() });
+            batcher.push(ReplyEvent::Progress(Progress {
+                stage: Stage::Reading,
+                step: 1,
+                steps: 2,
+            }));
+            batcher.push(ReplyEvent::Token { text: "c".into() });
+        }
+        assert_eq!(tokens(&seen), ["a", "b", "<progress>", "c"]);
+    }
+
+    #[test]
+    fn batcher_with_no_interval_sends_every_token() {
+        let mut seen = Vec::new();
+        {
+            let mut batcher = TokenBatcher::new(Duration::ZERO, |e| seen.push(e));
+            for t in ["x", "y", "z"] {
+                batcher.push(ReplyEvent::Token { text: t.into() });
+            }
+        }
+        assert_eq!(tokens(&seen), ["x", "y", "z"]);
+    }
+}
