@@ -5,9 +5,10 @@
 use std::sync::Mutex;
 
 use hearth_core::engine::Completion;
-use hearth_core::jobs::{self, language, Job, JobRequest, QuickResult};
+use hearth_core::jobs::{self, Job, JobRequest, QuickResult};
 use hearth_core::reply::ReplyEvent;
 use hearth_core::settings::PopupStyle;
+use hearth_core::text::language;
 use serde::{Deserialize, Serialize};
 use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Emitter, Manager};

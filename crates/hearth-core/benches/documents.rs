@@ -73,7 +73,7 @@ async fn retrieval(dir: &Path) {
         let start = (i * 7919) % (words.len() - 600);
         let text = words[start..start + 600].join(" ");
         let extracted = documents::Extracted {
-            kind: documents::Kind::Text,
+            kind: hearth_core::store::Kind::Text,
             pages: vec![text.clone()],
             paged: false,
         };
@@ -84,7 +84,7 @@ async fn retrieval(dir: &Path) {
             name: &name,
             hash: &hash,
             size: text.len() as i64,
-            kind: documents::Kind::Text,
+            kind: hearth_core::store::Kind::Text,
             pages: None,
             text: &text,
         };

@@ -11,3 +11,4 @@ pub mod paths;
 pub mod reply;
 pub mod settings;
 pub mod store;
+pub mod text;

@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::jobs::{language, SummaryStyle};
+use crate::jobs::SummaryStyle;
 use crate::store::StoreError;
+use crate::text::language;
 
 /// The popup's summary: one sentence, or a few bullet points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

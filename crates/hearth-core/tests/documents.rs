@@ -8,11 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use common::{engine, temp_store, RUNTIME};
-use hearth_core::documents::{
-    self, ask, passages_for, DocumentError, Extracted, Kind, Limits, Question,
-};
+use hearth_core::documents::{self, ask, passages_for, DocumentError, Extracted, Limits, Question};
 use hearth_core::engine::Role;
-use hearth_core::store::Store;
+use hearth_core::store::{Kind, Store};
 use tokio_util::sync::CancellationToken;
 
 fn fixture(name: &str) -> PathBuf {

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use common::{engine, temp_store, RUNTIME};
 use hearth_core::engine::Role;
-use hearth_core::jobs::chunking::{self, TokenCounter};
 use hearth_core::jobs::{self, Classification, Entities, Job, JobError, JobRequest, SummaryStyle};
 use hearth_core::reply::{Progress, ReplyEvent, Stage};
 use hearth_core::store::{Message, Store};
+use hearth_core::text::chunking::{self, TokenCounter};
 use tokio_util::sync::CancellationToken;
 
 const MEETING: &str = include_str!("texts/meeting.txt");

@@ -1,6 +1,7 @@
-use hearth_core::jobs::{self, language, Job, JobRequest};
+use hearth_core::jobs::{self, Job, JobRequest};
 use hearth_core::reply::ReplyEvent;
 use hearth_core::store::Message;
+use hearth_core::text::language;
 use tauri::ipc::Channel;
 use tauri::State;
 

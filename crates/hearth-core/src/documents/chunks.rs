@@ -4,21 +4,13 @@
 
 use std::future::Future;
 
-use serde::{Deserialize, Serialize};
-
 use super::Extracted;
 use crate::engine::EngineError;
-use crate::jobs::chunking::{self, TokenCounter};
+use crate::store::ChunkText;
+use crate::text::chunking::{self, TokenCounter};
 
 /// Small enough that three passages and a question fit a short prompt.
 pub const CHUNK_WORDS: usize = 120;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChunkText {
-    /// 1-based, for formats with pages.
-    pub page: Option<i64>,
-    pub text: String,
-}
 
 struct Words;
 

@@ -3,38 +3,8 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use super::{display_name, DocumentError};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
-#[serde(rename_all = "lowercase")]
-#[sqlx(rename_all = "lowercase")]
-pub enum Kind {
-    Text,
-    Markdown,
-    Html,
-    Pdf,
-    Docx,
-    Odt,
-    Csv,
-    Code,
-}
-
-impl Kind {
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Text => "text",
-            Kind::Markdown => "markdown",
-            Kind::Html => "HTML",
-            Kind::Pdf => "PDF",
-            Kind::Docx => "DOCX",
-            Kind::Odt => "ODT",
-            Kind::Csv => "CSV",
-            Kind::Code => "source code",
-        }
-    }
-}
+use crate::store::Kind;
 
 const CODE: &[&str] = &[
     "rs", "py", "js", "mjs", "ts", "tsx", "jsx", "svelte", "vue", "c", "h", "cc", "cpp", "hpp",

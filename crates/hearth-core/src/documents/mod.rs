@@ -16,13 +16,13 @@ mod work;
 use std::path::Path;
 
 pub use ask::{ask, label, passages_for, reply, search_query, Answer, AskError, Question};
-pub use chunks::{split, ChunkText};
-pub use format::{extensions, Kind};
+pub use chunks::split;
+pub use format::extensions;
 pub use intake::{add, add_many, expand, Added, Outcome, Reading};
 pub use limits::Limits;
 pub use work::run_job;
 
-use crate::store::StoreError;
+use crate::store::{Kind, StoreError};
 
 /// A file's text, page by page (formats without pages give one page).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,9 +3,6 @@
 //! stops at once when cancelled, and is kept in history as a conversation that records the job
 //! and its options. The window, the command line and the hotkey popup all come through `run`.
 
-pub mod chunking;
-pub mod language;
-mod markdown;
 pub mod prompts;
 mod runner;
 mod structured;
@@ -18,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use crate::engine::{Completion, Engine, EngineError};
 use crate::reply::{self, Reply, ReplyEvent, Stage};
 use crate::store::{title_from, Conversation, Message, NewMessage, Store, StoreError};
+use crate::text::{chunking, language};
 use runner::Runner;
 pub use structured::{Classification, Entities};
 

@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
 
-use super::chunking::{self, Chunk};
 use super::JobError;
 use crate::engine::{Completion, Engine, Sampling, Turn};
 use crate::reply::{Progress, ReplyEvent, Stage};
+use crate::text::chunking::{self, Chunk};
 
 /// Jobs want faithful, repeatable output: a low temperature with a fixed seed avoids both the
 /// loops greedy decoding falls into on small models and answers that change on every run.

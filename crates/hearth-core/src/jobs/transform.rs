@@ -2,11 +2,11 @@
 //! list item, a table cell), and everything else (code blocks, markers, pipes, blank lines)
 //! is copied, so the structure survives and code stays byte-for-byte.
 
-use super::markdown::{self, Part};
 use super::runner::Runner;
 use super::JobError;
 use crate::engine::Turn;
 use crate::reply::Stage;
+use crate::text::markdown::{self, Part};
 
 pub async fn transform(
     runner: &mut Runner<'_>,

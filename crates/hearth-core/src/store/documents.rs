@@ -4,7 +4,44 @@
 use serde::{Deserialize, Serialize};
 
 use super::{now_ms, Store, StoreError};
-use crate::documents::{ChunkText, Kind};
+
+/// A document's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(rename_all = "lowercase")]
+pub enum Kind {
+    Text,
+    Markdown,
+    Html,
+    Pdf,
+    Docx,
+    Odt,
+    Csv,
+    Code,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Markdown => "markdown",
+            Kind::Html => "HTML",
+            Kind::Pdf => "PDF",
+            Kind::Docx => "DOCX",
+            Kind::Odt => "ODT",
+            Kind::Csv => "CSV",
+            Kind::Code => "source code",
+        }
+    }
+}
+
+/// A passage of a document's text, as it is cut for retrieval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChunkText {
+    /// 1-based, for formats with pages.
+    pub page: Option<i64>,
+    pub text: String,
+}
 
 /// A document as listed: everything but its text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]

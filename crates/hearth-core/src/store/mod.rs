@@ -16,7 +16,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::SqlitePool;
 
 pub use conversations::{title_from, Conversation};
-pub use documents::{DocumentInfo, NewDocument, Passage};
+pub use documents::{ChunkText, DocumentInfo, Kind, NewDocument, Passage};
 pub use messages::{Message, NewMessage};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./src/store/migrations");
