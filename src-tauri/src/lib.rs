@@ -1,5 +1,7 @@
 //! Hearth's desktop shell: a window, the app state, and thin commands over `hearth_core`.
 
+#[cfg(test)]
+mod bindings;
 mod commands;
 mod hotkey;
 mod platform;

@@ -19,7 +19,8 @@ use crate::state::AppState;
 use crate::{commands, hotkey, selection, windows};
 
 /// What the popup is asked to do with the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "PopupAction")]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Action {
     Summarize {
@@ -29,7 +30,7 @@ pub enum Action {
     Translate,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum PopupEvent {
     Started {
@@ -51,8 +52,9 @@ pub enum PopupEvent {
     Closed,
 }
 
-#[derive(Debug, Clone, Serialize)]
-struct Envelope {
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "PopupMessage")]
+pub(crate) struct Envelope {
     run: u64,
     event: PopupEvent,
 }

@@ -22,7 +22,8 @@ pub enum ModelSlot {
 }
 
 /// The model's state as the UI sees it.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
+#[ts(rename = "ModelState")]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum ModelView {
     Loading,

@@ -25,7 +25,7 @@ use crate::engine::{Completion, Role};
 use crate::store::{Conversation, Message, NewMessage, Store, StoreError};
 
 /// What the caller sees while a message is answered, in the order the module's contract gives.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ReplyEvent {
     /// The user's message is stored (in a new conversation when none was given).
@@ -46,14 +46,14 @@ pub enum ReplyEvent {
 }
 
 /// Where a long job is: `step` of `steps` in a stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Progress {
     pub stage: Stage,
     pub step: usize,
     pub steps: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum Stage {
     /// Counting tokens and cutting the text into chunks.

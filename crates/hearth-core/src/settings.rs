@@ -9,7 +9,7 @@ use crate::store::StoreError;
 use crate::text::language;
 
 /// The popup's summary: one sentence, or a few bullet points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum PopupStyle {
     #[default]
@@ -26,7 +26,7 @@ impl From<PopupStyle> for SummaryStyle {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     /// The global shortcut that opens the popup, as written by the user ("Ctrl+Shift+Space").

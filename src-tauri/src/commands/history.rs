@@ -7,7 +7,7 @@ use crate::state::AppState;
 
 /// A conversation as the window shows it: its messages, the documents it is about, and the
 /// passages each answer used.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct ConversationWithMessages {
     conversation: Conversation,
     messages: Vec<Message>,
@@ -15,7 +15,7 @@ pub struct ConversationWithMessages {
     sources: Vec<Source>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
     message_id: i64,

@@ -12,6 +12,7 @@ pub mod settings;
 use std::time::Duration;
 
 use hearth_core::reply::{ReplyEvent, TokenBatcher};
+use serde::Serialize;
 use tauri::ipc::Channel;
 
 /// How often a streaming reply is redrawn at most.
@@ -30,9 +31,25 @@ pub fn to_channel(channel: &Channel<ReplyEvent>) -> TokenBatcher<impl FnMut(Repl
     })
 }
 
-/// What a command returns: its value, or a sentence for the error banner.
-pub type CommandResult<T> = Result<T, String>;
+/// What a command returns: its value, or an error the UI shows in its banner.
+pub type CommandResult<T> = Result<T, CommandError>;
 
-pub fn sentence(error: impl std::fmt::Display) -> String {
-    error.to_string()
+/// Every command's error, as the UI receives it. The core's errors are already sentences a
+/// person understands, so the sentence is all there is to pass on.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct CommandError {
+    pub message: String,
+}
+
+/// The state's own refusals ("the model is still loading") are sentences already.
+impl From<String> for CommandError {
+    fn from(message: String) -> Self {
+        CommandError { message }
+    }
+}
+
+pub fn sentence(error: impl std::fmt::Display) -> CommandError {
+    CommandError {
+        message: error.to_string(),
+    }
 }

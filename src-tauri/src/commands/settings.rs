@@ -6,7 +6,7 @@ use super::{sentence, CommandResult};
 use crate::hotkey;
 use crate::state::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
     settings: Settings,
@@ -44,7 +44,7 @@ pub async fn save_settings(
         || state.settings().shortcut == checked.shortcut;
     if let Err(error) = &registered {
         if !unchanged {
-            return Err(error.to_string());
+            return Err(sentence(error));
         }
     }
     let saved = store.save_settings(checked).await.map_err(sentence)?;

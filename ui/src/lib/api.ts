@@ -6,157 +6,29 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import { writeText } from '@tauri-apps/plugin-clipboard-manager';
 
-export interface ModelInfo {
-  name: string;
-  path: string;
-  architecture: string;
-  context_window: number;
-  file_size: number;
-}
+import type {
+  Answer,
+  Completion,
+  ConversationWithMessages,
+  Conversation,
+  Detection,
+  DocumentInfo,
+  Job,
+  Language,
+  Message,
+  ModelState,
+  Outcome,
+  PopupAction,
+  PopupMessage,
+  Reading,
+  ReplyEvent,
+  Settings,
+  SettingsView,
+} from './bindings';
 
-export type ModelState =
-  | { state: 'loading' }
-  | { state: 'ready'; model: ModelInfo }
-  | { state: 'failed'; message: string };
+// The types that cross from Rust are generated into bindings.ts (see src-tauri/src/bindings.rs).
+export type * from './bindings';
 
-export type SummaryStyle = 'sentence' | 'paragraph' | 'bullets' | 'actions';
-export type RewriteMode = 'grammar' | 'shorter' | 'formal' | 'friendly';
-
-/** A job and its options; languages are codes (`fr`) or names. */
-export type Job =
-  | { kind: 'summarize'; style: SummaryStyle; language?: string | null }
-  | { kind: 'translate'; to: string; from?: string | null }
-  | { kind: 'rewrite'; mode: RewriteMode }
-  | { kind: 'classify'; labels: string[] }
-  | { kind: 'extract' };
-
-/** A job as it ran: languages named, the input's language as detected. */
-export type ResolvedJob = Job & { detected: string | null };
-
-export interface Conversation {
-  id: number;
-  title: string;
-  model: string;
-  created_at: number;
-  updated_at: number;
-  job: ResolvedJob | null;
-}
-
-export interface Language {
-  code: string;
-  name: string;
-}
-
-export interface Detection {
-  language: Language | null;
-  guess: string | null;
-  confidence: number;
-}
-
-export type Stage =
-  | 'splitting'
-  | 'reading'
-  | 'combining'
-  | 'writing'
-  | 'translating'
-  | 'rewriting'
-  | 'classifying'
-  | 'extracting';
-
-export interface Progress {
-  stage: Stage;
-  step: number;
-  steps: number;
-}
-
-export type Role = 'system' | 'user' | 'assistant';
-
-export interface Message {
-  id: number;
-  conversation_id: number;
-  role: Role;
-  content: string;
-  created_at: number;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  time_to_first_token_ms: number | null;
-  tokens_per_second: number | null;
-  stopped: boolean;
-}
-
-export interface Completion {
-  text: string;
-  stopped: boolean;
-  prompt_tokens: number;
-  completion_tokens: number;
-  time_to_first_token_ms: number | null;
-  tokens_per_second: number | null;
-  dropped_turns: number;
-}
-
-export type ChatEvent =
-  | { kind: 'started'; conversation: Conversation; message: Message }
-  | { kind: 'token'; text: string }
-  | ({ kind: 'progress' } & Progress)
-  | { kind: 'finished'; message: Message; completion: Completion };
-
-export type DocumentKind = 'text' | 'markdown' | 'html' | 'pdf' | 'docx' | 'odt' | 'csv' | 'code';
-
-/** A kept document, without its text. */
-export interface DocumentInfo {
-  id: number;
-  name: string;
-  hash: string;
-  size: number;
-  kind: DocumentKind;
-  /** For formats with pages (PDF). */
-  pages: number | null;
-  chars: number;
-  addedAt: number;
-}
-
-/** A chunk of a document that an answer used. */
-export interface Passage {
-  chunkId: number;
-  documentId: number;
-  documentName: string;
-  page: number | null;
-  text: string;
-}
-
-export interface Source {
-  messageId: number;
-  passage: Passage;
-}
-
-/** A reply, with the passages it was answered from (none for an ordinary chat). */
-export interface Answer {
-  message: Message;
-  sources: Passage[];
-}
-
-/** What became of one file of those added. */
-export type Outcome =
-  | { kind: 'added'; document: DocumentInfo; alreadyThere: boolean }
-  | { kind: 'failed'; name: string; message: string };
-
-/** Where adding files is: file `index` of `total`, and the page for PDFs. */
-export interface Reading {
-  name: string;
-  index: number;
-  total: number;
-  page: number | null;
-  pages: number | null;
-}
-
-export interface ConversationWithMessages {
-  conversation: Conversation;
-  messages: Message[];
-  documents: DocumentInfo[];
-  sources: Source[];
-}
-
-/** Waits until the model has loaded (or failed to). */
 export function modelState(): Promise<ModelState> {
   return invoke('model_state');
 }
@@ -191,7 +63,7 @@ export function sendMessage(
   conversationId: number | null,
   text: string,
   documents: number[],
-  onEvent: (event: ChatEvent) => void,
+  onEvent: (event: ReplyEvent) => void,
 ): Promise<Answer> {
   return invoke('send_message', { conversationId, text, documents, onEvent: channel(onEvent) });
 }
@@ -200,7 +72,7 @@ export function sendMessage(
 export function runJob(
   job: Job,
   text: string,
-  onEvent: (event: ChatEvent) => void,
+  onEvent: (event: ReplyEvent) => void,
 ): Promise<Message> {
   return invoke('run_job', { job, text, onEvent: channel(onEvent) });
 }
@@ -231,7 +103,7 @@ export function deleteDocument(id: number): Promise<void> {
 export function runDocumentJob(
   id: number,
   job: Job,
-  onEvent: (event: ChatEvent) => void,
+  onEvent: (event: ReplyEvent) => void,
 ): Promise<Message> {
   return invoke('run_document_job', { id, job, onEvent: channel(onEvent) });
 }
@@ -269,21 +141,8 @@ export function stopGeneration(): Promise<void> {
   return invoke('stop_generation');
 }
 
-export type PopupStyle = 'sentence' | 'bullets';
 
-export interface Settings {
-  shortcut: string;
-  popupStyle: PopupStyle;
-  /** Language code that the popup's "Translate instead" uses. */
-  translateTo: string;
-  closeToTray: boolean;
-}
 
-export interface SettingsView {
-  settings: Settings;
-  /** Why the popup's shortcut does not work, when it does not. */
-  shortcutProblem: string | null;
-}
 
 export function getSettings(): Promise<SettingsView> {
   return invoke('get_settings');
@@ -294,20 +153,9 @@ export function saveSettings(settings: Settings): Promise<SettingsView> {
   return invoke('save_settings', { settings });
 }
 
-export type PopupAction = { kind: 'summarize'; style: PopupStyle } | { kind: 'translate' };
 
-export type PopupEvent =
-  | { kind: 'started'; action: PopupAction; target: string | null }
-  | { kind: 'job'; event: ChatEvent }
-  | { kind: 'done'; completion: Completion }
-  | { kind: 'failed'; message: string }
-  | { kind: 'closed' };
 
 /** What the popup's run `run` reports; a higher run replaces a lower one. */
-export interface PopupMessage {
-  run: number;
-  event: PopupEvent;
-}
 
 export function onPopup(handler: (message: PopupMessage) => void): Promise<UnlistenFn> {
   return listen<PopupMessage>('popup', (e) => handler(e.payload));
@@ -336,9 +184,12 @@ export function windowLabel(): string {
   return getCurrentWindow().label;
 }
 
-/** Tauri rejects with the command's error sentence; anything else becomes its message. */
+/** Commands reject with a `CommandError` (its sentence); anything else becomes its message. */
 export function errorText(error: unknown): string {
   if (typeof error === 'string') return error;
   if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    return String(error.message);
+  }
   return String(error);
 }

@@ -32,7 +32,7 @@ pub struct Question<'a> {
     pub text: &'a str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Answer {
     pub message: Message,
     pub sources: Vec<Passage>,

@@ -10,7 +10,7 @@ use super::{display_name, extract_off_thread, format, read_bytes, split, Documen
 use crate::store::{DocumentInfo, NewDocument, Store};
 
 /// A file that was added, and whether the same content was already there.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Added {
     pub document: DocumentInfo,
@@ -18,7 +18,7 @@ pub struct Added {
 }
 
 /// What became of one file of many.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Outcome {
     Added(Added),
@@ -27,7 +27,7 @@ pub enum Outcome {
 
 /// Where adding many files is: file `index` (from 1) of `total`, and in it page `page` of
 /// `pages` for formats with pages.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Reading {
     pub name: String,

@@ -40,7 +40,7 @@ pub enum EngineError {
     Generation(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     System,
@@ -82,7 +82,8 @@ impl Turn {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
 pub struct ModelInfo {
     pub name: String,
     pub path: PathBuf,
@@ -92,7 +93,8 @@ pub struct ModelInfo {
 }
 
 /// What a finished (or stopped) generation produced, with its measurements.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
 pub struct Completion {
     pub text: String,
     pub stopped: bool,

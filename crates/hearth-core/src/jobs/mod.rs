@@ -19,7 +19,7 @@ use crate::text::{chunking, language};
 use runner::Runner;
 pub use structured::{Classification, Entities};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum SummaryStyle {
     Sentence,
@@ -30,7 +30,7 @@ pub enum SummaryStyle {
     Actions,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum RewriteMode {
     /// Fix spelling and grammar.
@@ -42,7 +42,7 @@ pub enum RewriteMode {
 }
 
 /// A job and its options, as the user chose them. Languages are codes (`fr`) or names.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Job {
     Summarize {
@@ -50,12 +50,14 @@ pub enum Job {
         style: SummaryStyle,
         /// The summary's language; the input's own when absent.
         #[serde(default)]
+        #[ts(optional = nullable)]
         language: Option<String>,
     },
     Translate {
         to: String,
         /// The input's language; detected when absent.
         #[serde(default)]
+        #[ts(optional = nullable)]
         from: Option<String>,
     },
     Rewrite {
@@ -129,7 +131,7 @@ pub struct JobRequest<'a> {
 }
 
 /// The job as it ran: options resolved (languages named, the source detected).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ResolvedJob {
     #[serde(flatten)]
     pub job: Job,

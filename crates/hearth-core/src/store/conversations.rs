@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use super::{now_ms, Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
 pub struct Conversation {
     pub id: i64,
     pub title: String,
@@ -12,6 +13,7 @@ pub struct Conversation {
     pub created_at: i64,
     pub updated_at: i64,
     /// The job and options that started it (`None` for a chat).
+    #[ts(type = "ResolvedJob | null")]
     pub job: Option<sqlx::types::Json<serde_json::Value>>,
 }
 

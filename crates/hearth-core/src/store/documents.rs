@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::{now_ms, Store, StoreError};
 
 /// A document's format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, ts_rs::TS)]
+#[ts(rename = "DocumentKind")]
 #[serde(rename_all = "lowercase")]
 #[sqlx(rename_all = "lowercase")]
 pub enum Kind {
@@ -44,7 +45,7 @@ pub struct ChunkText {
 }
 
 /// A document as listed: everything but its text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentInfo {
     pub id: i64,
@@ -69,7 +70,7 @@ pub struct NewDocument<'a> {
 }
 
 /// A chunk of a document, as found by a search or cited by an answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Passage {
     pub chunk_id: i64,

@@ -6,7 +6,8 @@ use super::conversations::found;
 use super::{now_ms, Store, StoreError};
 use crate::engine::{Completion, Role, Turn};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
 pub struct Message {
     pub id: i64,
     pub conversation_id: i64,

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use whatlang::Lang;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Language {
     /// ISO 639-1, as in `--to fr`.
     pub code: &'static str,
@@ -55,7 +55,7 @@ pub fn find(code_or_name: &str) -> Option<Language> {
 }
 
 /// What the detector made of a text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Detection {
     /// One of `LANGUAGES`, when the text is in one of them and the detector is sure enough.
     pub language: Option<Language>,

@@ -116,7 +116,7 @@ export class ChatState {
   /** The one way a reply streams in, for chats and jobs alike. */
   private async stream(
     startIn: number | null,
-    start: (onEvent: (event: api.ChatEvent) => void) => Promise<api.Message>,
+    start: (onEvent: (event: api.ReplyEvent) => void) => Promise<api.Message>,
   ): Promise<void> {
     if (this.generating) return;
     this.error = null;

@@ -3,8 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import Sidebar from './Sidebar.svelte';
 
 const conversations = [
-  { id: 2, title: 'Second', model: 'm', created_at: 2, updated_at: 2, job: null },
-  { id: 1, title: 'First', model: 'm', created_at: 1, updated_at: 1, job: null },
+  { id: 2, title: 'Second', model: 'm', createdAt: 2, updatedAt: 2, job: null },
+  { id: 1, title: 'First', model: 'm', createdAt: 1, updatedAt: 1, job: null },
 ];
 
 describe('Sidebar', () => {

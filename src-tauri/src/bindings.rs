@@ -1,0 +1,85 @@
+//! The UI's TypeScript types, generated from the Rust types that cross to it, so the two
+//! cannot drift: this test fails when `ui/src/lib/bindings.ts` differs from what the Rust
+//! types give. `UPDATE_BINDINGS=1 cargo test --release --workspace --lib bindings` rewrites it.
+
+use std::path::Path;
+
+use hearth_core::documents::{Added, Answer, Outcome, Reading};
+use hearth_core::engine::{Completion, ModelInfo, Role};
+use hearth_core::jobs::{Job, ResolvedJob, RewriteMode, SummaryStyle};
+use hearth_core::reply::{Progress, ReplyEvent, Stage};
+use hearth_core::settings::{PopupStyle, Settings};
+use hearth_core::store::{Conversation, DocumentInfo, Kind, Message, Passage};
+use hearth_core::text::language::{Detection, Language};
+use ts_rs::{Config, TS};
+
+use crate::commands::history::{ConversationWithMessages, Source};
+use crate::commands::settings::SettingsView;
+use crate::commands::CommandError;
+use crate::popup::{Action, Envelope, PopupEvent};
+use crate::state::ModelView;
+
+fn generated() -> String {
+    // Ids and times are i64 in Rust and well inside a double's exact range.
+    let cfg = Config::new().with_large_int("number");
+    let declarations = [
+        ModelInfo::decl(&cfg),
+        ModelView::decl(&cfg),
+        SummaryStyle::decl(&cfg),
+        RewriteMode::decl(&cfg),
+        Job::decl(&cfg),
+        ResolvedJob::decl(&cfg),
+        Conversation::decl(&cfg),
+        Language::decl(&cfg),
+        Detection::decl(&cfg),
+        Stage::decl(&cfg),
+        Progress::decl(&cfg),
+        Role::decl(&cfg),
+        Message::decl(&cfg),
+        Completion::decl(&cfg),
+        ReplyEvent::decl(&cfg),
+        Kind::decl(&cfg),
+        DocumentInfo::decl(&cfg),
+        Passage::decl(&cfg),
+        Source::decl(&cfg),
+        Answer::decl(&cfg),
+        Added::decl(&cfg),
+        Outcome::decl(&cfg),
+        Reading::decl(&cfg),
+        ConversationWithMessages::decl(&cfg),
+        PopupStyle::decl(&cfg),
+        Settings::decl(&cfg),
+        SettingsView::decl(&cfg),
+        Action::decl(&cfg),
+        PopupEvent::decl(&cfg),
+        Envelope::decl(&cfg),
+        CommandError::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit by hand.\n\n",
+    );
+    for declaration in declarations {
+        out.push_str("export ");
+        out.push_str(&declaration);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn ui_types_match_the_rust_types() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts");
+    let fresh = generated();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &fresh).expect("could not write ui/src/lib/bindings.ts");
+        return;
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == fresh,
+        "ui/src/lib/bindings.ts is not what the Rust types give: run \
+         UPDATE_BINDINGS=1 cargo test --release --workspace --lib bindings, and check the UI"
+    );
+}

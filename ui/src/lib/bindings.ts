@@ -1,0 +1,127 @@
+// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit by hand.
+
+export type ModelInfo = { name: string, path: string, architecture: string, contextWindow: number, fileSize: number, };
+
+export type ModelState = { "state": "loading" } | { "state": "ready", model: ModelInfo, } | { "state": "failed", message: string, };
+
+export type SummaryStyle = "sentence" | "paragraph" | "bullets" | "actions";
+
+export type RewriteMode = "grammar" | "shorter" | "formal" | "friendly";
+
+export type Job = { "kind": "summarize", style: SummaryStyle, 
+/**
+ * The summary's language; the input's own when absent.
+ */
+language?: string | null, } | { "kind": "translate", to: string, 
+/**
+ * The input's language; detected when absent.
+ */
+from?: string | null, } | { "kind": "rewrite", mode: RewriteMode, } | { "kind": "classify", labels: Array<string>, } | { "kind": "extract" };
+
+export type ResolvedJob = { 
+/**
+ * The input's language as detected, when the detector was sure.
+ */
+detected: string | null, } & ({ "kind": "summarize", style: SummaryStyle, 
+/**
+ * The summary's language; the input's own when absent.
+ */
+language?: string | null, } | { "kind": "translate", to: string, 
+/**
+ * The input's language; detected when absent.
+ */
+from?: string | null, } | { "kind": "rewrite", mode: RewriteMode, } | { "kind": "classify", labels: Array<string>, } | { "kind": "extract" });
+
+export type Conversation = { id: number, title: string, model: string, createdAt: number, updatedAt: number, 
+/**
+ * The job and options that started it (`None` for a chat).
+ */
+job: ResolvedJob | null, };
+
+export type Language = { 
+/**
+ * ISO 639-1, as in `--to fr`.
+ */
+code: string, name: string, };
+
+export type Detection = { 
+/**
+ * One of `LANGUAGES`, when the text is in one of them and the detector is sure enough.
+ */
+language: Language | null, 
+/**
+ * The detector's guess by name, also for languages Hearth does not list.
+ */
+guess: string | null, confidence: number, };
+
+export type Stage = "splitting" | "reading" | "combining" | "writing" | "translating" | "rewriting" | "classifying" | "extracting";
+
+export type Progress = { stage: Stage, step: number, steps: number, };
+
+export type Role = "system" | "user" | "assistant";
+
+export type Message = { id: number, conversationId: number, role: Role, content: string, createdAt: number, promptTokens: number | null, completionTokens: number | null, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, stopped: boolean, };
+
+export type Completion = { text: string, stopped: boolean, promptTokens: number, completionTokens: number, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, 
+/**
+ * Earlier messages left out so the request fits the context window.
+ */
+droppedTurns: number, };
+
+export type ReplyEvent = { "kind": "started", conversation: Conversation, message: Message, } | { "kind": "token", text: string, } | { "kind": "progress" } & Progress | { "kind": "finished", message: Message, completion: Completion, };
+
+export type DocumentKind = "text" | "markdown" | "html" | "pdf" | "docx" | "odt" | "csv" | "code";
+
+export type DocumentInfo = { id: number, name: string, hash: string, size: number, kind: DocumentKind, 
+/**
+ * For formats with pages.
+ */
+pages: number | null, chars: number, addedAt: number, };
+
+export type Passage = { chunkId: number, documentId: number, documentName: string, page: number | null, text: string, };
+
+export type Source = { messageId: number, passage: Passage, };
+
+export type Answer = { message: Message, sources: Array<Passage>, };
+
+export type Added = { document: DocumentInfo, alreadyThere: boolean, };
+
+export type Outcome = { "kind": "added" } & Added | { "kind": "failed", name: string, message: string, };
+
+export type Reading = { name: string, index: number, total: number, page: number | null, pages: number | null, };
+
+export type ConversationWithMessages = { conversation: Conversation, messages: Array<Message>, documents: Array<DocumentInfo>, sources: Array<Source>, };
+
+export type PopupStyle = "sentence" | "bullets";
+
+export type Settings = { 
+/**
+ * The global shortcut that opens the popup, as written by the user ("Ctrl+Shift+Space").
+ */
+shortcut: string, popupStyle: PopupStyle, 
+/**
+ * The language code "Translate instead" translates into.
+ */
+translateTo: string, 
+/**
+ * Closing the main window keeps Hearth in the tray, so the shortcut keeps working.
+ */
+closeToTray: boolean, };
+
+export type SettingsView = { settings: Settings, 
+/**
+ * Why the popup's shortcut does not work, when it does not.
+ */
+shortcutProblem: string | null, };
+
+export type PopupAction = { "kind": "summarize", style: PopupStyle, } | { "kind": "translate" };
+
+export type PopupEvent = { "kind": "started", action: PopupAction, 
+/**
+ * The language a translation goes into.
+ */
+target: string | null, } | { "kind": "job", event: ReplyEvent, } | { "kind": "done", completion: Completion, } | { "kind": "failed", message: string, } | { "kind": "closed" };
+
+export type PopupMessage = { run: number, event: PopupEvent, };
+
+export type CommandError = { message: string, };
