@@ -188,3 +188,89 @@ fn settings_start_as_defaults_and_are_kept() {
         assert!(!settings.close_to_tray);
     });
 }
+
+#[test]
+fn search_finds_messages_and_titles_marks_the_words_and_forgets_what_is_deleted() {
+    RUNTIME.block_on(async {
+        let (_dir, store) = temp_store().await;
+        let trip = store
+            .create_conversation("Trip to Lisbon", "SmolLM2")
+            .await
+            .expect("create");
+        store
+            .add_message(trip.id, user("Which café near the river serves pastéis?"))
+            .await
+            .expect("message");
+        let budget = store
+            .create_conversation("Budget", "SmolLM2")
+            .await
+            .expect("create");
+        let asked = store
+            .add_message(
+                budget.id,
+                user("Plan the budget for the Lisbon trip in May."),
+            )
+            .await
+            .expect("message");
+
+        // Newest first: the title hit, then the later message, then the earlier one.
+        let hits = store.search("lisbon", 20).await.expect("search");
+        let found: Vec<(i64, Option<i64>)> = hits
+            .iter()
+            .map(|h| (h.conversation_id, h.message_id))
+            .collect();
+        assert_eq!(found, [(trip.id, None), (budget.id, Some(asked.id))]);
+        assert_eq!(hits[0].snippet, "Trip to \u{2}Lisbon\u{3}");
+        assert_eq!(hits[1].title, "Budget");
+        assert_eq!(hits[1].role, Some(Role::User));
+        assert_eq!(
+            hits[1].snippet,
+            "Plan the budget for the \u{2}Lisbon\u{3} trip in May."
+        );
+
+        // Every word must match; the last one as typed so far; accents do not matter.
+        let hits = store.search("cafe riv", 20).await.expect("search");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].conversation_id, trip.id);
+        assert!(
+            hits[0].snippet.contains("\u{2}café\u{3}"),
+            "{}",
+            hits[0].snippet
+        );
+        assert!(store
+            .search("lisbon moon", 20)
+            .await
+            .expect("search")
+            .is_empty());
+        // FTS5 syntax in the box is just words: here the word "near".
+        let hits = store.search("\"NEAR(*", 20).await.expect("search");
+        assert_eq!(hits.len(), 1);
+        assert!(
+            hits[0].snippet.contains("\u{2}near\u{3}"),
+            "{}",
+            hits[0].snippet
+        );
+        assert!(store.search("  ", 20).await.expect("search").is_empty());
+
+        // A renamed title is found by its new words; a deleted conversation is gone.
+        store
+            .rename_conversation(budget.id, "Money for May")
+            .await
+            .expect("rename");
+        let titles: Vec<String> = store
+            .search("money", 20)
+            .await
+            .expect("search")
+            .into_iter()
+            .map(|h| h.title)
+            .collect();
+        assert_eq!(titles, ["Money for May"]);
+        store.delete_conversation(budget.id).await.expect("delete");
+        let hits = store.search("lisbon", 20).await.expect("search");
+        let found: Vec<(i64, Option<i64>)> = hits
+            .iter()
+            .map(|h| (h.conversation_id, h.message_id))
+            .collect();
+        assert_eq!(found, [(trip.id, None)], "only the trip's title is left");
+    });
+}

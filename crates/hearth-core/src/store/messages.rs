@@ -49,18 +49,21 @@ struct Row {
     stopped: bool,
 }
 
+/// A role as the messages table keeps it (its CHECK constraint admits only these three).
+pub(super) fn stored_role(role: &str) -> Role {
+    match role {
+        "system" => Role::System,
+        "assistant" => Role::Assistant,
+        _ => Role::User,
+    }
+}
+
 impl From<Row> for Message {
     fn from(row: Row) -> Self {
-        // The schema's CHECK constraint admits only these three.
-        let role = match row.role.as_str() {
-            "system" => Role::System,
-            "assistant" => Role::Assistant,
-            _ => Role::User,
-        };
         Message {
             id: row.id,
             conversation_id: row.conversation_id,
-            role,
+            role: stored_role(&row.role),
             content: row.content,
             created_at: row.created_at,
             prompt_tokens: row.prompt_tokens,

@@ -5,6 +5,7 @@
 mod conversations;
 mod documents;
 mod messages;
+mod search;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use sqlx::SqlitePool;
 pub use conversations::{title_from, Conversation};
 pub use documents::{ChunkText, DocumentInfo, Kind, NewDocument, Passage};
 pub use messages::{Message, NewMessage};
+pub use search::{match_all, SearchHit, MATCH_END, MATCH_START};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./src/store/migrations");
 
