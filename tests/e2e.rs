@@ -4,6 +4,8 @@
 
 #[path = "e2e/documents.rs"]
 mod documents;
+#[path = "e2e/history.rs"]
+mod history;
 
 use std::future::Future;
 use std::net::TcpListener;

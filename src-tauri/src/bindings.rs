@@ -9,7 +9,7 @@ use hearth_core::engine::{Completion, ModelInfo, Role};
 use hearth_core::jobs::{Job, ResolvedJob, RewriteMode, SummaryStyle};
 use hearth_core::reply::{Progress, ReplyEvent, Stage};
 use hearth_core::settings::{PopupStyle, Settings};
-use hearth_core::store::{Conversation, DocumentInfo, Kind, Message, Passage};
+use hearth_core::store::{Conversation, DocumentInfo, Kind, Message, Passage, SearchHit};
 use hearth_core::text::language::{Detection, Language};
 use ts_rs::{Config, TS};
 
@@ -47,6 +47,7 @@ fn generated() -> String {
         Outcome::decl(&cfg),
         Reading::decl(&cfg),
         ConversationWithMessages::decl(&cfg),
+        SearchHit::decl(&cfg),
         PopupStyle::decl(&cfg),
         Settings::decl(&cfg),
         SettingsView::decl(&cfg),

@@ -63,6 +63,7 @@ pub fn run() {
             commands::history::open_conversation,
             commands::history::rename_conversation,
             commands::history::delete_conversation,
+            commands::history::search_history,
             commands::chat::send_message,
             commands::chat::stop_generation,
             commands::jobs::run_job,

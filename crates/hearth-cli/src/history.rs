@@ -62,7 +62,11 @@ pub async fn run(data: &DataDir, args: HistoryArgs) -> CliResult {
 /// One hit: the conversation's id and title, then where the words were found, in bold on a
 /// terminal.
 fn line(hit: &SearchHit, bold: bool) -> String {
-    let (start, end) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("", "") };
+    let (start, end) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
     let snippet = hit
         .snippet
         .replace(MATCH_START, start)

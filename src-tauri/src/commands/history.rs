@@ -1,4 +1,4 @@
-use hearth_core::store::{Conversation, DocumentInfo, Message, Passage};
+use hearth_core::store::{Conversation, DocumentInfo, Message, Passage, SearchHit};
 use serde::Serialize;
 use tauri::State;
 
@@ -65,6 +65,22 @@ pub async fn delete_conversation(state: State<'_, AppState>, id: i64) -> Command
     state
         .store()?
         .delete_conversation(id)
+        .await
+        .map_err(sentence)
+}
+
+/// How many messages (and titles) a search shows at most.
+const SEARCH_HITS: usize = 50;
+
+/// Messages and titles holding every word of `words`, newest first.
+#[tauri::command]
+pub async fn search_history(
+    state: State<'_, AppState>,
+    words: String,
+) -> CommandResult<Vec<SearchHit>> {
+    state
+        .store()?
+        .search(&words, SEARCH_HITS)
         .await
         .map_err(sentence)
 }

@@ -22,6 +22,7 @@ import type {
   PopupMessage,
   Reading,
   ReplyEvent,
+  SearchHit,
   Settings,
   SettingsView,
 } from './bindings';
@@ -39,6 +40,11 @@ export function listConversations(): Promise<Conversation[]> {
 
 export function openConversation(id: number): Promise<ConversationWithMessages> {
   return invoke('open_conversation', { id });
+}
+
+/** Messages and titles holding every word of `words` (the last may be half typed), newest first. */
+export function searchHistory(words: string): Promise<SearchHit[]> {
+  return invoke('search_history', { words });
 }
 
 export function renameConversation(id: number, title: string): Promise<void> {

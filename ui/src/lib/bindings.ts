@@ -92,6 +92,17 @@ export type Reading = { name: string, index: number, total: number, page: number
 
 export type ConversationWithMessages = { conversation: Conversation, messages: Array<Message>, documents: Array<DocumentInfo>, sources: Array<Source>, };
 
+export type SearchHit = { conversationId: number, title: string, 
+/**
+ * The matching message; `None` when the title is what matched.
+ */
+messageId: number | null, role: Role | null, 
+/**
+ * The matching part of the message (or the title), matches between `MATCH_START` and
+ * `MATCH_END`.
+ */
+snippet: string, createdAt: number, };
+
 export type PopupStyle = "sentence" | "bullets";
 
 export type Settings = { 
