@@ -83,7 +83,7 @@ pub fn print_reply() -> impl FnMut(ReplyEvent) + Send {
             let _ = writeln!(stdout);
             eprintln!("[{}]", describe(&completion));
         }
-        ReplyEvent::Progress(_) => {}
+        ReplyEvent::Progress(_) | ReplyEvent::Note { .. } => {}
     }
 }
 

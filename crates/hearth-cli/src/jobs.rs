@@ -142,6 +142,9 @@ async fn run(data: &DataDir, input: Input, job: Job) -> CliResult {
             bar.suspend(|| eprintln!("[conversation {}: {}]", conversation.id, conversation.title));
         }
         ReplyEvent::Progress(progress) => show(&bar, progress),
+        // The notes on a long text's parts, as they are written: on stderr, so the result
+        // alone goes to stdout.
+        ReplyEvent::Note { text } => bar.suspend(|| eprint!("{text}")),
         ReplyEvent::Token { text } => bar.suspend(|| {
             // A closed stdout (e.g. `| head`) must not stop the result from being saved.
             let _ = stdout.write_all(text.as_bytes());

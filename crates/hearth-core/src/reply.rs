@@ -5,17 +5,19 @@
 //! # The event contract
 //! A caller's `on_event` sees, for a reply kept in history:
 //! 1. `Started` once, first: the user's message is stored (in a new conversation if needed).
-//! 2. `Progress` and `Token` events, interleaved, as the work goes on. The text of the
+//! 2. `Progress`, `Note` and `Token` events, interleaved, as the work goes on. The text of the
 //!    `Token`s, joined, is exactly what will be stored as the reply; a `Token` may hold many
-//!    tokens (see `TokenBatcher`). `Progress` comes from jobs only.
+//!    tokens (see `TokenBatcher`). `Progress` and `Note` come from jobs only: `Note`s are the
+//!    working notes of a long text's parts as the model writes them (shown while the text is
+//!    read, so a person reads something within seconds), never stored.
 //! 3. `Finished` once, last: the reply is stored; `completion.stopped` says whether it was
 //!    stopped (the cancellation token) before its end. A stopped reply is kept and finishes
 //!    like any other.
 //!
 //! On an error after `Started`, no `Finished` comes: what was shown so far is kept as a reply
 //! marked as cut short, and the error is returned. On an error before `Started`, nothing is
-//! stored and no event comes. A quick job (the popup's, kept nowhere) sends only `Progress`
-//! and `Token`.
+//! stored and no event comes. A quick job (the popup's, kept nowhere) sends only `Progress`,
+//! `Note` and `Token`.
 
 use std::time::{Duration, Instant};
 
@@ -34,6 +36,10 @@ pub enum ReplyEvent {
         message: Message,
     },
     Token {
+        text: String,
+    },
+    /// Part of the notes on a long text, as they are written (jobs only; not the reply).
+    Note {
         text: String,
     },
     /// Where a long job is (jobs only).
@@ -155,15 +161,17 @@ pub async fn keep(
         .await
 }
 
-/// Joins tokens that come closer together than `every` into one `Token` event, so that a
-/// window redraws a few times a second rather than once per token: rendering every token
-/// took most of one of two cores in the webview and cut reply speed threefold. Any other
-/// event passes at once, after the tokens held before it; tokens still held when the batcher
-/// is dropped are sent then, so none is lost when a reply ends without `Finished`.
+/// Joins `Token`s (and `Note`s) that come closer together than `every` into one event, so
+/// that a window redraws a few times a second rather than once per token: rendering every
+/// token took most of one of two cores in the webview and cut reply speed threefold. Any
+/// other event passes at once, after the text held before it; text still held when the
+/// batcher is dropped is sent then, so none is lost when a reply ends without `Finished`.
 pub struct TokenBatcher<F: FnMut(ReplyEvent)> {
     emit: F,
     every: Duration,
     held: String,
+    /// Whether `held` is note text rather than reply text.
+    held_note: bool,
     sent_at: Option<Instant>,
 }
 
@@ -173,30 +181,41 @@ impl<F: FnMut(ReplyEvent)> TokenBatcher<F> {
             emit,
             every,
             held: String::new(),
+            held_note: false,
             sent_at: None,
         }
     }
 
     pub fn push(&mut self, event: ReplyEvent) {
-        match event {
-            ReplyEvent::Token { text } => {
-                self.held.push_str(&text);
-                // The first token goes at once: the time to the first word is what people feel.
-                if self.sent_at.is_none_or(|at| at.elapsed() >= self.every) {
-                    self.flush();
-                }
-            }
+        let (text, note) = match event {
+            ReplyEvent::Token { text } => (text, false),
+            ReplyEvent::Note { text } => (text, true),
             other => {
                 self.flush();
-                (self.emit)(other);
+                return (self.emit)(other);
             }
+        };
+        if note != self.held_note {
+            self.flush();
+            self.held_note = note;
+            // The reply's first word after the notes (or notes after a reply) goes at once too.
+            self.sent_at = None;
+        }
+        self.held.push_str(&text);
+        // The first text goes at once: the time to the first word is what people feel.
+        if self.sent_at.is_none_or(|at| at.elapsed() >= self.every) {
+            self.flush();
         }
     }
 
     fn flush(&mut self) {
         if !self.held.is_empty() {
             let text = std::mem::take(&mut self.held);
-            (self.emit)(ReplyEvent::Token { text });
+            (self.emit)(if self.held_note {
+                ReplyEvent::Note { text }
+            } else {
+                ReplyEvent::Token { text }
+            });
             self.sent_at = Some(Instant::now());
         }
     }
@@ -217,6 +236,7 @@ mod tests {
             .iter()
             .map(|e| match e {
                 ReplyEvent::Token { text } => text.clone(),
+                ReplyEvent::Note { text } => format!("note:{text}"),
                 ReplyEvent::Progress(_) => "<progress>".to_string(),
                 _ => "<other>".to_string(),
             })
@@ -262,5 +282,20 @@ mod tests {
             }
         }
         assert_eq!(tokens(&seen), ["x", "y", "z"]);
+    }
+
+    #[test]
+    fn batcher_keeps_notes_and_reply_text_apart() {
+        let mut seen = Vec::new();
+        {
+            let mut batcher = TokenBatcher::new(Duration::from_secs(3600), |e| seen.push(e));
+            for t in ["n1", "n2"] {
+                batcher.push(ReplyEvent::Note { text: t.into() });
+            }
+            for t in ["a", "b"] {
+                batcher.push(ReplyEvent::Token { text: t.into() });
+            }
+        }
+        assert_eq!(tokens(&seen), ["note:n1", "note:n2", "a", "b"]);
     }
 }

@@ -121,6 +121,23 @@ fn a_long_text_is_map_reduced_with_progress() {
             .enumerate()
             .all(|(i, p)| p.step == i + 1 && p.steps == reading.len()));
         assert_eq!(progress.last().map(|p| p.stage), Some(Stage::Writing));
+
+        // The parts' notes stream as they are written, before the summary's first word, and
+        // are not part of the reply.
+        let first = |wanted: fn(&ReplyEvent) -> bool| run.events.iter().position(wanted);
+        let first_note = first(|e| matches!(e, ReplyEvent::Note { .. })).expect("notes");
+        let first_token = first(|e| matches!(e, ReplyEvent::Token { .. })).expect("a summary");
+        assert!(first_note < first_token);
+        let notes: String = run
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                ReplyEvent::Note { text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(notes.trim().len() > 20, "notes: {notes:?}");
+        assert_eq!(run.reply().content, run.streamed());
     });
 }
 

@@ -68,7 +68,7 @@ export type Completion = { text: string, stopped: boolean, promptTokens: number,
  */
 droppedTurns: number, };
 
-export type ReplyEvent = { "kind": "started", conversation: Conversation, message: Message, } | { "kind": "token", text: string, } | { "kind": "progress" } & Progress | { "kind": "finished", message: Message, completion: Completion, };
+export type ReplyEvent = { "kind": "started", conversation: Conversation, message: Message, } | { "kind": "token", text: string, } | { "kind": "note", text: string, } | { "kind": "progress" } & Progress | { "kind": "finished", message: Message, completion: Completion, };
 
 export type DocumentKind = "text" | "markdown" | "html" | "pdf" | "docx" | "odt" | "csv" | "code";
 

@@ -94,6 +94,30 @@ impl<'a> Runner<'a> {
         Ok(self.count(completion))
     }
 
+    /// The model's notes on `turns`, shown to the caller as `Note`s while they are written
+    /// (and followed by a blank line), but not part of the output.
+    pub async fn notes(&mut self, turns: &[Turn], max_tokens: usize) -> Result<String, JobError> {
+        let sampling = Sampling {
+            max_tokens,
+            ..JOB_SAMPLING
+        };
+        let completion = {
+            let (engine, cancel) = (self.engine, self.cancel);
+            let on_event = &mut *self.on_event;
+            engine
+                .generate(turns, &sampling, cancel, |token| {
+                    on_event(ReplyEvent::Note {
+                        text: token.to_string(),
+                    })
+                })
+                .await?
+        };
+        (self.on_event)(ReplyEvent::Note {
+            text: "\n\n".to_string(),
+        });
+        Ok(self.count(completion))
+    }
+
     /// The model's answer to `turns`, streamed into the output without the whitespace around
     /// it (so it can stand in for a slice of the input without changing the layout).
     pub async fn stream(&mut self, turns: &[Turn], max_tokens: usize) -> Result<String, JobError> {

@@ -47,7 +47,7 @@ pub async fn summarize(
         for (i, chunk) in chunks.iter().enumerate() {
             runner.progress(stage, i + 1, chunks.len());
             let note = runner
-                .ask(&prompts::summarize_part(language, chunk.text), note_tokens)
+                .notes(&prompts::summarize_part(language, chunk.text), note_tokens)
                 .await?;
             if runner.stopped() {
                 return Ok(());

@@ -13,6 +13,8 @@ export class ChatState {
   lastCompletion = $state<api.Completion | null>(null);
   /** Where a running job is, for long jobs. */
   progress = $state<api.Progress | null>(null);
+  /** The notes on a long text's parts while a job reads it (not part of the reply). */
+  notes = $state('');
   error = $state<string | null>(null);
   /** The documents the open conversation is about (for a new one: those it will be about). */
   documents = $state<api.DocumentInfo[]>([]);
@@ -122,6 +124,7 @@ export class ChatState {
     this.error = null;
     this.generating = true;
     this.progress = null;
+    this.notes = '';
     let conversationId = startIn;
     try {
       await start((event) => {
@@ -136,6 +139,8 @@ export class ChatState {
           void this.refresh();
         } else if (event.kind === 'progress') {
           if (this.current?.id === conversationId) this.progress = event;
+        } else if (event.kind === 'note') {
+          if (this.current?.id === conversationId) this.notes += event.text;
         } else if (event.kind === 'token') {
           if (this.current?.id === conversationId) {
             this.streaming = (this.streaming ?? '') + event.text;
@@ -160,6 +165,7 @@ export class ChatState {
       this.generatingIn = null;
       this.streaming = null;
       this.progress = null;
+      this.notes = '';
       await this.refresh();
     }
   }

@@ -11,6 +11,8 @@ export class PopupState {
   target = $state<string | null>(null);
   text = $state('');
   progress = $state<string | null>(null);
+  /** Notes on the parts of a long selection, shown until the summary begins. */
+  notes = $state('');
   running = $state(false);
   stopped = $state(false);
   error = $state<string | null>(null);
@@ -37,6 +39,8 @@ export class PopupState {
           this.progress = null;
         } else if (event.event.kind === 'progress') {
           this.progress = progressText(event.event);
+        } else if (event.event.kind === 'note') {
+          this.notes += event.event.text;
         }
         break;
       case 'done':
@@ -55,6 +59,7 @@ export class PopupState {
 
   private clear(): void {
     this.text = '';
+    this.notes = '';
     this.progress = null;
     this.error = null;
     this.stopped = false;
