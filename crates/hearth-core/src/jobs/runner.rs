@@ -20,6 +20,13 @@ const JOB_SAMPLING: Sampling = Sampling {
     repeat_penalty: 0.8,
 };
 
+fn job_sampling(max_tokens: usize) -> Sampling {
+    Sampling {
+        max_tokens,
+        ..JOB_SAMPLING
+    }
+}
+
 pub struct Runner<'a> {
     pub engine: &'a Engine,
     cancel: &'a CancellationToken,
@@ -83,10 +90,7 @@ impl<'a> Runner<'a> {
 
     /// The model's answer to `turns`, not shown to the caller.
     pub async fn ask(&mut self, turns: &[Turn], max_tokens: usize) -> Result<String, JobError> {
-        let sampling = Sampling {
-            max_tokens,
-            ..JOB_SAMPLING
-        };
+        let sampling = job_sampling(max_tokens);
         let completion = self
             .engine
             .generate(turns, &sampling, self.cancel, |_| {})
@@ -97,10 +101,7 @@ impl<'a> Runner<'a> {
     /// The model's notes on `turns`, shown to the caller as `Note`s while they are written
     /// (and followed by a blank line), but not part of the output.
     pub async fn notes(&mut self, turns: &[Turn], max_tokens: usize) -> Result<String, JobError> {
-        let sampling = Sampling {
-            max_tokens,
-            ..JOB_SAMPLING
-        };
+        let sampling = job_sampling(max_tokens);
         let completion = {
             let (engine, cancel) = (self.engine, self.cancel);
             let on_event = &mut *self.on_event;
@@ -121,10 +122,7 @@ impl<'a> Runner<'a> {
     /// The model's answer to `turns`, streamed into the output without the whitespace around
     /// it (so it can stand in for a slice of the input without changing the layout).
     pub async fn stream(&mut self, turns: &[Turn], max_tokens: usize) -> Result<String, JobError> {
-        let sampling = Sampling {
-            max_tokens,
-            ..JOB_SAMPLING
-        };
+        let sampling = job_sampling(max_tokens);
         let mut shown = String::new();
         let mut held = String::new();
         let completion = {
