@@ -7,22 +7,22 @@ use fantoccini::Locator;
 use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 impl App {
-    /// Presses Ctrl with `key` in the element `selector` has (WebDriver keeps a modifier down
-    /// until Null).
-    async fn ctrl(&self, selector: &str, key: &str) {
-        let element = self
-            .client()
+    /// Sends `keys` to the element `selector` finds.
+    async fn keys(&self, selector: &str, keys: &str) {
+        self.client()
             .find(Locator::Css(selector))
             .await
-            .expect(selector);
-        element
-            .send_keys(&format!(
-                "{}{key}{}",
-                char::from(Key::Control),
-                char::from(Key::Null)
-            ))
+            .expect(selector)
+            .send_keys(keys)
             .await
-            .expect("a shortcut");
+            .expect("keys");
+    }
+
+    /// Presses Ctrl with `key` in the element `selector` finds (WebDriver keeps a modifier
+    /// down until Null).
+    async fn ctrl(&self, selector: &str, key: &str) {
+        let chord = format!("{}{key}{}", char::from(Key::Control), char::from(Key::Null));
+        self.keys(selector, &chord).await;
     }
 
     async fn reply_done(&self) {
@@ -70,13 +70,11 @@ async fn search_opens_a_conversation_at_the_message_and_the_shortcuts_work() {
         (text.trim().chars().count() > 10).then_some(())
     })
     .await;
-    app.client()
-        .find(Locator::Css("[data-testid=composer]"))
-        .await
-        .expect("composer")
-        .send_keys(&char::from(Key::Escape).to_string())
-        .await
-        .expect("Esc");
+    app.keys(
+        "[data-testid=composer]",
+        &char::from(Key::Escape).to_string(),
+    )
+    .await;
     app.wait_for_text("[data-testid=stopped]").await;
     app.reply_done().await;
 
@@ -87,13 +85,7 @@ async fn search_opens_a_conversation_at_the_message_and_the_shortcuts_work() {
         (app.focused().await.as_deref() == Some("search")).then_some(())
     })
     .await;
-    app.client()
-        .find(Locator::Css("[data-testid=search]"))
-        .await
-        .expect("the search box")
-        .send_keys("lighthouse margu")
-        .await
-        .expect("typing");
+    app.keys("[data-testid=search]", "lighthouse margu").await;
     // The title matches as well as the message (and the reply, if it names both).
     let hit = "[data-testid=search-result][data-role=user]";
     let marked = until("the message among the search results", PATIENCE, || async {
@@ -119,13 +111,11 @@ async fn search_opens_a_conversation_at_the_message_and_the_shortcuts_work() {
     app.ctrl("[data-testid=composer]", "/").await;
     let help = app.wait_for_text("[data-testid=shortcuts]").await;
     assert!(help.contains("Ctrl+K"), "{help}");
-    app.client()
-        .find(Locator::Css("[data-testid=composer]"))
-        .await
-        .expect("composer")
-        .send_keys(&char::from(Key::Escape).to_string())
-        .await
-        .expect("Esc");
+    app.keys(
+        "[data-testid=composer]",
+        &char::from(Key::Escape).to_string(),
+    )
+    .await;
     until("the help to close", PATIENCE, || async {
         app.text("[data-testid=shortcuts]")
             .await
