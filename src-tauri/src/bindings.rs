@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use hearth_core::chat::Branch;
 use hearth_core::documents::{Added, Answer, Outcome, Reading};
 use hearth_core::engine::{Completion, ModelInfo, Role};
 use hearth_core::jobs::{Job, ResolvedJob, RewriteMode, SummaryStyle};
@@ -38,6 +39,7 @@ fn generated() -> String {
         Message::decl(&cfg),
         Completion::decl(&cfg),
         ReplyEvent::decl(&cfg),
+        Branch::decl(&cfg),
         Kind::decl(&cfg),
         DocumentInfo::decl(&cfg),
         Passage::decl(&cfg),

@@ -61,6 +61,7 @@ pub fn run() {
             commands::model::model_state,
             commands::history::list_conversations,
             commands::history::open_conversation,
+            commands::history::show_branch,
             commands::history::rename_conversation,
             commands::history::delete_conversation,
             commands::history::search_history,

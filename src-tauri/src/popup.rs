@@ -40,7 +40,7 @@ pub enum PopupEvent {
     },
     /// Progress and tokens of the job.
     Job {
-        event: ReplyEvent,
+        event: Box<ReplyEvent>,
     },
     Done {
         completion: Completion,
@@ -149,7 +149,11 @@ async fn perform(
             chunk_tokens: None,
             document: None,
         };
-        let mut events = commands::to_window(|event| emit(PopupEvent::Job { event }));
+        let mut events = commands::to_window(|event| {
+            emit(PopupEvent::Job {
+                event: Box::new(event),
+            })
+        });
         jobs::run_quick(&engine, request, &cancel, |event| events.push(event))
             .await
             .map_err(|e| e.to_string())

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use hearth_core::chat::{self, ChatRequest};
+use hearth_core::chat::{self, Branch, ChatRequest};
 use hearth_core::engine::{self, Sampling};
 use hearth_core::paths::DataDir;
 use hearth_core::reply::ReplyEvent;
@@ -60,6 +60,7 @@ pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
         text: &args.message,
         sampling,
         reads: None,
+        branch: Branch::Next,
     };
     chat::send(&store, &engine, request, &cancel, print_reply()).await?;
     store.close().await;

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use hearth_core::chat::Branch;
 use hearth_core::documents::{self, Limits, Outcome, Question};
 use hearth_core::engine;
 use hearth_core::paths::DataDir;
@@ -67,6 +68,7 @@ pub async fn run(data: &DataDir, args: DocsArgs) -> CliResult {
                 conversation_id: conversation,
                 documents: &ids,
                 text: &question,
+                branch: Branch::Next,
             };
             ask(data, &store, question, model).await
         }

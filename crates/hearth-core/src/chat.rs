@@ -1,6 +1,7 @@
 //! A chat message, from the window and the command line: the conversation is opened (or
 //! made), the user's message stored, and the reply streams from the engine and is kept
-//! through `reply` (whose module documents the events).
+//! through `reply` (whose module documents the events). A message can also be a new version of
+//! an earlier question, or ask again for another reply: the old versions stay, as branches.
 
 use tokio_util::sync::CancellationToken;
 
@@ -12,6 +13,10 @@ use crate::store::{title_from, Message, NewMessage, Store, StoreError};
 pub enum ChatError {
     #[error("Type a message first: an empty message has nothing to answer.")]
     EmptyMessage,
+    #[error("Only your own messages can be edited, and only replies regenerated.")]
+    WrongRole,
+    #[error("This came from a job: run the job again for another result.")]
+    JobInput,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -25,6 +30,47 @@ pub struct ChatRequest<'a> {
     /// What the model reads in place of the message (the question with passages of
     /// documents); history keeps only the message.
     pub reads: Option<String>,
+    pub branch: Branch,
+}
+
+/// Where a message goes in the conversation's tree of messages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", content = "id", rename_all = "camelCase")]
+pub enum Branch {
+    /// After the last message shown.
+    #[default]
+    Next,
+    /// A new version of this question of the person's, beside it; the text is the new one.
+    Edit(i64),
+    /// Another reply beside this one, to the same question (the text is not used).
+    Regenerate(i64),
+}
+
+/// The question a reply answers, for asking it again. A job's first reply is not a chat
+/// answer, so it is refused.
+pub async fn question_of(
+    store: &Store,
+    conversation_id: i64,
+    reply_id: i64,
+) -> Result<Message, ChatError> {
+    let reply = store.message(conversation_id, reply_id).await?;
+    let question = match reply.parent_id {
+        Some(id) if reply.role == Role::Assistant => store.message(conversation_id, id).await?,
+        _ => return Err(ChatError::WrongRole),
+    };
+    own_question(store, question).await
+}
+
+/// A question of the person's in a chat turn (not a job's input).
+async fn own_question(store: &Store, question: Message) -> Result<Message, ChatError> {
+    if question.role != Role::User {
+        return Err(ChatError::WrongRole);
+    }
+    let job = store.conversation(question.conversation_id).await?.job;
+    if job.is_some() && question.parent_id.is_none() {
+        return Err(ChatError::JobInput);
+    }
+    Ok(question)
 }
 
 pub async fn send(
@@ -35,34 +81,56 @@ pub async fn send(
     mut on_event: impl FnMut(ReplyEvent) + Send,
 ) -> Result<Message, ChatError> {
     let text = request.text.trim();
-    if text.is_empty() {
+    if text.is_empty() && !matches!(request.branch, Branch::Regenerate(_)) {
         return Err(ChatError::EmptyMessage);
     }
     request.sampling.validate().map_err(EngineError::from)?;
     let conversation = match request.conversation_id {
         Some(id) => store.conversation(id).await?,
-        None => {
-            store
-                .create_conversation(&title_from(text), &engine.info().name)
-                .await?
+        None => match request.branch {
+            Branch::Next => {
+                store
+                    .create_conversation(&title_from(text), &engine.info().name)
+                    .await?
+            }
+            Branch::Edit(id) | Branch::Regenerate(id) => {
+                return Err(StoreError::MessageNotFound(id).into())
+            }
+        },
+    };
+    let (parent_id, stored) = match request.branch {
+        Branch::Next => (conversation.shown_id, None),
+        Branch::Edit(id) => {
+            let edited = own_question(store, store.message(conversation.id, id).await?).await?;
+            (edited.parent_id, None)
+        }
+        Branch::Regenerate(id) => {
+            let question = question_of(store, conversation.id, id).await?;
+            (question.parent_id, Some(question))
         }
     };
     let mut history: Vec<_> = store
-        .messages(conversation.id)
+        .branch_to(conversation.id, parent_id)
         .await?
         .iter()
         .map(Message::turn)
         .collect();
-    let user_message = store
-        .add_message(
-            conversation.id,
-            NewMessage {
-                role: Role::User,
-                content: text,
-                completion: None,
-            },
-        )
-        .await?;
+    let user_message = match stored {
+        Some(question) => question,
+        None => {
+            store
+                .add_message(
+                    conversation.id,
+                    NewMessage {
+                        role: Role::User,
+                        content: text,
+                        completion: None,
+                        parent_id,
+                    },
+                )
+                .await?
+        }
+    };
     history.push(match request.reads {
         Some(reads) => Turn::new(Role::User, reads),
         None => user_message.turn(),

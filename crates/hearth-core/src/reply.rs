@@ -4,7 +4,9 @@
 //!
 //! # The event contract
 //! A caller's `on_event` sees, for a reply kept in history:
-//! 1. `Started` once, first: the user's message is stored (in a new conversation if needed).
+//! 1. `Started` once, first: the user's message is stored (in a new conversation if needed),
+//!    or, when another reply is asked for, it is the stored question that reply answers. The
+//!    message's `parent_id` says where its branch leaves the one shown before.
 //! 2. `Progress`, `Note` and `Token` events, interleaved, as the work goes on. The text of the
 //!    `Token`s, joined, is exactly what will be stored as the reply; a `Token` may hold many
 //!    tokens (see `TokenBatcher`). `Progress` and `Note` come from jobs only: `Note`s are the
@@ -30,7 +32,8 @@ use crate::store::{Conversation, Message, NewMessage, Store, StoreError};
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum ReplyEvent {
-    /// The user's message is stored (in a new conversation when none was given).
+    /// The user's message is stored (in a new conversation when none was given), or the
+    /// question that another reply is asked for.
     Started {
         conversation: Conversation,
         message: Message,
@@ -81,6 +84,8 @@ pub enum Stage {
 pub struct Reply<'a> {
     store: &'a Store,
     conversation_id: i64,
+    /// The user's message the reply answers (and follows in the tree).
+    answers: i64,
     on_event: &'a mut (dyn FnMut(ReplyEvent) + Send),
     shown: String,
 }
@@ -94,6 +99,7 @@ impl<'a> Reply<'a> {
         on_event: &'a mut (dyn FnMut(ReplyEvent) + Send),
     ) -> Self {
         let conversation_id = conversation.id;
+        let answers = message.id;
         on_event(ReplyEvent::Started {
             conversation,
             message,
@@ -101,6 +107,7 @@ impl<'a> Reply<'a> {
         Self {
             store,
             conversation_id,
+            answers,
             on_event,
             shown: String::new(),
         }
@@ -121,7 +128,8 @@ impl<'a> Reply<'a> {
     ) -> Result<Message, E> {
         match result {
             Ok(completion) => {
-                let message = keep(self.store, self.conversation_id, &completion).await?;
+                let message =
+                    keep(self.store, self.conversation_id, self.answers, &completion).await?;
                 (self.on_event)(ReplyEvent::Finished {
                     message: message.clone(),
                     completion,
@@ -135,7 +143,7 @@ impl<'a> Reply<'a> {
                         stopped: true,
                         ..Completion::default()
                     };
-                    keep(self.store, self.conversation_id, &cut).await?;
+                    keep(self.store, self.conversation_id, self.answers, &cut).await?;
                 }
                 Err(error)
             }
@@ -143,10 +151,11 @@ impl<'a> Reply<'a> {
     }
 }
 
-/// Stores `completion` as the assistant's reply in a conversation.
+/// Stores `completion` as the assistant's reply to message `answers` of a conversation.
 pub async fn keep(
     store: &Store,
     conversation_id: i64,
+    answers: i64,
     completion: &Completion,
 ) -> Result<Message, StoreError> {
     store
@@ -156,6 +165,7 @@ pub async fn keep(
                 role: Role::Assistant,
                 content: &completion.text,
                 completion: Some(completion),
+                parent_id: Some(answers),
             },
         )
         .await

@@ -3,9 +3,10 @@
 mod common;
 
 use common::{engine, temp_store, RUNTIME};
-use hearth_core::chat::{self, ChatError, ChatRequest};
+use hearth_core::chat::{self, Branch, ChatError, ChatRequest};
 use hearth_core::engine::{Role, Sampling};
 use hearth_core::reply::ReplyEvent;
+use hearth_core::store::NewMessage;
 use tokio_util::sync::CancellationToken;
 
 fn request(conversation_id: Option<i64>, text: &str) -> ChatRequest<'_> {
@@ -18,6 +19,7 @@ fn request(conversation_id: Option<i64>, text: &str) -> ChatRequest<'_> {
             ..Sampling::default()
         },
         reads: None,
+        branch: Branch::Next,
     }
 }
 
@@ -133,5 +135,148 @@ fn an_empty_message_is_refused_and_nothing_is_stored() {
         .await
         .expect_err("no such conversation");
         assert!(missing.to_string().contains("does not exist"));
+    });
+}
+
+/// What a caller saw, in order: `Started` with the message's text and versions, the number of
+/// token events, and `Finished` with the reply's versions.
+fn sequence(events: &[ReplyEvent]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| match e {
+            ReplyEvent::Started { message, .. } => {
+                format!("started {} {:?}", message.content, message.versions)
+            }
+            ReplyEvent::Token { .. } => "token".to_string(),
+            ReplyEvent::Finished { message, .. } => format!("finished {:?}", message.versions),
+            other => format!("{other:?}"),
+        })
+        .fold(Vec::new(), |mut seen, e| {
+            if !(e == "token" && seen.last().is_some_and(|l| l == "token")) {
+                seen.push(e);
+            }
+            seen
+        })
+}
+
+#[test]
+fn an_edited_question_and_a_regenerated_reply_become_new_versions_beside_the_old() {
+    RUNTIME.block_on(async {
+        let engine = engine().await;
+        let (_dir, store) = temp_store().await;
+        let cancel = CancellationToken::new();
+        let first = chat::send(
+            &store,
+            engine,
+            request(None, "Name a fruit."),
+            &cancel,
+            |_| {},
+        )
+        .await
+        .expect("reply");
+        let c = first.conversation_id;
+        let question = store.messages(c).await.expect("messages")[0].clone();
+
+        let mut again = request(Some(c), "");
+        again.branch = Branch::Regenerate(first.id);
+        again.sampling = Sampling {
+            seed: Some(7),
+            max_tokens: 24,
+            ..Sampling::default()
+        };
+        let mut events = Vec::new();
+        let second = chat::send(&store, engine, again, &cancel, |e| events.push(e))
+            .await
+            .expect("another reply");
+        assert_eq!(
+            sequence(&events),
+            [
+                format!("started Name a fruit. [{}]", question.id),
+                "token".to_string(),
+                format!("finished [{}, {}]", first.id, second.id),
+            ]
+        );
+        assert_eq!(second.parent_id, Some(question.id));
+
+        let mut edit = request(Some(c), "Name a colour.");
+        edit.branch = Branch::Edit(question.id);
+        let mut events = Vec::new();
+        let answer = chat::send(&store, engine, edit, &cancel, |e| events.push(e))
+            .await
+            .expect("an answer to the edit");
+        let edited = store.messages(c).await.expect("messages");
+        assert_eq!(edited.len(), 2);
+        assert_eq!(edited[1], answer);
+        assert_eq!(edited[0].versions, [question.id, edited[0].id]);
+        assert_eq!(
+            sequence(&events),
+            [
+                format!("started Name a colour. [{}, {}]", question.id, edited[0].id),
+                "token".to_string(),
+                format!("finished [{}]", answer.id),
+            ]
+        );
+        // The model read the edited question alone, as in a new conversation.
+        let fresh = chat::send(
+            &store,
+            engine,
+            request(None, "Name a colour."),
+            &cancel,
+            |_| {},
+        )
+        .await
+        .expect("a fresh answer");
+        assert_eq!(answer.content, fresh.content);
+
+        // The first version is still there with both its replies.
+        let old = store.show(c, question.id).await.expect("old branch");
+        assert_eq!(old[1].id, second.id);
+        assert_eq!(old[1].versions, [first.id, second.id]);
+    });
+}
+
+#[test]
+fn only_questions_are_edited_only_replies_regenerated_and_never_a_jobs_input() {
+    RUNTIME.block_on(async {
+        let engine = engine().await;
+        let (_dir, store) = temp_store().await;
+        let cancel = CancellationToken::new();
+        let reply = chat::send(&store, engine, request(None, "Hi."), &cancel, |_| {})
+            .await
+            .expect("reply");
+        let c = reply.conversation_id;
+        let question = reply.parent_id.expect("a question");
+        let mut wrong = Vec::new();
+        for branch in [Branch::Edit(reply.id), Branch::Regenerate(question)] {
+            let mut r = request(Some(c), "Hello.");
+            r.branch = branch;
+            wrong.push(chat::send(&store, engine, r, &cancel, |_| {}).await);
+        }
+        assert!(wrong.iter().all(|r| matches!(r, Err(ChatError::WrongRole))));
+
+        let job = serde_json::json!({"job": {"kind": "summarize"}});
+        let summary = store
+            .create_job_conversation("Summary: text", "m", &job)
+            .await
+            .expect("job conversation");
+        let input = store
+            .add_message(
+                summary.id,
+                NewMessage {
+                    role: Role::User,
+                    content: "The text.",
+                    completion: None,
+                    parent_id: None,
+                },
+            )
+            .await
+            .expect("input");
+        let mut r = request(Some(summary.id), "Another text.");
+        r.branch = Branch::Edit(input.id);
+        let error = chat::send(&store, engine, r, &cancel, |_| {})
+            .await
+            .expect_err("a job's input is not edited in the chat");
+        assert!(matches!(error, ChatError::JobInput));
+        assert_eq!(store.messages(summary.id).await.expect("kept"), [input]);
     });
 }

@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use common::{engine, temp_store, RUNTIME};
+use hearth_core::chat::Branch;
 use hearth_core::documents::{self, ask, passages_for, DocumentError, Extracted, Limits, Question};
 use hearth_core::engine::Role;
 use hearth_core::store::{Kind, Store};
@@ -304,6 +305,7 @@ fn a_question_is_answered_from_the_document_with_its_sources() {
             conversation_id: None,
             documents: &[id],
             text: "How much is the late fee for a book?",
+            branch: Branch::Next,
         };
         let answer = ask(&store, engine, question, &CancellationToken::new(), |_| {})
             .await
@@ -336,6 +338,7 @@ fn a_question_is_answered_from_the_document_with_its_sources() {
             conversation_id: Some(conversation),
             documents: &[],
             text: "And how many items can I borrow?",
+            branch: Branch::Next,
         };
         let next = ask(&store, engine, follow_up, &CancellationToken::new(), |_| {})
             .await

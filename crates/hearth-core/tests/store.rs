@@ -5,13 +5,14 @@ mod common;
 use common::{temp_store, RUNTIME};
 use hearth_core::engine::{Completion, Role};
 use hearth_core::settings::{PopupStyle, Settings};
-use hearth_core::store::{NewMessage, Store, StoreError};
+use hearth_core::store::{Message, NewMessage, Store, StoreError};
 
 fn user(text: &str) -> NewMessage<'_> {
     NewMessage {
         role: Role::User,
         content: text,
         completion: None,
+        parent_id: None,
     }
 }
 
@@ -25,7 +26,7 @@ fn messages_round_trip_and_survive_reopening() {
             .create_conversation("Greetings", "SmolLM2")
             .await
             .expect("create");
-        store
+        let hello = store
             .add_message(conversation.id, user("Hello"))
             .await
             .expect("user message");
@@ -42,6 +43,7 @@ fn messages_round_trip_and_survive_reopening() {
             role: Role::Assistant,
             content: &completion.text,
             completion: Some(&completion),
+            parent_id: Some(hello.id),
         };
         store
             .add_message(conversation.id, reply)
@@ -272,5 +274,113 @@ fn search_finds_messages_and_titles_marks_the_words_and_forgets_what_is_deleted(
             .map(|h| (h.conversation_id, h.message_id))
             .collect();
         assert_eq!(found, [(trip.id, None)], "only the trip's title is left");
+    });
+}
+
+fn after(parent: &Message, role: Role, text: &'static str) -> NewMessage<'static> {
+    NewMessage {
+        role,
+        content: text,
+        completion: None,
+        parent_id: Some(parent.id),
+    }
+}
+
+fn contents(messages: &[Message]) -> Vec<&str> {
+    messages.iter().map(|m| m.content.as_str()).collect()
+}
+
+#[test]
+fn edited_questions_and_regenerated_replies_are_versions_kept_as_branches() {
+    RUNTIME.block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("history.sqlite3");
+        let store = Store::open(&path).await.expect("fresh database");
+        let c = store
+            .create_conversation("Tree", "m")
+            .await
+            .expect("create");
+        let add = |m: NewMessage<'static>| {
+            let store = store.clone();
+            async move { store.add_message(c.id, m).await.expect("stored") }
+        };
+        let q1 = add(user("q1")).await;
+        let r1 = add(after(&q1, Role::Assistant, "r1")).await;
+        let q2 = add(after(&r1, Role::User, "q2")).await;
+        let r2 = add(after(&q2, Role::Assistant, "r2")).await;
+        assert_eq!(r2.versions, [r2.id]);
+
+        // Editing q2 puts a new version beside it; the conversation shows the new branch.
+        let q2b = add(after(&r1, Role::User, "q2 edited")).await;
+        assert_eq!(q2b.versions, [q2.id, q2b.id]);
+        let r2b = add(after(&q2b, Role::Assistant, "r2b")).await;
+        // Regenerating r2b: another reply to the same question.
+        let r2c = add(after(&q2b, Role::Assistant, "r2c")).await;
+        assert_eq!(r2c.versions, [r2b.id, r2c.id]);
+        let shown = store.messages(c.id).await.expect("branch");
+        assert_eq!(contents(&shown), ["q1", "r1", "q2 edited", "r2c"]);
+        assert_eq!(shown[2].versions, [q2.id, q2b.id]);
+        assert_eq!(shown[0].versions, [q1.id]);
+
+        // Moving to the first version shows its own reply; the choice survives reopening.
+        let first = store.show(c.id, q2.id).await.expect("shown");
+        assert_eq!(contents(&first), ["q1", "r1", "q2", "r2"]);
+        store.close().await;
+        let store = Store::open(&path).await.expect("reopen");
+        let reopened = store.messages(c.id).await.expect("branch");
+        assert_eq!(reopened, first);
+        // Back to the edit: its newest reply.
+        let edited = store.show(c.id, q2b.id).await.expect("shown");
+        assert_eq!(contents(&edited), ["q1", "r1", "q2 edited", "r2c"]);
+        let older = store.show(c.id, r2b.id).await.expect("shown");
+        assert_eq!(contents(&older), ["q1", "r1", "q2 edited", "r2b"]);
+
+        // A message of another conversation is neither a parent nor shown.
+        let other = store
+            .create_conversation("Other", "m")
+            .await
+            .expect("create");
+        let error = store
+            .add_message(other.id, after(&q1, Role::User, "stray"))
+            .await
+            .expect_err("refused");
+        assert!(matches!(error, StoreError::MessageNotFound(id) if id == q1.id));
+        assert!(matches!(
+            store.show(other.id, q1.id).await,
+            Err(StoreError::MessageNotFound(_))
+        ));
+        assert!(store.messages(other.id).await.expect("empty").is_empty());
+    });
+}
+
+#[test]
+fn a_history_from_before_branches_becomes_one_branch() {
+    RUNTIME.block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("history.sqlite3");
+        let url = format!("sqlite:{}?mode=rwc", path.display());
+        let pool = sqlx::SqlitePool::connect(&url).await.expect("raw open");
+        let mut before = sqlx::migrate!("./src/store/migrations");
+        before.migrations = before.migrations[..5].to_vec().into();
+        before.run(&pool).await.expect("the schema before branches");
+        sqlx::query(
+            "INSERT INTO conversations (id, title, model, created_at, updated_at) VALUES
+                 (1, 'Old', 'm', 0, 0), (2, 'Empty', 'm', 0, 0);
+             INSERT INTO messages (id, conversation_id, role, content, created_at) VALUES
+                 (1, 1, 'user', 'q1', 0), (2, 1, 'assistant', 'r1', 0),
+                 (3, 1, 'user', 'q2', 0), (4, 1, 'assistant', 'r2', 0);",
+        )
+        .execute(&pool)
+        .await
+        .expect("an old history");
+        pool.close().await;
+
+        let store = Store::open(&path).await.expect("migrated");
+        let messages = store.messages(1).await.expect("branch");
+        assert_eq!(contents(&messages), ["q1", "r1", "q2", "r2"]);
+        let parents: Vec<Option<i64>> = messages.iter().map(|m| m.parent_id).collect();
+        assert_eq!(parents, [None, Some(1), Some(2), Some(3)]);
+        assert_eq!(store.conversation(1).await.expect("old").shown_id, Some(4));
+        assert_eq!(store.conversation(2).await.expect("empty").shown_id, None);
     });
 }

@@ -1,3 +1,4 @@
+use hearth_core::chat::Branch;
 use hearth_core::documents::{self, Answer, Question};
 use hearth_core::reply::ReplyEvent;
 use tauri::ipc::Channel;
@@ -9,12 +10,14 @@ use crate::state::AppState;
 /// Answers `text` in a conversation (a new one when `conversation_id` is absent), streaming
 /// events to `on_event`; returns the stored reply. A conversation about documents (already, or
 /// from now on with `documents`) is answered from them, with the passages used as sources.
+/// `branch` makes it a new version of an earlier question, or another reply to one.
 #[tauri::command]
 pub async fn send_message(
     state: State<'_, AppState>,
     conversation_id: Option<i64>,
     text: String,
     documents: Vec<i64>,
+    branch: Branch,
     on_event: Channel<ReplyEvent>,
 ) -> CommandResult<Answer> {
     let (store, engine, cancel) = state.for_generation().await?;
@@ -22,6 +25,7 @@ pub async fn send_message(
         conversation_id,
         documents: &documents,
         text: &text,
+        branch,
     };
     let mut events = to_channel(&on_event);
     documents::reply(store, &engine, question, &cancel, |event| {

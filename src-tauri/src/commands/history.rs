@@ -47,6 +47,21 @@ pub async fn open_conversation(
     })
 }
 
+/// Shows the branch through message `message_id` (one of the versions of a message), down its
+/// newest replies, and returns it.
+#[tauri::command]
+pub async fn show_branch(
+    state: State<'_, AppState>,
+    conversation_id: i64,
+    message_id: i64,
+) -> CommandResult<Vec<Message>> {
+    state
+        .store()?
+        .show(conversation_id, message_id)
+        .await
+        .map_err(sentence)
+}
+
 #[tauri::command]
 pub async fn rename_conversation(
     state: State<'_, AppState>,

@@ -36,7 +36,11 @@ export type Conversation = { id: number, title: string, model: string, createdAt
 /**
  * The job and options that started it (`None` for a chat).
  */
-job: ResolvedJob | null, };
+job: ResolvedJob | null, 
+/**
+ * The last message of the branch shown (`None` before the first message).
+ */
+shownId: number | null, };
 
 export type Language = { 
 /**
@@ -60,7 +64,16 @@ export type Progress = { stage: Stage, step: number, steps: number, };
 
 export type Role = "system" | "user" | "assistant";
 
-export type Message = { id: number, conversationId: number, role: Role, content: string, createdAt: number, promptTokens: number | null, completionTokens: number | null, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, stopped: boolean, };
+export type Message = { id: number, conversationId: number, role: Role, content: string, createdAt: number, promptTokens: number | null, completionTokens: number | null, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, stopped: boolean, 
+/**
+ * The message this one follows (`None` for a conversation's first message).
+ */
+parentId: number | null, 
+/**
+ * The ids of every version of this message (those with the same parent), oldest first,
+ * this one among them.
+ */
+versions: Array<number>, };
 
 export type Completion = { text: string, stopped: boolean, promptTokens: number, completionTokens: number, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, 
 /**
@@ -69,6 +82,8 @@ export type Completion = { text: string, stopped: boolean, promptTokens: number,
 droppedTurns: number, };
 
 export type ReplyEvent = { "kind": "started", conversation: Conversation, message: Message, } | { "kind": "token", text: string, } | { "kind": "note", text: string, } | { "kind": "progress" } & Progress | { "kind": "finished", message: Message, completion: Completion, };
+
+export type Branch = { "kind": "next" } | { "kind": "edit", "id": number } | { "kind": "regenerate", "id": number };
 
 export type DocumentKind = "text" | "markdown" | "html" | "pdf" | "docx" | "odt" | "csv" | "code";
 

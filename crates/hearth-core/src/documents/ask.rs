@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::chat::{self, ChatError, ChatRequest};
+use crate::chat::{self, Branch, ChatError, ChatRequest};
 use crate::engine::{Engine, Sampling};
 use crate::reply::ReplyEvent;
 use crate::store::{Message, Passage, Store, StoreError};
@@ -30,6 +30,8 @@ pub struct Question<'a> {
     pub conversation_id: Option<i64>,
     pub documents: &'a [i64],
     pub text: &'a str,
+    /// A new question, or a new version of an earlier one or of its answer.
+    pub branch: Branch,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -61,6 +63,17 @@ pub async fn reply(
     cancel: &CancellationToken,
     on_event: impl FnMut(ReplyEvent) + Send,
 ) -> Result<Answer, AskError> {
+    let asked;
+    let question = match (question.branch, question.conversation_id) {
+        (Branch::Regenerate(id), Some(conversation)) => {
+            asked = chat::question_of(store, conversation, id).await?.content;
+            Question {
+                text: &asked,
+                ..question
+            }
+        }
+        _ => question,
+    };
     let documents = documents_of(store, &question).await?;
     if !documents.is_empty() {
         return answer(store, engine, question, &documents, cancel, on_event).await;
@@ -70,12 +83,25 @@ pub async fn reply(
         text: question.text,
         sampling: Sampling::default(),
         reads: None,
+        branch: question.branch,
     };
     let message = chat::send(store, engine, request, cancel, on_event).await?;
     Ok(Answer {
         message,
         sources: Vec::new(),
     })
+}
+
+/// A first answer from documents is greedy, the most faithful to the passages; asking again
+/// samples, or it would only repeat the first.
+fn sampling_for(branch: Branch) -> Sampling {
+    match branch {
+        Branch::Regenerate(_) => Sampling::default(),
+        Branch::Next | Branch::Edit(_) => Sampling {
+            temperature: 0.0,
+            ..Sampling::default()
+        },
+    }
 }
 
 /// The question's documents and the conversation's, once each.
@@ -102,11 +128,9 @@ async fn answer(
     let request = ChatRequest {
         conversation_id: question.conversation_id,
         text: question.text,
-        sampling: Sampling {
-            temperature: 0.0,
-            ..Sampling::default()
-        },
+        sampling: sampling_for(question.branch),
         reads: Some(question_with(&passages, question.text)),
+        branch: question.branch,
     };
     let message = chat::send(store, engine, request, cancel, on_event).await?;
     store

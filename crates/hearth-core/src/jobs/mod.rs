@@ -221,8 +221,8 @@ pub async fn keep(
     quick: &QuickResult,
 ) -> Result<Conversation, JobError> {
     let first = First::Text(&quick.input);
-    let (conversation, _) = start_conversation(store, engine, &quick.job, first).await?;
-    reply::keep(store, conversation.id, &quick.completion).await?;
+    let (conversation, input) = start_conversation(store, engine, &quick.job, first).await?;
+    reply::keep(store, conversation.id, input.id, &quick.completion).await?;
     Ok(store.conversation(conversation.id).await?)
 }
 
@@ -255,6 +255,7 @@ async fn start_conversation(
                 role: crate::engine::Role::User,
                 content: &text,
                 completion: None,
+                parent_id: None,
             },
         )
         .await?;

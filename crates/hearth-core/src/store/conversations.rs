@@ -15,6 +15,8 @@ pub struct Conversation {
     /// The job and options that started it (`None` for a chat).
     #[ts(type = "ResolvedJob | null")]
     pub job: Option<sqlx::types::Json<serde_json::Value>>,
+    /// The last message of the branch shown (`None` before the first message).
+    pub shown_id: Option<i64>,
 }
 
 const TITLE_CHARS: usize = 48;

@@ -33,6 +33,8 @@ pub enum StoreError {
     Open { path: PathBuf, reason: String },
     #[error("Conversation {0} does not exist.")]
     ConversationNotFound(i64),
+    #[error("Message {0} is not in this conversation.")]
+    MessageNotFound(i64),
     #[error("Document {0} does not exist.")]
     DocumentNotFound(i64),
     #[error("A conversation title cannot be empty.")]
