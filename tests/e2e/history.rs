@@ -8,7 +8,7 @@ use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 impl App {
     /// Sends `keys` to the element `selector` finds.
-    async fn keys(&self, selector: &str, keys: &str) {
+    pub(super) async fn keys(&self, selector: &str, keys: &str) {
         self.client()
             .find(Locator::Css(selector))
             .await
@@ -25,7 +25,7 @@ impl App {
         self.keys(selector, &chord).await;
     }
 
-    async fn reply_done(&self) {
+    pub(super) async fn reply_done(&self) {
         self.wait_for_text("[data-testid=send]").await;
     }
 

@@ -8,6 +8,7 @@ import { writeText } from '@tauri-apps/plugin-clipboard-manager';
 
 import type {
   Answer,
+  Branch,
   Completion,
   ConversationWithMessages,
   Conversation,
@@ -64,14 +65,21 @@ function channel<T>(handler: (value: T) => void): Channel<T> {
 /**
  * Sends a message; events stream to `onEvent` until the stored reply is returned. A
  * conversation about documents (or with `documents` attached now) is answered from them.
+ * `branch` makes it a new version of an earlier question, or another reply to one.
  */
 export function sendMessage(
   conversationId: number | null,
   text: string,
   documents: number[],
+  branch: Branch,
   onEvent: (event: ReplyEvent) => void,
 ): Promise<Answer> {
-  return invoke('send_message', { conversationId, text, documents, onEvent: channel(onEvent) });
+  return invoke('send_message', { conversationId, text, documents, branch, onEvent: channel(onEvent) });
+}
+
+/** Shows the branch through one version of a message (down its newest replies). */
+export function showBranch(conversationId: number, messageId: number): Promise<Message[]> {
+  return invoke('show_branch', { conversationId, messageId });
 }
 
 /** Runs a job into a new conversation; events stream like a chat reply. */

@@ -44,4 +44,48 @@ describe('MessageView', () => {
     expect(onCopy).toHaveBeenCalledWith('summary');
     await vi.waitFor(() => expect(getByTestId('copy').textContent).toContain('Copied'));
   });
+
+  it('moves between versions and edits a question in place', async () => {
+    const onVersion = vi.fn();
+    const onEdited = vi.fn();
+    const onCancelEdit = vi.fn();
+    const { getByTestId, queryByTestId } = render(MessageView, {
+      id: 5,
+      role: 'user',
+      content: 'Old question',
+      versions: [3, 5, 9],
+      editing: true,
+      onVersion,
+      onEdit: vi.fn(),
+      onEdited,
+      onCancelEdit,
+    });
+    expect(getByTestId('version').textContent).toBe('2/3');
+    await fireEvent.click(getByTestId('previous-version'));
+    await fireEvent.click(getByTestId('next-version'));
+    expect(onVersion.mock.calls).toEqual([[3], [9]]);
+
+    const box = getByTestId('edit-box') as HTMLTextAreaElement;
+    expect(box.value).toBe('Old question');
+    expect(queryByTestId('edit')).toBeNull();
+    await fireEvent.input(box, { target: { value: 'New question' } });
+    await fireEvent.keyDown(box, { key: 'Enter' });
+    expect(onEdited).toHaveBeenCalledWith('New question');
+    await fireEvent.keyDown(box, { key: 'Escape' });
+    expect(onCancelEdit).toHaveBeenCalled();
+  });
+
+  it('offers regenerate on a reply, and no arrows for a single version', async () => {
+    const onRegenerate = vi.fn();
+    const { getByTestId, queryByTestId } = render(MessageView, {
+      id: 4,
+      role: 'assistant',
+      content: 'A reply',
+      versions: [4],
+      onRegenerate,
+    });
+    expect(queryByTestId('version')).toBeNull();
+    await fireEvent.click(getByTestId('regenerate'));
+    expect(onRegenerate).toHaveBeenCalled();
+  });
 });

@@ -2,7 +2,18 @@
 // the last error. Components read it and call its actions; only it calls the API.
 import * as api from '../../lib/api';
 
-export class ChatState {
+/** What the conversation view needs to edit questions, regenerate replies and move between versions. */
+export interface Branching {
+  readonly editing: number | null;
+  readonly generating: boolean;
+  changeable(message: api.Message): boolean;
+  startEdit(id: number | null): void;
+  edit(id: number, text: string): Promise<void>;
+  regenerate(id: number): Promise<void>;
+  show(id: number): Promise<void>;
+}
+
+export class ChatState implements Branching {
   conversations = $state<api.Conversation[]>([]);
   current = $state<api.Conversation | null>(null);
   messages = $state<api.Message[]>([]);
@@ -20,6 +31,8 @@ export class ChatState {
   documents = $state<api.DocumentInfo[]>([]);
   /** The passages each answer used, by message id. */
   sources = $state<Record<number, api.Passage[]>>({});
+  /** The question being edited in place, if any. */
+  editing = $state<number | null>(null);
   private generatingIn: number | null = null;
 
   async init(): Promise<void> {
@@ -39,11 +52,14 @@ export class ChatState {
     }
   }
 
-  async open(id: number): Promise<void> {
+  /** Opens a conversation; at message `at` (a search result) when given, on whatever branch it is. */
+  async open(id: number, at: number | null = null): Promise<void> {
     try {
       const { conversation, messages, documents, sources } = await api.openConversation(id);
       this.current = conversation;
-      this.messages = messages;
+      this.editing = null;
+      this.messages =
+        at === null || messages.some((m) => m.id === at) ? messages : await api.showBranch(id, at);
       this.documents = documents;
       this.sources = {};
       for (const { messageId, passage } of sources) {
@@ -57,6 +73,7 @@ export class ChatState {
 
   startNew(): void {
     this.current = null;
+    this.editing = null;
     this.messages = [];
     this.streaming = null;
     this.documents = [];
@@ -78,13 +95,57 @@ export class ChatState {
    * conversation about documents is answered from them, with sources.
    */
   send(text: string): Promise<void> {
+    return this.ask(text, { kind: 'next' });
+  }
+
+  /** Sends `text` as a new version of question `id`; the old version stays, one arrow away. */
+  edit(id: number, text: string): Promise<void> {
+    this.editing = null;
+    return this.ask(text, { kind: 'edit', id });
+  }
+
+  /** Asks reply `id`'s question again; the new reply goes beside the old. */
+  regenerate(id: number): Promise<void> {
+    return this.ask('', { kind: 'regenerate', id });
+  }
+
+  private ask(text: string, branch: api.Branch): Promise<void> {
     const id = this.current?.id ?? null;
     const documents = this.documents.map((d) => d.id);
     return this.stream(id, async (onEvent) => {
-      const answer = await api.sendMessage(id, text, documents, onEvent);
+      const answer = await api.sendMessage(id, text, documents, branch, onEvent);
       if (answer.sources.length > 0) this.sources[answer.message.id] = answer.sources;
       return answer.message;
     });
+  }
+
+  /** Shows version `id` of a message, with the newest replies after it. */
+  async show(id: number): Promise<void> {
+    if (this.current === null || this.generating) return;
+    try {
+      this.messages = await api.showBranch(this.current.id, id);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** A job's own text and result are not edited or regenerated in the chat; its follow-ups are. */
+  changeable(message: api.Message): boolean {
+    if (this.current?.job == null) return true;
+    return message.parentId !== null && message.parentId !== this.messages[0]?.id;
+  }
+
+  /** Edits question `id` in place (`null`: stops editing). */
+  startEdit(id: number | null): void {
+    this.editing = this.generating ? null : id;
+  }
+
+  /** Up in an empty composer: edits the last question of the person's; false when there is none. */
+  editLast(): boolean {
+    const last = this.messages.filter((m) => m.role === 'user' && this.changeable(m)).at(-1);
+    if (last === undefined || this.generating) return false;
+    this.editing = last.id;
+    return true;
   }
 
   /** Summarizes or translates a document into a new conversation about it. */
@@ -133,7 +194,11 @@ export class ChatState {
           this.generatingIn = conversationId;
           if (this.current === null || this.current.id === conversationId) {
             this.current = event.conversation;
-            this.messages = [...this.messages, event.message];
+            // The message's branch leaves the one shown after its parent (an edit or a
+            // regeneration), or at the end (a new message).
+            const parent = event.message.parentId;
+            const keep = parent === null ? 0 : this.messages.findIndex((m) => m.id === parent) + 1;
+            this.messages = [...this.messages.slice(0, keep), event.message];
             this.streaming = '';
           }
           void this.refresh();

@@ -18,8 +18,8 @@ vi.mock('../../lib/api', async (original) => ({
 }));
 
 const conversations = [
-  { id: 2, title: 'Second', model: 'm', createdAt: 2, updatedAt: 2, job: null },
-  { id: 1, title: 'First', model: 'm', createdAt: 1, updatedAt: 1, job: null },
+  { id: 2, title: 'Second', model: 'm', createdAt: 2, updatedAt: 2, job: null, shownId: null },
+  { id: 1, title: 'First', model: 'm', createdAt: 1, updatedAt: 1, job: null, shownId: null },
 ];
 
 describe('Sidebar', () => {

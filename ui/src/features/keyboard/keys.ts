@@ -13,6 +13,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl+K or Ctrl+F', does: 'Search conversations' },
   { keys: 'Esc', does: 'Stop the reply; close this help or the search' },
   { keys: 'Enter', does: 'Send (Shift+Enter for a new line)' },
+  { keys: 'Up', does: 'Edit your last message (in an empty message box)' },
   { keys: 'Ctrl+/ or ?', does: 'Show these shortcuts' },
 ];
 
