@@ -9,7 +9,7 @@ use hearth_core::chat::{self, Branch, ChatRequest};
 use hearth_core::engine::{self, Sampling};
 use hearth_core::paths::DataDir;
 use hearth_core::reply::ReplyEvent;
-use hearth_core::store::Store;
+use hearth_core::store::{Persona, Store};
 
 use crate::CliResult;
 
@@ -20,14 +20,19 @@ pub struct ChatArgs {
     /// Continue this conversation (see `hearth history`).
     #[arg(long, value_name = "ID")]
     conversation: Option<i64>,
-    /// 0 gives the same reply every time; higher is more varied.
-    #[arg(long, default_value_t = Sampling::default().temperature)]
-    temperature: f64,
-    #[arg(long, default_value_t = Sampling::default().top_p)]
-    top_p: f64,
-    /// The longest reply, in tokens.
-    #[arg(long, default_value_t = Sampling::default().max_tokens)]
-    max_tokens: usize,
+    /// Talk with this persona, from now on in this conversation (see `hearth personas`).
+    #[arg(long, value_name = "NAME")]
+    persona: Option<String>,
+    /// 0 gives the same reply every time; higher is more varied [default: the persona's, or
+    /// 0.7].
+    #[arg(long)]
+    temperature: Option<f64>,
+    /// [default: 0.9]
+    #[arg(long)]
+    top_p: Option<f64>,
+    /// The longest reply, in tokens [default: the persona's, or 512].
+    #[arg(long)]
+    max_tokens: Option<usize>,
     /// Makes sampling repeatable.
     #[arg(long)]
     seed: Option<u64>,
@@ -37,20 +42,20 @@ pub struct ChatArgs {
 }
 
 pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
-    let sampling = Sampling {
-        temperature: args.temperature,
-        top_p: args.top_p,
-        max_tokens: args.max_tokens,
-        seed: args.seed,
-        ..Sampling::default()
-    };
-    sampling.validate()?;
     if args.message.trim().is_empty() {
         return Err(chat::ChatError::EmptyMessage.into());
     }
     let store = Store::open(&data.database()).await?;
+    let persona = match &args.persona {
+        Some(name) => Some(store.persona_named(name).await?),
+        None => None,
+    };
     if let Some(id) = args.conversation {
         store.conversation(id).await?;
+    }
+    let sampling = chosen_sampling(&args, persona.as_ref().map(Persona::sampling));
+    if let Some(sampling) = &sampling {
+        sampling.validate()?;
     }
     let engine = engine::load(&data.model(args.model)?).await?;
 
@@ -59,12 +64,32 @@ pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
         conversation_id: args.conversation,
         text: &args.message,
         sampling,
+        persona: persona.map(|p| p.id),
         reads: None,
         branch: Branch::Next,
     };
     chat::send(&store, &engine, request, &cancel, print_reply()).await?;
     store.close().await;
     Ok(())
+}
+
+/// The sampling the flags ask for, over the persona's (or the default); `None` when no flag
+/// is given, so that the conversation's persona decides.
+fn chosen_sampling(args: &ChatArgs, persona: Option<Sampling>) -> Option<Sampling> {
+    let given = args.temperature.is_some()
+        || args.top_p.is_some()
+        || args.max_tokens.is_some()
+        || args.seed.is_some();
+    given.then(|| {
+        let base = persona.unwrap_or_default();
+        Sampling {
+            temperature: args.temperature.unwrap_or(base.temperature),
+            top_p: args.top_p.unwrap_or(base.top_p),
+            max_tokens: args.max_tokens.unwrap_or(base.max_tokens),
+            seed: args.seed,
+            ..base
+        }
+    })
 }
 
 /// Prints a reply as it streams: its words to stdout; the conversation and the measurements to

@@ -69,6 +69,7 @@ pub async fn run(data: &DataDir, args: DocsArgs) -> CliResult {
                 documents: &ids,
                 text: &question,
                 branch: Branch::Next,
+                persona: None,
             };
             ask(data, &store, question, model).await
         }

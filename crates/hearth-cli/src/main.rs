@@ -5,6 +5,7 @@ mod chat;
 mod docs;
 mod history;
 mod jobs;
+mod personas;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ enum Command {
     Chat(chat::ChatArgs),
     /// List conversations, or show one.
     History(history::HistoryArgs),
+    /// List personas (named instructions with their own sampling), set or delete one.
+    Personas(personas::PersonasArgs),
     /// Keep documents (PDF, DOCX, ODT, HTML, text...) and ask about them.
     Docs(docs::DocsArgs),
     /// Summarize a text or a document (PDF, DOCX, ...; or stdin) of any length.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
             Command::Chat(args) => chat::run(&data, args).await,
             Command::History(args) => history::run(&data, args).await,
             Command::Docs(args) => docs::run(&data, args).await,
+            Command::Personas(args) => personas::run(&data, args).await,
             Command::Summarize(args) => jobs::summarize(&data, args).await,
             Command::Translate(args) => jobs::translate(&data, args).await,
             Command::Rewrite(args) => jobs::rewrite(&data, args).await,

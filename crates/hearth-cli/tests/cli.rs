@@ -234,3 +234,69 @@ fn a_pdf_is_summarized_from_its_text() {
         stderr(&refused)
     );
 }
+
+#[test]
+fn a_persona_is_set_used_by_chat_and_deleted() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let set = hearth(
+        data.path(),
+        &[
+            "personas",
+            "set",
+            "Pirate",
+            "--instructions",
+            "Talk like a pirate.",
+            "--temperature",
+            "0",
+            "--max-tokens",
+            "5",
+        ],
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    let list = stdout(&hearth(data.path(), &["personas"]));
+    let names: Vec<&str> = list.lines().filter_map(|l| l.split('\t').next()).collect();
+    assert_eq!(
+        names,
+        [
+            "Assistant",
+            "Concise",
+            "Pirate",
+            "Proofreader",
+            "Translator"
+        ]
+    );
+    assert!(list.contains("Pirate\ttemperature 0, up to 5 tokens\tTalk like a pirate."));
+
+    // The persona's sampling: greedy, at most 5 tokens.
+    let chat = |persona: &str| {
+        hearth(
+            data.path(),
+            &[
+                "chat",
+                "--persona",
+                persona,
+                "--model",
+                MODEL,
+                "Tell me about the sea.",
+            ],
+        )
+    };
+    let first = chat("pirate");
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains(", 5 reply tokens"),
+        "{}",
+        stderr(&first)
+    );
+    assert_eq!(stdout(&chat("Pirate")), stdout(&first));
+
+    let unknown = chat("Nobody");
+    assert!(!unknown.status.success());
+    assert_eq!(
+        stderr(&unknown).trim(),
+        "hearth: There is no persona Nobody."
+    );
+    let rm = hearth(data.path(), &["personas", "rm", "pirate"]);
+    assert!(rm.status.success(), "{}", stderr(&rm));
+    assert!(!stdout(&hearth(data.path(), &["personas"])).contains("Pirate"));
+}

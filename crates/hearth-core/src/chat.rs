@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::engine::{Engine, EngineError, Role, Sampling, Turn};
 use crate::reply::{Reply, ReplyEvent};
-use crate::store::{title_from, Message, NewMessage, Store, StoreError};
+use crate::store::{title_from, Message, NewMessage, Persona, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChatError {
@@ -26,7 +26,10 @@ pub enum ChatError {
 pub struct ChatRequest<'a> {
     pub conversation_id: Option<i64>,
     pub text: &'a str,
-    pub sampling: Sampling,
+    /// `None`: the conversation's persona's sampling, else Hearth's default.
+    pub sampling: Option<Sampling>,
+    /// The persona the conversation talks with from now on (`None`: the one it has).
+    pub persona: Option<i64>,
     /// What the model reads in place of the message (the question with passages of
     /// documents); history keeps only the message.
     pub reads: Option<String>,
@@ -84,7 +87,10 @@ pub async fn send(
     if text.is_empty() && !matches!(request.branch, Branch::Regenerate(_)) {
         return Err(ChatError::EmptyMessage);
     }
-    request.sampling.validate().map_err(EngineError::from)?;
+    let chosen = match request.persona {
+        Some(id) => Some(store.persona(id).await?),
+        None => None,
+    };
     let conversation = match request.conversation_id {
         Some(id) => store.conversation(id).await?,
         None => match request.branch {
@@ -98,6 +104,23 @@ pub async fn send(
             }
         },
     };
+    if let Some(persona) = &chosen {
+        store.set_persona(conversation.id, Some(persona.id)).await?;
+    }
+    let persona = match (chosen, conversation.persona_id) {
+        (Some(persona), _) => Some(persona),
+        (None, Some(id)) => Some(store.persona(id).await?),
+        (None, None) => None,
+    };
+    let sampling = request
+        .sampling
+        .or(persona.as_ref().map(Persona::sampling))
+        .unwrap_or_default();
+    sampling.validate().map_err(EngineError::from)?;
+    let instructions = conversation
+        .instructions
+        .clone()
+        .or(persona.map(|p| p.instructions));
     let (parent_id, stored) = match request.branch {
         Branch::Next => (conversation.shown_id, None),
         Branch::Edit(id) => {
@@ -109,11 +132,16 @@ pub async fn send(
             (question.parent_id, Some(question))
         }
     };
-    let mut history: Vec<_> = store
-        .branch_to(conversation.id, parent_id)
-        .await?
-        .iter()
-        .map(Message::turn)
+    let mut history: Vec<_> = instructions
+        .map(|text| Turn::new(Role::System, text))
+        .into_iter()
+        .chain(
+            store
+                .branch_to(conversation.id, parent_id)
+                .await?
+                .iter()
+                .map(Message::turn),
+        )
         .collect();
     let user_message = match stored {
         Some(question) => question,
@@ -137,7 +165,7 @@ pub async fn send(
     });
     let mut reply = Reply::start(store, conversation, user_message, &mut on_event);
     let result = engine
-        .generate(&history, &request.sampling, cancel, |token| {
+        .generate(&history, &sampling, cancel, |token| {
             reply.emit(ReplyEvent::Token {
                 text: token.to_string(),
             });

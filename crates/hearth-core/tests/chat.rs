@@ -6,18 +6,19 @@ use common::{engine, temp_store, RUNTIME};
 use hearth_core::chat::{self, Branch, ChatError, ChatRequest};
 use hearth_core::engine::{Role, Sampling};
 use hearth_core::reply::ReplyEvent;
-use hearth_core::store::NewMessage;
+use hearth_core::store::{NewMessage, PersonaFields};
 use tokio_util::sync::CancellationToken;
 
 fn request(conversation_id: Option<i64>, text: &str) -> ChatRequest<'_> {
     ChatRequest {
         conversation_id,
         text,
-        sampling: Sampling {
+        sampling: Some(Sampling {
             temperature: 0.0,
             max_tokens: 24,
             ..Sampling::default()
-        },
+        }),
+        persona: None,
         reads: None,
         branch: Branch::Next,
     }
@@ -85,7 +86,11 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
         let cancel = CancellationToken::new();
         let mut tokens = 0;
         let mut long = request(None, "Write a long essay about the sea.");
-        long.sampling.max_tokens = 300;
+        long.sampling = Some(Sampling {
+            temperature: 0.0,
+            max_tokens: 300,
+            ..Sampling::default()
+        });
         let reply = chat::send(&store, engine, long, &cancel, |e| {
             if matches!(e, ReplyEvent::Token { .. }) {
                 tokens += 1;
@@ -179,11 +184,11 @@ fn an_edited_question_and_a_regenerated_reply_become_new_versions_beside_the_old
 
         let mut again = request(Some(c), "");
         again.branch = Branch::Regenerate(first.id);
-        again.sampling = Sampling {
+        again.sampling = Some(Sampling {
             seed: Some(7),
             max_tokens: 24,
             ..Sampling::default()
-        };
+        });
         let mut events = Vec::new();
         let second = chat::send(&store, engine, again, &cancel, |e| events.push(e))
             .await
@@ -278,5 +283,73 @@ fn only_questions_are_edited_only_replies_regenerated_and_never_a_jobs_input() {
             .expect_err("a job's input is not edited in the chat");
         assert!(matches!(error, ChatError::JobInput));
         assert_eq!(store.messages(summary.id).await.expect("kept"), [input]);
+    });
+}
+
+#[test]
+fn a_persona_gives_its_instructions_and_sampling_and_a_conversation_its_own() {
+    RUNTIME.block_on(async {
+        let engine = engine().await;
+        let (_dir, store) = temp_store().await;
+        let cancel = CancellationToken::new();
+        let terse = store
+            .add_persona(&PersonaFields {
+                name: "Terse".into(),
+                instructions: "Answer in at most five words. Never explain.".into(),
+                temperature: 0.0,
+                max_tokens: 6,
+            })
+            .await
+            .expect("persona");
+        let ask = |persona: Option<i64>, conversation: Option<i64>| ChatRequest {
+            sampling: None,
+            persona,
+            ..request(conversation, "What is the sea?")
+        };
+        let mut events = Vec::new();
+        let with = chat::send(&store, engine, ask(Some(terse.id), None), &cancel, |e| {
+            events.push(e)
+        })
+        .await
+        .expect("with the persona");
+        let Some(ReplyEvent::Finished { completion, .. }) = events.last() else {
+            panic!("no Finished event: {events:?}");
+        };
+        assert!(completion.completion_tokens <= 6, "{completion:?}");
+        assert_eq!(
+            store
+                .conversation(with.conversation_id)
+                .await
+                .expect("get")
+                .persona_id,
+            Some(terse.id)
+        );
+        // Greedy (the persona's temperature): the same again gives the same reply.
+        let again = chat::send(&store, engine, ask(Some(terse.id), None), &cancel, |_| {})
+            .await
+            .expect("again");
+        assert_eq!(again.content, with.content);
+        let tokens = |m: &hearth_core::store::Message| m.prompt_tokens.unwrap_or(0);
+
+        // The conversation's own instructions take the place of the persona's: the model reads
+        // the shorter ones (the question is the same), with the persona's sampling still.
+        store
+            .set_instructions(with.conversation_id, "Be brief.")
+            .await
+            .expect("instructions");
+        let own = chat::send(
+            &store,
+            engine,
+            ChatRequest {
+                branch: Branch::Regenerate(with.id),
+                ..ask(None, Some(with.conversation_id))
+            },
+            &cancel,
+            |_| {},
+        )
+        .await
+        .expect("with its own instructions");
+        assert!(tokens(&own) < tokens(&with), "{own:?} {with:?}");
+        assert!(own.completion_tokens.unwrap_or(0) <= 6);
     });
 }

@@ -306,6 +306,7 @@ fn a_question_is_answered_from_the_document_with_its_sources() {
             documents: &[id],
             text: "How much is the late fee for a book?",
             branch: Branch::Next,
+            persona: None,
         };
         let answer = ask(&store, engine, question, &CancellationToken::new(), |_| {})
             .await
@@ -339,6 +340,7 @@ fn a_question_is_answered_from_the_document_with_its_sources() {
             documents: &[],
             text: "And how many items can I borrow?",
             branch: Branch::Next,
+            persona: None,
         };
         let next = ask(&store, engine, follow_up, &CancellationToken::new(), |_| {})
             .await

@@ -5,7 +5,7 @@ mod common;
 use common::{temp_store, RUNTIME};
 use hearth_core::engine::{Completion, Role};
 use hearth_core::settings::{PopupStyle, Settings};
-use hearth_core::store::{Message, NewMessage, Store, StoreError};
+use hearth_core::store::{Message, NewMessage, Persona, PersonaFields, Store, StoreError};
 
 fn user(text: &str) -> NewMessage<'_> {
     NewMessage {
@@ -382,5 +382,93 @@ fn a_history_from_before_branches_becomes_one_branch() {
         assert_eq!(parents, [None, Some(1), Some(2), Some(3)]);
         assert_eq!(store.conversation(1).await.expect("old").shown_id, Some(4));
         assert_eq!(store.conversation(2).await.expect("empty").shown_id, None);
+    });
+}
+
+fn persona(name: &str, temperature: f64) -> PersonaFields {
+    PersonaFields {
+        name: name.to_string(),
+        instructions: format!("You are {name}."),
+        temperature,
+        max_tokens: 64,
+    }
+}
+
+#[test]
+fn personas_are_shipped_added_changed_and_deleted_and_their_conversations_go_on() {
+    RUNTIME.block_on(async {
+        let (_dir, store) = temp_store().await;
+        let names = |list: Vec<Persona>| list.into_iter().map(|p| p.name).collect::<Vec<_>>();
+        let shipped = names(store.personas().await.expect("list"));
+        assert_eq!(
+            shipped,
+            ["Assistant", "Concise", "Proofreader", "Translator"]
+        );
+
+        let poet = store
+            .add_persona(&persona("  Poet ", 1.2))
+            .await
+            .expect("added");
+        assert_eq!((poet.name.as_str(), poet.temperature), ("Poet", 1.2));
+        assert_eq!(store.persona_named("poet").await.expect("found"), poet);
+        for (fields, why) in [
+            (
+                persona("POET", 0.5),
+                "There is already a persona named POET.",
+            ),
+            (persona(" ", 0.5), "A persona needs a name."),
+            (
+                persona("Hot", 2.5),
+                "The temperature must be between 0 and 2.",
+            ),
+            (
+                PersonaFields {
+                    max_tokens: 0,
+                    ..persona("Mute", 0.5)
+                },
+                "The reply length must be between 1 and 4096 tokens.",
+            ),
+        ] {
+            let error = store.add_persona(&fields).await.expect_err(why);
+            assert_eq!(error.to_string(), why);
+        }
+        let changed = store
+            .update_persona(poet.id, &persona("Bard", 0.9))
+            .await
+            .expect("changed");
+        assert_eq!((changed.id, changed.name.as_str()), (poet.id, "Bard"));
+        assert_eq!(
+            changed.sampling().max_tokens,
+            64,
+            "a persona's reply length is its sampling's"
+        );
+
+        let chat = store
+            .create_conversation("Verse", "m")
+            .await
+            .expect("create");
+        store
+            .set_persona(chat.id, Some(poet.id))
+            .await
+            .expect("set");
+        store
+            .set_instructions(chat.id, "  Rhyme everything. ")
+            .await
+            .expect("instructions");
+        let with = store.conversation(chat.id).await.expect("get");
+        assert_eq!(with.persona_id, Some(poet.id));
+        assert_eq!(with.instructions.as_deref(), Some("Rhyme everything."));
+        store.delete_persona(poet.id).await.expect("deleted");
+        let without = store.conversation(chat.id).await.expect("kept");
+        assert_eq!(without.persona_id, None);
+        assert!(matches!(
+            store.set_persona(chat.id, Some(poet.id)).await,
+            Err(StoreError::PersonaNotFound(_))
+        ));
+        store.set_instructions(chat.id, " ").await.expect("cleared");
+        assert_eq!(
+            store.conversation(chat.id).await.expect("get").instructions,
+            None
+        );
     });
 }

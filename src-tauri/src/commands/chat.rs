@@ -10,7 +10,8 @@ use crate::state::AppState;
 /// Answers `text` in a conversation (a new one when `conversation_id` is absent), streaming
 /// events to `on_event`; returns the stored reply. A conversation about documents (already, or
 /// from now on with `documents`) is answered from them, with the passages used as sources.
-/// `branch` makes it a new version of an earlier question, or another reply to one.
+/// `branch` makes it a new version of an earlier question, or another reply to one; `persona`
+/// is the persona the conversation talks with from now on.
 #[tauri::command]
 pub async fn send_message(
     state: State<'_, AppState>,
@@ -18,6 +19,7 @@ pub async fn send_message(
     text: String,
     documents: Vec<i64>,
     branch: Branch,
+    persona: Option<i64>,
     on_event: Channel<ReplyEvent>,
 ) -> CommandResult<Answer> {
     let (store, engine, cancel) = state.for_generation().await?;
@@ -26,6 +28,7 @@ pub async fn send_message(
         documents: &documents,
         text: &text,
         branch,
+        persona,
     };
     let mut events = to_channel(&on_event);
     documents::reply(store, &engine, question, &cancel, |event| {

@@ -32,6 +32,8 @@ pub struct Question<'a> {
     pub text: &'a str,
     /// A new question, or a new version of an earlier one or of its answer.
     pub branch: Branch,
+    /// The persona the conversation talks with from now on (`None`: the one it has).
+    pub persona: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -81,7 +83,8 @@ pub async fn reply(
     let request = ChatRequest {
         conversation_id: question.conversation_id,
         text: question.text,
-        sampling: Sampling::default(),
+        sampling: None,
+        persona: question.persona,
         reads: None,
         branch: question.branch,
     };
@@ -93,14 +96,14 @@ pub async fn reply(
 }
 
 /// A first answer from documents is greedy, the most faithful to the passages; asking again
-/// samples, or it would only repeat the first.
-fn sampling_for(branch: Branch) -> Sampling {
+/// samples as the conversation does, or it would only repeat the first.
+fn sampling_for(branch: Branch) -> Option<Sampling> {
     match branch {
-        Branch::Regenerate(_) => Sampling::default(),
-        Branch::Next | Branch::Edit(_) => Sampling {
+        Branch::Regenerate(_) => None,
+        Branch::Next | Branch::Edit(_) => Some(Sampling {
             temperature: 0.0,
             ..Sampling::default()
-        },
+        }),
     }
 }
 
@@ -129,6 +132,7 @@ async fn answer(
         conversation_id: question.conversation_id,
         text: question.text,
         sampling: sampling_for(question.branch),
+        persona: question.persona,
         reads: Some(question_with(&passages, question.text)),
         branch: question.branch,
     };

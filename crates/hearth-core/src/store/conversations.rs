@@ -17,6 +17,10 @@ pub struct Conversation {
     pub job: Option<sqlx::types::Json<serde_json::Value>>,
     /// The last message of the branch shown (`None` before the first message).
     pub shown_id: Option<i64>,
+    /// The persona it talks with, if any.
+    pub persona_id: Option<i64>,
+    /// Instructions of its own, in place of the persona's.
+    pub instructions: Option<String>,
 }
 
 const TITLE_CHARS: usize = 48;

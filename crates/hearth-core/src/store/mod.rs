@@ -5,6 +5,7 @@
 mod conversations;
 mod documents;
 mod messages;
+mod personas;
 mod search;
 mod settings;
 
@@ -19,6 +20,7 @@ use sqlx::SqlitePool;
 pub use conversations::{title_from, Conversation};
 pub use documents::{ChunkText, DocumentInfo, Kind, NewDocument, Passage};
 pub use messages::{Message, NewMessage};
+pub use personas::{Persona, PersonaFields};
 pub use search::{match_all, SearchHit, MATCH_END, MATCH_START};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./src/store/migrations");
@@ -37,6 +39,10 @@ pub enum StoreError {
     MessageNotFound(i64),
     #[error("Document {0} does not exist.")]
     DocumentNotFound(i64),
+    #[error("There is no persona {0}.")]
+    PersonaNotFound(String),
+    #[error("{0}")]
+    BadPersona(String),
     #[error("A conversation title cannot be empty.")]
     EmptyTitle,
     #[error("The history database failed: {0}")]
