@@ -8,6 +8,8 @@ mod branches;
 mod documents;
 #[path = "e2e/history.rs"]
 mod history;
+#[path = "e2e/personas.rs"]
+mod personas;
 
 use std::future::Future;
 use std::net::TcpListener;

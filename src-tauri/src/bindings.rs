@@ -10,7 +10,9 @@ use hearth_core::engine::{Completion, ModelInfo, Role};
 use hearth_core::jobs::{Job, ResolvedJob, RewriteMode, SummaryStyle};
 use hearth_core::reply::{Progress, ReplyEvent, Stage};
 use hearth_core::settings::{PopupStyle, Settings};
-use hearth_core::store::{Conversation, DocumentInfo, Kind, Message, Passage, SearchHit};
+use hearth_core::store::{
+    Conversation, DocumentInfo, Kind, Message, Passage, Persona, PersonaFields, SearchHit,
+};
 use hearth_core::text::language::{Detection, Language};
 use ts_rs::{Config, TS};
 
@@ -50,6 +52,8 @@ fn generated() -> String {
         Reading::decl(&cfg),
         ConversationWithMessages::decl(&cfg),
         SearchHit::decl(&cfg),
+        Persona::decl(&cfg),
+        PersonaFields::decl(&cfg),
         PopupStyle::decl(&cfg),
         Settings::decl(&cfg),
         SettingsView::decl(&cfg),

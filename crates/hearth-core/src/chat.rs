@@ -91,7 +91,7 @@ pub async fn send(
         Some(id) => Some(store.persona(id).await?),
         None => None,
     };
-    let conversation = match request.conversation_id {
+    let mut conversation = match request.conversation_id {
         Some(id) => store.conversation(id).await?,
         None => match request.branch {
             Branch::Next => {
@@ -106,6 +106,7 @@ pub async fn send(
     };
     if let Some(persona) = &chosen {
         store.set_persona(conversation.id, Some(persona.id)).await?;
+        conversation.persona_id = Some(persona.id);
     }
     let persona = match (chosen, conversation.persona_id) {
         (Some(persona), _) => Some(persona),

@@ -315,6 +315,10 @@ fn a_persona_gives_its_instructions_and_sampling_and_a_conversation_its_own() {
         let Some(ReplyEvent::Finished { completion, .. }) = events.last() else {
             panic!("no Finished event: {events:?}");
         };
+        let Some(ReplyEvent::Started { conversation, .. }) = events.first() else {
+            panic!("no Started event: {events:?}");
+        };
+        assert_eq!(conversation.persona_id, Some(terse.id));
         assert!(completion.completion_tokens <= 6, "{completion:?}");
         assert_eq!(
             store

@@ -6,6 +6,7 @@ pub mod documents;
 pub mod history;
 pub mod jobs;
 pub mod model;
+pub mod personas;
 pub mod popup;
 pub mod settings;
 

@@ -19,6 +19,8 @@ import type {
   Message,
   ModelState,
   Outcome,
+  Persona,
+  PersonaFields,
   PopupAction,
   PopupMessage,
   Reading,
@@ -72,14 +74,45 @@ export function sendMessage(
   text: string,
   documents: number[],
   branch: Branch,
+  persona: number | null,
   onEvent: (event: ReplyEvent) => void,
 ): Promise<Answer> {
-  return invoke('send_message', { conversationId, text, documents, branch, onEvent: channel(onEvent) });
+  return invoke('send_message', {
+    conversationId,
+    text,
+    documents,
+    branch,
+    persona,
+    onEvent: channel(onEvent),
+  });
 }
 
 /** Shows the branch through one version of a message (down its newest replies). */
 export function showBranch(conversationId: number, messageId: number): Promise<Message[]> {
   return invoke('show_branch', { conversationId, messageId });
+}
+
+export function listPersonas(): Promise<Persona[]> {
+  return invoke('list_personas');
+}
+
+/** Adds a persona (`id` null) or changes one. */
+export function savePersona(id: number | null, fields: PersonaFields): Promise<Persona> {
+  return invoke('save_persona', { id, fields });
+}
+
+export function deletePersona(id: number): Promise<void> {
+  return invoke('delete_persona', { id });
+}
+
+/** The persona a conversation talks with from its next reply (null: none). */
+export function setConversationPersona(conversationId: number, personaId: number | null): Promise<void> {
+  return invoke('set_conversation_persona', { conversationId, personaId });
+}
+
+/** Instructions of the conversation's own, in place of its persona's (blank: none). */
+export function setConversationInstructions(conversationId: number, instructions: string): Promise<void> {
+  return invoke('set_conversation_instructions', { conversationId, instructions });
 }
 
 /** Runs a job into a new conversation; events stream like a chat reply. */

@@ -40,7 +40,15 @@ job: ResolvedJob | null,
 /**
  * The last message of the branch shown (`None` before the first message).
  */
-shownId: number | null, };
+shownId: number | null, 
+/**
+ * The persona it talks with, if any.
+ */
+personaId: number | null, 
+/**
+ * Instructions of its own, in place of the persona's.
+ */
+instructions: string | null, };
 
 export type Language = { 
 /**
@@ -117,6 +125,18 @@ messageId: number | null, role: Role | null,
  * `MATCH_END`.
  */
 snippet: string, createdAt: number, };
+
+export type Persona = { id: number, name: string, 
+/**
+ * The system prompt of its conversations.
+ */
+instructions: string, temperature: number, 
+/**
+ * The longest reply, in tokens.
+ */
+maxTokens: number, };
+
+export type PersonaFields = { name: string, instructions: string, temperature: number, maxTokens: number, };
 
 export type PopupStyle = "sentence" | "bullets";
 

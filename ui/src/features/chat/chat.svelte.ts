@@ -31,6 +31,8 @@ export class ChatState implements Branching {
   documents = $state<api.DocumentInfo[]>([]);
   /** The passages each answer used, by message id. */
   sources = $state<Record<number, api.Passage[]>>({});
+  /** The persona a new conversation talks with, from its first message. */
+  persona = $state<number | null>(null);
   /** The question being edited in place, if any. */
   editing = $state<number | null>(null);
   private generatingIn: number | null = null;
@@ -113,10 +115,36 @@ export class ChatState implements Branching {
     const id = this.current?.id ?? null;
     const documents = this.documents.map((d) => d.id);
     return this.stream(id, async (onEvent) => {
-      const answer = await api.sendMessage(id, text, documents, branch, onEvent);
+      const persona = id === null ? this.persona : null;
+      const answer = await api.sendMessage(id, text, documents, branch, persona, onEvent);
       if (answer.sources.length > 0) this.sources[answer.message.id] = answer.sources;
       return answer.message;
     });
+  }
+
+  /** The persona the open conversation talks with from its next reply (or a new one's). */
+  async choosePersona(id: number | null): Promise<void> {
+    if (this.current === null) {
+      this.persona = id;
+      return;
+    }
+    try {
+      await api.setConversationPersona(this.current.id, id);
+      this.current = { ...this.current, personaId: id };
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Instructions of the open conversation's own, in place of its persona's (blank: none). */
+  async setInstructions(text: string): Promise<void> {
+    if (this.current === null) return;
+    try {
+      await api.setConversationInstructions(this.current.id, text);
+      this.current = { ...this.current, instructions: text.trim() === '' ? null : text.trim() };
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   /** Shows version `id` of a message, with the newest replies after it. */

@@ -1,6 +1,6 @@
 import { fireEvent, render, waitFor } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import type { SearchHit } from '../../lib/api';
+import type { Conversation, SearchHit } from '../../lib/api';
 import Sidebar from './Sidebar.svelte';
 
 const hit: SearchHit = {
@@ -17,10 +17,10 @@ vi.mock('../../lib/api', async (original) => ({
   searchHistory: vi.fn(async (words: string) => (words.startsWith('lis') ? [hit] : [])),
 }));
 
-const conversations = [
-  { id: 2, title: 'Second', model: 'm', createdAt: 2, updatedAt: 2, job: null, shownId: null },
-  { id: 1, title: 'First', model: 'm', createdAt: 1, updatedAt: 1, job: null, shownId: null },
-];
+const chat = (id: number, title: string): Conversation => ({
+  id, title, model: 'm', createdAt: id, updatedAt: id, job: null, shownId: null, personaId: null, instructions: null,
+});
+const conversations = [chat(2, 'Second'), chat(1, 'First')];
 
 describe('Sidebar', () => {
   it('lists conversations and opens one on click', async () => {
