@@ -1,6 +1,7 @@
 //! `hearth`: the command line over Hearth's core. Replies stream to stdout; measurements and
 //! errors go to stderr, and any error exits non-zero.
 
+mod archive;
 mod chat;
 mod docs;
 mod history;
@@ -36,6 +37,10 @@ enum Command {
     History(history::HistoryArgs),
     /// List personas (named instructions with their own sampling), set or delete one.
     Personas(personas::PersonasArgs),
+    /// Write conversations to Markdown (to read) or JSON (everything, to import again).
+    Export(archive::ExportArgs),
+    /// Add the conversations of a JSON export that are not here yet.
+    Import(archive::ImportArgs),
     /// Keep documents (PDF, DOCX, ODT, HTML, text...) and ask about them.
     Docs(docs::DocsArgs),
     /// Summarize a text or a document (PDF, DOCX, ...; or stdin) of any length.
@@ -66,6 +71,8 @@ fn main() -> ExitCode {
             Command::Chat(args) => chat::run(&data, args).await,
             Command::History(args) => history::run(&data, args).await,
             Command::Docs(args) => docs::run(&data, args).await,
+            Command::Export(args) => archive::export(&data, args).await,
+            Command::Import(args) => archive::import(&data, args).await,
             Command::Personas(args) => personas::run(&data, args).await,
             Command::Summarize(args) => jobs::summarize(&data, args).await,
             Command::Translate(args) => jobs::translate(&data, args).await,

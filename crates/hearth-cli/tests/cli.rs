@@ -300,3 +300,54 @@ fn a_persona_is_set_used_by_chat_and_deleted() {
     assert!(rm.status.success(), "{}", stderr(&rm));
     assert!(!stdout(&hearth(data.path(), &["personas"])).contains("Pirate"));
 }
+
+#[test]
+fn history_is_exported_and_imported_into_another_data_folder_once() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let chat = hearth(
+        data.path(),
+        &[
+            "chat",
+            "--temperature",
+            "0",
+            "--max-tokens",
+            "8",
+            "--model",
+            MODEL,
+            "Name a river.",
+        ],
+    );
+    assert!(chat.status.success(), "{}", stderr(&chat));
+    let file = data.path().join("history.json");
+    let file_arg = file.to_str().expect("a UTF-8 path");
+    let export = hearth(data.path(), &["export", "--format", "json", "-o", file_arg]);
+    assert!(export.status.success(), "{}", stderr(&export));
+    let md = hearth(
+        data.path(),
+        &["export", "--conversation", "1", "--format", "md"],
+    );
+    assert!(
+        stdout(&md).starts_with("# Name a river.\n"),
+        "{}",
+        stdout(&md)
+    );
+
+    let other = tempfile::tempdir().expect("temp dir");
+    for already in [0, 1] {
+        let import = hearth(other.path(), &["import", file_arg]);
+        assert!(import.status.success(), "{}", stderr(&import));
+        let said = format!(
+            "Imported {} conversations ({already} were here already).",
+            1 - already
+        );
+        assert_eq!(stderr(&import).trim(), said);
+    }
+    let show = |dir: &Path| stdout(&hearth(dir, &["history", "show", "1"]));
+    assert_eq!(show(other.path()), show(data.path()));
+
+    let bad = hearth(other.path(), &["export", "--format", "pdf"]);
+    assert_eq!(
+        stderr(&bad).trim(),
+        "hearth: Choose md or json as the export format (got pdf)."
+    );
+}

@@ -2,6 +2,7 @@
 //! the settings and the chat flow that ties them together. Shared by the desktop shell, the `hearth` command
 //! line and the tests.
 
+pub mod archive;
 pub mod chat;
 pub mod documents;
 pub mod engine;

@@ -79,8 +79,8 @@ impl Store {
     ) -> Result<Conversation, StoreError> {
         let now = now_ms();
         let conversation = sqlx::query_as::<_, Conversation>(
-            "INSERT INTO conversations (title, model, created_at, updated_at, job)
-             VALUES (?, ?, ?, ?, ?) RETURNING *",
+            "INSERT INTO conversations (title, model, created_at, updated_at, job, uid)
+             VALUES (?, ?, ?, ?, ?, lower(hex(randomblob(16)))) RETURNING *",
         )
         .bind(title)
         .bind(model)

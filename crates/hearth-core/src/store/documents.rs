@@ -91,30 +91,7 @@ impl Store {
         chunks: &[ChunkText],
     ) -> Result<DocumentInfo, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO documents (name, hash, size, kind, pages, text, added_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(document.name)
-        .bind(document.hash)
-        .bind(document.size)
-        .bind(document.kind)
-        .bind(document.pages)
-        .bind(document.text)
-        .bind(now_ms())
-        .fetch_one(&mut *tx)
-        .await?;
-        for (position, chunk) in chunks.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO document_chunks (document_id, position, page, text) VALUES (?, ?, ?, ?)",
-            )
-            .bind(id)
-            .bind(position as i64)
-            .bind(chunk.page)
-            .bind(&chunk.text)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let id = insert_document(&mut tx, &document, now_ms(), chunks).await?;
         tx.commit().await?;
         self.document_info(id).await
     }
@@ -278,6 +255,40 @@ impl Store {
             .map(|r| (r.message_id, r.passage))
             .collect())
     }
+}
+
+/// Inserts a document added at `added_at` and its chunks, in the caller's transaction.
+pub(super) async fn insert_document(
+    tx: &mut sqlx::SqliteConnection,
+    document: &NewDocument<'_>,
+    added_at: i64,
+    chunks: &[ChunkText],
+) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO documents (name, hash, size, kind, pages, text, added_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(document.name)
+    .bind(document.hash)
+    .bind(document.size)
+    .bind(document.kind)
+    .bind(document.pages)
+    .bind(document.text)
+    .bind(added_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (position, chunk) in chunks.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO document_chunks (document_id, position, page, text) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(position as i64)
+        .bind(chunk.page)
+        .bind(&chunk.text)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(id)
 }
 
 #[derive(sqlx::FromRow)]

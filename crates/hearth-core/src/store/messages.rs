@@ -48,7 +48,7 @@ pub struct NewMessage<'a> {
     pub parent_id: Option<i64>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 struct Row {
     id: i64,
     conversation_id: i64,
@@ -232,6 +232,24 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(tree.branch_to(Some(last)))
+    }
+
+    /// Every message of a conversation, every branch, oldest first.
+    pub async fn all_messages(&self, conversation_id: i64) -> Result<Vec<Message>, StoreError> {
+        let tree = self.tree(conversation_id).await?;
+        let mut rows: Vec<&Row> = tree.rows.values().collect();
+        rows.sort_unstable_by_key(|row| row.id);
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let versions = tree
+                    .children
+                    .get(&row.parent_id)
+                    .cloned()
+                    .unwrap_or_default();
+                row.clone().into_message(versions)
+            })
+            .collect())
     }
 
     async fn tree(&self, conversation_id: i64) -> Result<Tree, StoreError> {

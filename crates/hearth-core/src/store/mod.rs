@@ -2,6 +2,7 @@
 //! rewrites a file it does not recognise: a file that is not SQLite, or a database from a newer
 //! Hearth, is refused with a clear error and left as it was.
 
+mod archive;
 mod conversations;
 mod documents;
 mod messages;
@@ -17,6 +18,9 @@ use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::SqlitePool;
 
+pub use archive::{
+    ArchivedConversation, ArchivedDocument, ArchivedMessage, ArchivedSource, Restored,
+};
 pub use conversations::{title_from, Conversation};
 pub use documents::{ChunkText, DocumentInfo, Kind, NewDocument, Passage};
 pub use messages::{Message, NewMessage};

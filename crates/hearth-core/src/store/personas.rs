@@ -19,7 +19,7 @@ pub struct Persona {
 }
 
 /// A persona as the person writes it, to add or to change one.
-#[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonaFields {
     pub name: String,
@@ -29,6 +29,15 @@ pub struct PersonaFields {
 }
 
 impl Persona {
+    pub fn fields(&self) -> PersonaFields {
+        PersonaFields {
+            name: self.name.clone(),
+            instructions: self.instructions.clone(),
+            temperature: self.temperature,
+            max_tokens: self.max_tokens,
+        }
+    }
+
     /// Hearth's default sampling with the persona's temperature and reply length.
     pub fn sampling(&self) -> Sampling {
         Sampling {
@@ -44,7 +53,7 @@ const MAX_TOKENS: i64 = 4096;
 
 impl PersonaFields {
     /// Trimmed, and refused with a sentence when a field cannot be used.
-    fn checked(&self) -> Result<Self, StoreError> {
+    pub(crate) fn checked(&self) -> Result<Self, StoreError> {
         let name = self.name.trim();
         let instructions = self.instructions.trim();
         let refuse = |why: &str| Err(StoreError::BadPersona(why.to_string()));
@@ -80,6 +89,26 @@ fn named(error: sqlx::Error, name: &str) -> StoreError {
     }
 }
 
+/// Checks and adds a persona, on the caller's connection (or in its transaction).
+pub(super) async fn insert_persona(
+    connection: &mut sqlx::SqliteConnection,
+    fields: &PersonaFields,
+) -> Result<Persona, StoreError> {
+    let fields = fields.checked()?;
+    sqlx::query_as::<_, Persona>(
+        "INSERT INTO personas (name, instructions, temperature, max_tokens, created_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING *",
+    )
+    .bind(&fields.name)
+    .bind(&fields.instructions)
+    .bind(fields.temperature)
+    .bind(fields.max_tokens)
+    .bind(now_ms())
+    .fetch_one(connection)
+    .await
+    .map_err(|e| named(e, &fields.name))
+}
+
 impl Store {
     /// Every persona, by name.
     pub async fn personas(&self) -> Result<Vec<Persona>, StoreError> {
@@ -108,19 +137,7 @@ impl Store {
     }
 
     pub async fn add_persona(&self, fields: &PersonaFields) -> Result<Persona, StoreError> {
-        let fields = fields.checked()?;
-        sqlx::query_as::<_, Persona>(
-            "INSERT INTO personas (name, instructions, temperature, max_tokens, created_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING *",
-        )
-        .bind(&fields.name)
-        .bind(&fields.instructions)
-        .bind(fields.temperature)
-        .bind(fields.max_tokens)
-        .bind(now_ms())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| named(e, &fields.name))
+        insert_persona(&mut *self.pool.acquire().await?, fields).await
     }
 
     pub async fn update_persona(

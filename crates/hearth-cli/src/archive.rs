@@ -1,0 +1,56 @@
+//! `hearth export` and `hearth import`: the history as Markdown to read or JSON to keep.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use hearth_core::archive::{self, Format};
+use hearth_core::paths::DataDir;
+use hearth_core::store::Store;
+
+use crate::CliResult;
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// Only this conversation (see `hearth history`); all of them otherwise.
+    #[arg(long, value_name = "ID")]
+    conversation: Option<i64>,
+    /// md: readable, the branch each conversation shows; json: everything, to import again.
+    #[arg(long, value_name = "md|json")]
+    format: String,
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// A JSON file made by `hearth export --format json` (or the app's export).
+    file: PathBuf,
+}
+
+pub async fn export(data: &DataDir, args: ExportArgs) -> CliResult {
+    let format = Format::named(&args.format)?;
+    let store = Store::open(&data.database()).await?;
+    let text = archive::export(&store, args.conversation, format).await?;
+    store.close().await;
+    match args.output {
+        Some(path) => std::fs::write(&path, text)
+            .map_err(|e| format!("{} could not be written: {e}", path.display()))?,
+        None => std::io::stdout().write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+pub async fn import(data: &DataDir, args: ImportArgs) -> CliResult {
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| format!("{} could not be read: {e}", args.file.display()))?;
+    let store = Store::open(&data.database()).await?;
+    let restored = archive::import(&store, &text).await?;
+    store.close().await;
+    eprintln!(
+        "Imported {} conversations ({} were here already).",
+        restored.added, restored.already
+    );
+    Ok(())
+}

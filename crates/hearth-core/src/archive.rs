@@ -1,0 +1,214 @@
+//! Export and import of the history: Markdown to read (the branch each conversation shows),
+//! JSON to keep everything (every branch, jobs, personas, documents and the passages answers
+//! used, measurements), with a format version. An import checks the whole file before it stores
+//! anything, and adds only the conversations that are not here yet.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::engine::Role;
+use crate::store::{
+    ArchivedConversation, ArchivedDocument, Conversation, Restored, Store, StoreError,
+};
+
+pub const FORMAT: &str = "hearth-history";
+/// The newest format this Hearth writes and reads.
+pub const VERSION: u64 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("This is not a Hearth export: {0}. Nothing was imported.")]
+    NotAnExport(String),
+    #[error("This export was made by a newer Hearth (format version {0}; this one reads up to {VERSION}). Update Hearth to import it; nothing was imported.")]
+    Newer(u64),
+    #[error("This export is damaged: {0}. Nothing was imported.")]
+    Damaged(String),
+    #[error("Choose md or json as the export format (got {0}).")]
+    UnknownFormat(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(rename = "ExportFormat")]
+pub enum Format {
+    /// Readable: each conversation's branch shown.
+    Markdown,
+    /// Complete, to import again.
+    Json,
+}
+
+impl Format {
+    /// `md` (or `markdown`) or `json`.
+    pub fn named(name: &str) -> Result<Self, ArchiveError> {
+        match name.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Ok(Format::Markdown),
+            "json" => Ok(Format::Json),
+            _ => Err(ArchiveError::UnknownFormat(name.to_string())),
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Json => "json",
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Archive {
+    format: String,
+    version: u64,
+    conversations: Vec<ArchivedConversation>,
+    documents: Vec<ArchivedDocument>,
+}
+
+/// One conversation (`only`), or all of them, as text in `format`.
+pub async fn export(
+    store: &Store,
+    only: Option<i64>,
+    format: Format,
+) -> Result<String, ArchiveError> {
+    match format {
+        Format::Json => {
+            let (conversations, documents) = store.archive(only).await?;
+            let archive = Archive {
+                format: FORMAT.to_string(),
+                version: VERSION,
+                conversations,
+                documents,
+            };
+            serde_json::to_string_pretty(&archive).map_err(|e| ArchiveError::Damaged(e.to_string()))
+        }
+        Format::Markdown => markdown(store, only).await,
+    }
+}
+
+/// Imports a JSON export: all of it, or (when any of it is wrong) nothing.
+pub async fn import(store: &Store, text: &str) -> Result<Restored, ArchiveError> {
+    let archive = parse(text)?;
+    Ok(store
+        .restore(&archive.conversations, &archive.documents)
+        .await?)
+}
+
+fn parse(text: &str) -> Result<Archive, ArchiveError> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| ArchiveError::NotAnExport(format!("it is not JSON ({e})")))?;
+    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(ArchiveError::NotAnExport(format!(
+            "it does not say \"format\": \"{FORMAT}\""
+        )));
+    }
+    let version = value
+        .get("version")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| ArchiveError::Damaged("it has no format version".to_string()))?;
+    if version > VERSION {
+        return Err(ArchiveError::Newer(version));
+    }
+    let archive: Archive =
+        serde_json::from_value(value).map_err(|e| ArchiveError::Damaged(e.to_string()))?;
+    check(&archive)?;
+    Ok(archive)
+}
+
+/// Every position and hash points where it should, so the restore never guesses.
+fn check(archive: &Archive) -> Result<(), ArchiveError> {
+    let chunks: HashMap<&str, usize> = archive
+        .documents
+        .iter()
+        .map(|d| (d.hash.as_str(), d.chunks.len()))
+        .collect();
+    let mut uids = HashSet::new();
+    for c in &archive.conversations {
+        let damaged =
+            |why: &str| ArchiveError::Damaged(format!("the conversation \"{}\" {why}", c.title));
+        if c.uid.trim().is_empty() || !uids.insert(c.uid.as_str()) {
+            return Err(damaged("has no identity (uid) of its own"));
+        }
+        if c.shown.is_some_and(|s| s >= c.messages.len()) {
+            return Err(damaged("shows a message it does not have"));
+        }
+        if let Some(persona) = &c.persona {
+            persona
+                .checked()
+                .map_err(|e| damaged(&format!("has a persona that cannot be used: {e}")))?;
+        }
+        for (i, m) in c.messages.iter().enumerate() {
+            if m.parent.is_some_and(|p| p >= i) {
+                return Err(damaged("has a message that follows one not before it"));
+            }
+            let cited = m.sources.iter().all(|s| {
+                chunks
+                    .get(s.document.as_str())
+                    .is_some_and(|&n| s.chunk < n)
+            });
+            if !cited {
+                return Err(damaged(
+                    "cites a passage of a document the export does not hold",
+                ));
+            }
+        }
+        if !c.documents.iter().all(|h| chunks.contains_key(h.as_str())) {
+            return Err(damaged("is about a document the export does not hold"));
+        }
+    }
+    Ok(())
+}
+
+async fn markdown(store: &Store, only: Option<i64>) -> Result<String, ArchiveError> {
+    let mut conversations = match only {
+        Some(id) => vec![store.conversation(id).await?],
+        None => store.list_conversations().await?,
+    };
+    conversations.sort_by_key(|c| (c.created_at, c.id));
+    let mut out = String::new();
+    for (i, c) in conversations.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n---\n\n");
+        }
+        out.push_str(&heading(store, c).await?);
+        for m in store.messages(c.id).await? {
+            let who = match m.role {
+                Role::User => "You",
+                Role::Assistant => "Hearth",
+                Role::System => "Instructions",
+            };
+            out.push_str(&format!("**{who}:**\n\n{}\n\n", m.content.trim_end()));
+            if m.stopped {
+                out.push_str("*(stopped)*\n\n");
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A conversation's title, and a line saying when, with which model and persona.
+async fn heading(store: &Store, c: &Conversation) -> Result<String, ArchiveError> {
+    let mut about = vec![local_time(c.created_at), c.model.clone()];
+    if let Some(id) = c.persona_id {
+        about.push(format!("persona {}", store.persona(id).await?.name));
+    }
+    let mut heading = format!("# {}\n\n*{}*\n\n", c.title, about.join(" · "));
+    if let Some(instructions) = &c.instructions {
+        heading.push_str(&format!("> Instructions: {instructions}\n\n"));
+    }
+    Ok(heading)
+}
+
+/// Milliseconds since 1970 as a local date and time, e.g. "2026-11-25 14:03".
+fn local_time(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
