@@ -2,6 +2,8 @@
 //! (tauri-driver + WebKitWebDriver), with the real default model and a real SQLite file.
 //! Needs `tauri-driver` on PATH and a DISPLAY; scripts/test.sh provides both.
 
+#[path = "e2e/archive.rs"]
+mod archive;
 #[path = "e2e/branches.rs"]
 mod branches;
 #[path = "e2e/documents.rs"]

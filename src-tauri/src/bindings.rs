@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use hearth_core::archive::Format;
 use hearth_core::chat::Branch;
 use hearth_core::documents::{Added, Answer, Outcome, Reading};
 use hearth_core::engine::{Completion, ModelInfo, Role};
@@ -54,6 +55,7 @@ fn generated() -> String {
         SearchHit::decl(&cfg),
         Persona::decl(&cfg),
         PersonaFields::decl(&cfg),
+        Format::decl(&cfg),
         PopupStyle::decl(&cfg),
         Settings::decl(&cfg),
         SettingsView::decl(&cfg),

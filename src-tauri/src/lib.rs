@@ -65,6 +65,8 @@ pub fn run() {
             commands::history::rename_conversation,
             commands::history::delete_conversation,
             commands::history::search_history,
+            commands::history::export_history,
+            commands::history::import_history,
             commands::chat::send_message,
             commands::chat::stop_generation,
             commands::jobs::run_job,

@@ -48,9 +48,6 @@ pub async fn import(data: &DataDir, args: ImportArgs) -> CliResult {
     let store = Store::open(&data.database()).await?;
     let restored = archive::import(&store, &text).await?;
     store.close().await;
-    eprintln!(
-        "Imported {} conversations ({} were here already).",
-        restored.added, restored.already
-    );
+    eprintln!("{restored}");
     Ok(())
 }

@@ -333,13 +333,12 @@ fn history_is_exported_and_imported_into_another_data_folder_once() {
     );
 
     let other = tempfile::tempdir().expect("temp dir");
-    for already in [0, 1] {
+    for said in [
+        "Imported 1 conversation.",
+        "Nothing new: 1 conversation here already.",
+    ] {
         let import = hearth(other.path(), &["import", file_arg]);
         assert!(import.status.success(), "{}", stderr(&import));
-        let said = format!(
-            "Imported {} conversations ({already} were here already).",
-            1 - already
-        );
         assert_eq!(stderr(&import).trim(), said);
     }
     let show = |dir: &Path| stdout(&hearth(dir, &["history", "show", "1"]));

@@ -152,6 +152,11 @@ fn a_json_export_imports_into_a_fresh_hearth_exactly_and_only_once() {
             .await
             .expect("import twice");
         assert_eq!((twice.added, twice.already), (0, 2));
+        assert_eq!(
+            twice.to_string(),
+            "Nothing new: 2 conversations here already."
+        );
+        assert_eq!(first.to_string(), "Imported 2 conversations.");
         assert_eq!(fresh.list_conversations().await.expect("list").len(), 2);
         assert_eq!(fresh.personas().await.expect("personas").len(), 5);
         assert_eq!(fresh.list_documents().await.expect("documents").len(), 1);

@@ -1,6 +1,8 @@
+use hearth_core::archive::{self, Format};
 use hearth_core::store::{Conversation, DocumentInfo, Message, Passage, SearchHit};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
 
 use super::{sentence, CommandResult};
 use crate::state::AppState;
@@ -97,5 +99,61 @@ pub async fn search_history(
         .store()?
         .search(&words, SEARCH_HITS)
         .await
+        .map_err(sentence)
+}
+
+/// Exports one conversation (or all) to a file the person picks; false when they cancelled.
+#[tauri::command]
+pub async fn export_history(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    conversation_id: Option<i64>,
+    format: Format,
+) -> CommandResult<bool> {
+    let text = archive::export(state.store()?, conversation_id, format)
+        .await
+        .map_err(sentence)?;
+    let name = format!("Hearth history.{}", format.extension());
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Export conversations")
+        .set_file_name(&name)
+        .add_filter(format.extension(), &[format.extension()]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(sentence)?;
+    let Some(path) = picked.and_then(|file| file.into_path().ok()) else {
+        return Ok(false);
+    };
+    tokio::fs::write(&path, text)
+        .await
+        .map_err(|e| format!("{} could not be saved: {e}", path.display()))?;
+    Ok(true)
+}
+
+/// Imports a JSON export the person picks; says what it did (`None` when they cancelled).
+#[tauri::command]
+pub async fn import_history(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CommandResult<Option<String>> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Import conversations")
+        .add_filter("Hearth export", &["json"]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
+        .await
+        .map_err(sentence)?;
+    let Some(path) = picked.and_then(|file| file.into_path().ok()) else {
+        return Ok(None);
+    };
+    let text = tokio::fs::read_to_string(&path)
+        .await
+        .map_err(|e| format!("{} could not be read: {e}", path.display()))?;
+    archive::import(state.store()?, &text)
+        .await
+        .map(|restored| Some(restored.to_string()))
         .map_err(sentence)
 }

@@ -8,6 +8,7 @@ import { writeText } from '@tauri-apps/plugin-clipboard-manager';
 
 import type {
   Answer,
+  ExportFormat,
   Branch,
   Completion,
   ConversationWithMessages,
@@ -48,6 +49,16 @@ export function openConversation(id: number): Promise<ConversationWithMessages> 
 /** Messages and titles holding every word of `words` (the last may be half typed), newest first. */
 export function searchHistory(words: string): Promise<SearchHit[]> {
   return invoke('search_history', { words });
+}
+
+/** Exports one conversation (null: all) to a file the person picks; false when they cancel. */
+export function exportHistory(conversationId: number | null, format: ExportFormat): Promise<boolean> {
+  return invoke('export_history', { conversationId, format });
+}
+
+/** Imports a JSON export the person picks; says what it did (null when they cancel). */
+export function importHistory(): Promise<string | null> {
+  return invoke('import_history');
 }
 
 export function renameConversation(id: number, title: string): Promise<void> {

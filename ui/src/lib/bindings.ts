@@ -138,6 +138,8 @@ maxTokens: number, };
 
 export type PersonaFields = { name: string, instructions: string, temperature: number, maxTokens: number, };
 
+export type ExportFormat = "markdown" | "json";
+
 export type PopupStyle = "sentence" | "bullets";
 
 export type Settings = { 

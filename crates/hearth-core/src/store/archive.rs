@@ -77,6 +77,26 @@ pub struct Restored {
     pub already: usize,
 }
 
+impl std::fmt::Display for Restored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let conversations = |n: usize| match n {
+            1 => "1 conversation".to_string(),
+            n => format!("{n} conversations"),
+        };
+        match (self.added, self.already) {
+            (0, 0) => write!(f, "The export holds no conversations."),
+            (0, here) => write!(f, "Nothing new: {} here already.", conversations(here)),
+            (added, 0) => write!(f, "Imported {}.", conversations(added)),
+            (added, here) => write!(
+                f,
+                "Imported {} ({} here already).",
+                conversations(added),
+                conversations(here)
+            ),
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct SourceRow {
     message_id: i64,

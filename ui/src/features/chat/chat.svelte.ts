@@ -27,6 +27,8 @@ export class ChatState implements Branching {
   /** The notes on a long text's parts while a job reads it (not part of the reply). */
   notes = $state('');
   error = $state<string | null>(null);
+  /** What the last export or import did. */
+  notice = $state<string | null>(null);
   /** The documents the open conversation is about (for a new one: those it will be about). */
   documents = $state<api.DocumentInfo[]>([]);
   /** The passages each answer used, by message id. */
@@ -260,6 +262,29 @@ export class ChatState implements Branching {
       this.progress = null;
       this.notes = '';
       await this.refresh();
+    }
+  }
+
+  /** Exports one conversation (null: all of them) to a file the person picks. */
+  async exportHistory(conversationId: number | null, format: api.ExportFormat): Promise<void> {
+    this.notice = null;
+    try {
+      if (await api.exportHistory(conversationId, format)) this.notice = 'Exported.';
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Imports the conversations of a JSON export the person picks. */
+  async importHistory(): Promise<void> {
+    this.notice = null;
+    try {
+      const done = await api.importHistory();
+      if (done === null) return;
+      this.notice = done;
+      await this.refresh();
+    } catch (e) {
+      this.fail(e);
     }
   }
 

@@ -1,0 +1,89 @@
+//! Export and import in the window: every conversation exported to a JSON file through the
+//! save dialog, and imported through the open dialog into a fresh data folder.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+
+/// Types `path` into the file dialog titled `title` once it is up, and presses Enter, as a
+/// person would (GTK's dialogs take a typed path in their name or location field).
+async fn answer_dialog(title: &str, path: &Path) {
+    let name = format!("^{title}$");
+    let window = until(&format!("the dialog \"{title}\""), PATIENCE, || async {
+        let out = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", &name])
+            .stderr(Stdio::null())
+            .output()
+            .ok()?;
+        let id = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()?
+            .to_string();
+        (!id.is_empty()).then_some(id)
+    })
+    .await;
+    // Let the dialog draw and take the keyboard before typing into it.
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let xdotool = |args: &[&str]| {
+        let ok = Command::new("xdotool")
+            .args(args)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "xdotool {args:?}");
+    };
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    let typed = path.to_str().expect("a UTF-8 path");
+    xdotool(&["type", "--delay", "20", typed]);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    xdotool(&["key", "Return"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_conversation_is_exported_and_imported_into_a_fresh_hearth() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let file = data.path().join("exported.json");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+    app.type_message("Name a river in France.").await;
+    app.reply_done().await;
+    app.click("[data-testid=export-json]").await;
+    answer_dialog("Export conversations", &file).await;
+    let notice = app.wait_for_text("[data-testid=history-notice]").await;
+    assert_eq!(notice, "Exported.");
+    let text = std::fs::read_to_string(&file).expect("the exported file");
+    assert!(text.contains("\"format\": \"hearth-history\""), "{text}");
+    app.quit().await;
+
+    let fresh = tempfile::tempdir().expect("temp dir");
+    let app = App::start(fresh.path(), &[]).await;
+    app.wait_for_model().await;
+    app.click("[data-testid=import]").await;
+    answer_dialog("Import conversations", &file).await;
+    let notice = app.wait_for_text("[data-testid=history-notice]").await;
+    assert_eq!(notice, "Imported 1 conversation.");
+    let titles = until(
+        "the imported conversation in the list",
+        PATIENCE,
+        || async {
+            let titles = app.texts("[data-testid=conversations] .title").await;
+            (!titles.is_empty()).then_some(titles)
+        },
+    )
+    .await;
+    assert_eq!(titles, ["Name a river in France."]);
+    app.click("[data-testid=conversations] .title").await;
+    let messages = until("the imported messages", PATIENCE, || async {
+        let texts = app.texts("[data-testid=message]").await;
+        (texts.len() == 2).then_some(texts)
+    })
+    .await;
+    assert!(
+        messages[0].contains("Name a river in France."),
+        "{messages:?}"
+    );
+    app.save_screenshot("e2e-import.png").await;
+    app.quit().await;
+}
