@@ -87,6 +87,11 @@ pub async fn send(
     if text.is_empty() && !matches!(request.branch, Branch::Regenerate(_)) {
         return Err(ChatError::EmptyMessage);
     }
+    // A persona's sampling was checked when it was saved; the caller's is checked here,
+    // before anything is stored.
+    if let Some(sampling) = &request.sampling {
+        sampling.validate().map_err(EngineError::from)?;
+    }
     let chosen = match request.persona {
         Some(id) => Some(store.persona(id).await?),
         None => None,
@@ -117,7 +122,6 @@ pub async fn send(
         .sampling
         .or(persona.as_ref().map(Persona::sampling))
         .unwrap_or_default();
-    sampling.validate().map_err(EngineError::from)?;
     let instructions = conversation
         .instructions
         .clone()
