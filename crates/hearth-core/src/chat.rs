@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::engine::{Engine, EngineError, Role, Sampling, Turn};
 use crate::reply::{Reply, ReplyEvent};
-use crate::store::{title_from, Message, NewMessage, Persona, Store, StoreError};
+use crate::store::{title_from, Conversation, Message, NewMessage, Persona, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChatError {
@@ -109,34 +109,12 @@ pub async fn send(
             }
         },
     };
+    let (parent_id, asked) = place(store, &conversation, request.branch).await?;
     if let Some(persona) = &chosen {
         store.set_persona(conversation.id, Some(persona.id)).await?;
         conversation.persona_id = Some(persona.id);
     }
-    let persona = match (chosen, conversation.persona_id) {
-        (Some(persona), _) => Some(persona),
-        (None, Some(id)) => Some(store.persona(id).await?),
-        (None, None) => None,
-    };
-    let sampling = request
-        .sampling
-        .or(persona.as_ref().map(Persona::sampling))
-        .unwrap_or_default();
-    let instructions = conversation
-        .instructions
-        .clone()
-        .or(persona.map(|p| p.instructions));
-    let (parent_id, stored) = match request.branch {
-        Branch::Next => (conversation.shown_id, None),
-        Branch::Edit(id) => {
-            let edited = own_question(store, store.message(conversation.id, id).await?).await?;
-            (edited.parent_id, None)
-        }
-        Branch::Regenerate(id) => {
-            let question = question_of(store, conversation.id, id).await?;
-            (question.parent_id, Some(question))
-        }
-    };
+    let (sampling, instructions) = voice(store, &conversation, chosen, request.sampling).await?;
     let mut history: Vec<_> = instructions
         .map(|text| Turn::new(Role::System, text))
         .into_iter()
@@ -148,7 +126,7 @@ pub async fn send(
                 .map(Message::turn),
         )
         .collect();
-    let user_message = match stored {
+    let user_message = match asked {
         Some(question) => question,
         None => {
             store
@@ -177,4 +155,47 @@ pub async fn send(
         })
         .await;
     reply.keep(result.map_err(ChatError::from)).await
+}
+
+/// Where the message goes: the message it follows, and (for another reply) the question
+/// already stored.
+async fn place(
+    store: &Store,
+    conversation: &Conversation,
+    branch: Branch,
+) -> Result<(Option<i64>, Option<Message>), ChatError> {
+    Ok(match branch {
+        Branch::Next => (conversation.shown_id, None),
+        Branch::Edit(id) => {
+            let edited = own_question(store, store.message(conversation.id, id).await?).await?;
+            (edited.parent_id, None)
+        }
+        Branch::Regenerate(id) => {
+            let question = question_of(store, conversation.id, id).await?;
+            (question.parent_id, Some(question))
+        }
+    })
+}
+
+/// How the conversation speaks: the caller's sampling, else its persona's, else the default;
+/// its own instructions, else its persona's.
+async fn voice(
+    store: &Store,
+    conversation: &Conversation,
+    chosen: Option<Persona>,
+    sampling: Option<Sampling>,
+) -> Result<(Sampling, Option<String>), ChatError> {
+    let persona = match (chosen, conversation.persona_id) {
+        (Some(persona), _) => Some(persona),
+        (None, Some(id)) => Some(store.persona(id).await?),
+        (None, None) => None,
+    };
+    let sampling = sampling
+        .or(persona.as_ref().map(Persona::sampling))
+        .unwrap_or_default();
+    let instructions = conversation
+        .instructions
+        .clone()
+        .or(persona.map(|p| p.instructions));
+    Ok((sampling, instructions))
 }
