@@ -68,6 +68,7 @@ pub fn run() {
             commands::history::export_history,
             commands::history::import_history,
             commands::chat::send_message,
+            commands::chat::ask_documents,
             commands::chat::stop_generation,
             commands::jobs::run_job,
             commands::jobs::languages,

@@ -1,6 +1,7 @@
-use hearth_core::chat::Branch;
+use hearth_core::chat::{self, Branch, ChatRequest};
 use hearth_core::documents::{self, Answer, Question};
 use hearth_core::reply::ReplyEvent;
+use hearth_core::store::Message;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -8,12 +9,37 @@ use super::{sentence, to_channel, CommandResult};
 use crate::state::AppState;
 
 /// Answers `text` in a conversation (a new one when `conversation_id` is absent), streaming
-/// events to `on_event`; returns the stored reply. A conversation about documents (already, or
-/// from now on with `documents`) is answered from them, with the passages used as sources.
-/// `branch` makes it a new version of an earlier question, or another reply to one; `persona`
-/// is the persona the conversation talks with from now on.
+/// events to `on_event`; returns the stored reply. `branch` makes it a new version of an
+/// earlier question, or another reply to one; `persona` is the persona the conversation talks
+/// with from now on.
 #[tauri::command]
 pub async fn send_message(
+    state: State<'_, AppState>,
+    conversation_id: Option<i64>,
+    text: String,
+    branch: Branch,
+    persona: Option<i64>,
+    on_event: Channel<ReplyEvent>,
+) -> CommandResult<Message> {
+    let (store, engine, cancel) = state.for_generation().await?;
+    let request = ChatRequest {
+        conversation_id,
+        text: &text,
+        sampling: None,
+        persona,
+        reads: None,
+        branch,
+    };
+    let mut events = to_channel(&on_event);
+    chat::send(store, &engine, request, &cancel, |event| events.push(event))
+        .await
+        .map_err(sentence)
+}
+
+/// Like `send_message`, in a conversation about documents (its own, and from now on
+/// `documents` too): answered from their passages, which come back as the answer's sources.
+#[tauri::command]
+pub async fn ask_documents(
     state: State<'_, AppState>,
     conversation_id: Option<i64>,
     text: String,
@@ -31,7 +57,7 @@ pub async fn send_message(
         persona,
     };
     let mut events = to_channel(&on_event);
-    documents::reply(store, &engine, question, &cancel, |event| {
+    documents::ask(store, &engine, question, &cancel, |event| {
         events.push(event)
     })
     .await

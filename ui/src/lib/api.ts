@@ -76,11 +76,25 @@ function channel<T>(handler: (value: T) => void): Channel<T> {
 }
 
 /**
- * Sends a message; events stream to `onEvent` until the stored reply is returned. A
- * conversation about documents (or with `documents` attached now) is answered from them.
- * `branch` makes it a new version of an earlier question, or another reply to one.
+ * Sends a message; events stream to `onEvent` until the stored reply is returned. `branch`
+ * makes it a new version of an earlier question, or another reply to one; `persona` is the
+ * persona the conversation talks with from now on.
  */
 export function sendMessage(
+  conversationId: number | null,
+  text: string,
+  branch: Branch,
+  persona: number | null,
+  onEvent: (event: ReplyEvent) => void,
+): Promise<Message> {
+  return invoke('send_message', { conversationId, text, branch, persona, onEvent: channel(onEvent) });
+}
+
+/**
+ * Like `sendMessage`, in a conversation about documents (its own, and from now on
+ * `documents`): answered from their passages, returned as the answer's sources.
+ */
+export function askDocuments(
   conversationId: number | null,
   text: string,
   documents: number[],
@@ -88,7 +102,7 @@ export function sendMessage(
   persona: number | null,
   onEvent: (event: ReplyEvent) => void,
 ): Promise<Answer> {
-  return invoke('send_message', {
+  return invoke('ask_documents', {
     conversationId,
     text,
     documents,

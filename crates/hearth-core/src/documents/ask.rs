@@ -49,22 +49,7 @@ pub async fn ask(
     cancel: &CancellationToken,
     on_event: impl FnMut(ReplyEvent) + Send,
 ) -> Result<Answer, AskError> {
-    let documents = documents_of(store, &question).await?;
-    if documents.is_empty() {
-        return Err(AskError::NoDocuments);
-    }
-    answer(store, engine, question, &documents, cancel, on_event).await
-}
-
-/// A message in the chat: answered from documents when the conversation has any (or some are
-/// attached with it), else an ordinary reply.
-pub async fn reply(
-    store: &Store,
-    engine: &Engine,
-    question: Question<'_>,
-    cancel: &CancellationToken,
-    on_event: impl FnMut(ReplyEvent) + Send,
-) -> Result<Answer, AskError> {
+    // Asked again: the question is the stored one (its passages are found again).
     let asked;
     let question = match (question.branch, question.conversation_id) {
         (Branch::Regenerate(id), Some(conversation)) => {
@@ -77,22 +62,10 @@ pub async fn reply(
         _ => question,
     };
     let documents = documents_of(store, &question).await?;
-    if !documents.is_empty() {
-        return answer(store, engine, question, &documents, cancel, on_event).await;
+    if documents.is_empty() {
+        return Err(AskError::NoDocuments);
     }
-    let request = ChatRequest {
-        conversation_id: question.conversation_id,
-        text: question.text,
-        sampling: None,
-        persona: question.persona,
-        reads: None,
-        branch: question.branch,
-    };
-    let message = chat::send(store, engine, request, cancel, on_event).await?;
-    Ok(Answer {
-        message,
-        sources: Vec::new(),
-    })
+    answer(store, engine, question, &documents, cancel, on_event).await
 }
 
 /// A first answer from documents is greedy, the most faithful to the passages; asking again

@@ -15,7 +15,7 @@ mod work;
 
 use std::path::Path;
 
-pub use ask::{ask, label, passages_for, reply, search_query, Answer, AskError, Question};
+pub use ask::{ask, label, passages_for, search_query, Answer, AskError, Question};
 pub use chunks::split;
 pub use format::extensions;
 pub use intake::{add, add_many, expand, Added, Outcome, Reading};

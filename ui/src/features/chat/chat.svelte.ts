@@ -116,9 +116,13 @@ export class ChatState implements Branching {
   private ask(text: string, branch: api.Branch): Promise<void> {
     const id = this.current?.id ?? null;
     const documents = this.documents.map((d) => d.id);
+    const persona = id === null ? this.persona : null;
+    // A conversation about documents is answered from them, with the passages as sources.
+    if (documents.length === 0) {
+      return this.stream(id, (onEvent) => api.sendMessage(id, text, branch, persona, onEvent));
+    }
     return this.stream(id, async (onEvent) => {
-      const persona = id === null ? this.persona : null;
-      const answer = await api.sendMessage(id, text, documents, branch, persona, onEvent);
+      const answer = await api.askDocuments(id, text, documents, branch, persona, onEvent);
       if (answer.sources.length > 0) this.sources[answer.message.id] = answer.sources;
       return answer.message;
     });
