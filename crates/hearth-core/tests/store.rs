@@ -353,16 +353,22 @@ fn edited_questions_and_regenerated_replies_are_versions_kept_as_branches() {
     });
 }
 
+/// A database with the schema Hearth had before branches (its first five migrations).
+async fn history_before_branches(path: &std::path::Path) -> sqlx::SqlitePool {
+    let url = format!("sqlite:{}?mode=rwc", path.display());
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("raw open");
+    let mut before = sqlx::migrate!("./src/store/migrations");
+    before.migrations = before.migrations[..5].to_vec().into();
+    before.run(&pool).await.expect("the schema before branches");
+    pool
+}
+
 #[test]
 fn a_history_from_before_branches_becomes_one_branch() {
     RUNTIME.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("history.sqlite3");
-        let url = format!("sqlite:{}?mode=rwc", path.display());
-        let pool = sqlx::SqlitePool::connect(&url).await.expect("raw open");
-        let mut before = sqlx::migrate!("./src/store/migrations");
-        before.migrations = before.migrations[..5].to_vec().into();
-        before.run(&pool).await.expect("the schema before branches");
+        let pool = history_before_branches(&path).await;
         sqlx::query(
             "INSERT INTO conversations (id, title, model, created_at, updated_at) VALUES
                  (1, 'Old', 'm', 0, 0), (2, 'Empty', 'm', 0, 0);
@@ -470,5 +476,32 @@ fn personas_are_shipped_added_changed_and_deleted_and_their_conversations_go_on(
             store.conversation(chat.id).await.expect("get").instructions,
             None
         );
+    });
+}
+
+#[test]
+fn several_processes_opening_one_new_or_old_history_at_once_all_succeed() {
+    RUNTIME.block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let new = dir.path().join("new.sqlite3");
+        let old = dir.path().join("old.sqlite3");
+        history_before_branches(&old).await.close().await;
+        for path in [new, old] {
+            // Each open is its own connection pool, as in separate processes (the lock is on
+            // the file, so it holds between processes and within one alike).
+            let opens: Vec<_> = (0..6)
+                .map(|_| {
+                    let path = path.clone();
+                    tokio::spawn(async move { Store::open(&path).await.map(|_| ()) })
+                })
+                .collect();
+            for open in opens {
+                open.await
+                    .expect("the task ran")
+                    .expect("every open succeeds");
+            }
+            let store = Store::open(&path).await.expect("open");
+            assert_eq!(store.personas().await.expect("migrated").len(), 4);
+        }
     });
 }

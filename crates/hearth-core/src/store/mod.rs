@@ -60,7 +60,10 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Processes that do this at once (the app and the command line, or two command lines)
+    /// take turns: a lock on a file beside the database is held for the whole set-up.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let _turn = setup_lock(path).await?;
         let open_error = |e: sqlx::Error| classify(path, e);
         let options = SqliteConnectOptions::from_str("sqlite:")
             .map_err(open_error)?
@@ -90,6 +93,33 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Waits for the set-up lock of the database at `path` (`history.sqlite3.lock`); it is let go
+/// when the returned file is dropped, or when the process ends however it ends.
+async fn setup_lock(path: &Path) -> Result<std::fs::File, StoreError> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    let lock = path.with_file_name(name);
+    let failed = |e: std::io::Error| StoreError::Open {
+        path: path.to_path_buf(),
+        reason: format!("its lock file {} could not be taken: {e}", lock.display()),
+    };
+    let taken = tokio::task::spawn_blocking({
+        let lock = lock.clone();
+        move || {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lock)?;
+            file.lock()?;
+            Ok(file)
+        }
+    })
+    .await
+    .map_err(|e| failed(std::io::Error::other(e)))?;
+    taken.map_err(failed)
 }
 
 /// SQLite says "file is not a database" (code 26) for anything that is not SQLite.
