@@ -8,7 +8,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::{sentence, to_channel, CommandResult};
+use super::{save_as, sentence, to_channel, CommandResult};
 use crate::state::AppState;
 
 /// Reads and keeps the files at `paths` (dropped on the window), reporting progress.
@@ -94,14 +94,5 @@ pub async fn save_text(app: AppHandle, file_name: String, text: String) -> Comma
         .set_title("Save as a text file")
         .set_file_name(&file_name)
         .add_filter("Text", &["txt", "md"]);
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-        .await
-        .map_err(sentence)?;
-    let Some(path) = picked.and_then(|file| file.into_path().ok()) else {
-        return Ok(false);
-    };
-    tokio::fs::write(&path, text)
-        .await
-        .map_err(|e| format!("{} could not be saved: {e}", path.display()))?;
-    Ok(true)
+    save_as(dialog, text).await
 }

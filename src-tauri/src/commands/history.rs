@@ -4,7 +4,7 @@ use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::{sentence, CommandResult};
+use super::{save_as, sentence, CommandResult};
 use crate::state::AppState;
 
 /// A conversation as the window shows it: its messages, the documents it is about, and the
@@ -120,16 +120,7 @@ pub async fn export_history(
         .set_title("Export conversations")
         .set_file_name(&name)
         .add_filter(format.extension(), &[format.extension()]);
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-        .await
-        .map_err(sentence)?;
-    let Some(path) = picked.and_then(|file| file.into_path().ok()) else {
-        return Ok(false);
-    };
-    tokio::fs::write(&path, text)
-        .await
-        .map_err(|e| format!("{} could not be saved: {e}", path.display()))?;
-    Ok(true)
+    save_as(dialog, text).await
 }
 
 /// Imports a JSON export the person picks; says what it did (`None` when they cancelled).

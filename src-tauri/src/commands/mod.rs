@@ -54,3 +54,20 @@ pub fn sentence(error: impl std::fmt::Display) -> CommandError {
         message: error.to_string(),
     }
 }
+
+/// Writes `text` to the file the person picks in `dialog`; false when they cancelled.
+pub async fn save_as<R: tauri::Runtime>(
+    dialog: tauri_plugin_dialog::FileDialogBuilder<R>,
+    text: String,
+) -> CommandResult<bool> {
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(sentence)?;
+    let Some(path) = picked.and_then(|file| file.into_path().ok()) else {
+        return Ok(false);
+    };
+    tokio::fs::write(&path, text)
+        .await
+        .map_err(|e| format!("{} could not be saved: {e}", path.display()))?;
+    Ok(true)
+}
