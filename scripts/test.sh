@@ -17,5 +17,6 @@ cargo clippy --release --workspace --all-targets -- -D warnings
 source scripts/display.sh
 
 echo "== Tests"
-# A private D-Bus session: a second start of the app hands its arguments to the first over it.
-dbus-run-session -- cargo test --release --workspace -- --test-threads=2
+# A private D-Bus session: a second start of the app hands its arguments to the first over it,
+# and the history's key is kept in the keyring started on it.
+dbus-run-session -- bash -c 'source scripts/keyring.sh && cargo test --release --workspace -- --test-threads=2' 

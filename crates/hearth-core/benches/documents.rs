@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use hearth_core::documents::{self, Limits};
-use hearth_core::store::{NewDocument, Store};
+use hearth_core::store::{NewDocument, Store, Unlock};
 
 const RUNS: usize = 3;
 const DOCUMENTS: usize = 1000;
@@ -35,7 +35,7 @@ async fn pdf(dir: &Path) {
     println!("| run | pages | characters | chunks | text extraction | hashing, chunking, indexing | added in all |");
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     for run in 1..=RUNS {
-        let store = Store::open(&dir.join(format!("pdf-{run}.sqlite")))
+        let store = Store::open(&dir.join(format!("pdf-{run}.sqlite")), &Unlock::Keyring)
             .await
             .expect("store");
         let started = Instant::now();
@@ -65,7 +65,9 @@ async fn pdf(dir: &Path) {
 /// 1,000 documents of about 600 words each, cut from Debian's licence texts at different
 /// places, so that words repeat across documents as they do in a real collection.
 async fn retrieval(dir: &Path) {
-    let store = Store::open(&dir.join("many.sqlite")).await.expect("store");
+    let store = Store::open(&dir.join("many.sqlite"), &Unlock::Keyring)
+        .await
+        .expect("store");
     let words = corpus();
     let mut ids = Vec::with_capacity(DOCUMENTS);
     let started = Instant::now();

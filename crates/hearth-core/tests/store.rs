@@ -5,7 +5,7 @@ mod common;
 use common::{temp_store, RUNTIME};
 use hearth_core::engine::{Completion, Role};
 use hearth_core::settings::{PopupStyle, Settings};
-use hearth_core::store::{Message, NewMessage, Persona, PersonaFields, Store, StoreError};
+use hearth_core::store::{Message, NewMessage, Persona, PersonaFields, Store, StoreError, Unlock};
 
 fn user(text: &str) -> NewMessage<'_> {
     NewMessage {
@@ -21,7 +21,9 @@ fn messages_round_trip_and_survive_reopening() {
     RUNTIME.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("history.sqlite3");
-        let store = Store::open(&path).await.expect("fresh database");
+        let store = Store::open(&path, &Unlock::Keyring)
+            .await
+            .expect("fresh database");
         let conversation = store
             .create_conversation("Greetings", "SmolLM2")
             .await
@@ -51,7 +53,7 @@ fn messages_round_trip_and_survive_reopening() {
             .expect("reply");
         store.close().await;
 
-        let store = Store::open(&path).await.expect("reopen");
+        let store = Store::open(&path, &Unlock::Keyring).await.expect("reopen");
         let conversations = store.list_conversations().await.expect("list");
         assert_eq!(conversations.len(), 1);
         assert_eq!(conversations[0].title, "Greetings");
@@ -129,7 +131,10 @@ fn a_file_that_is_not_sqlite_is_refused_and_left_as_it_was() {
         let path = dir.path().join("history.sqlite3");
         let content = "these are my notes, not a database\n".repeat(200);
         std::fs::write(&path, &content).expect("write");
-        let error = Store::open(&path).await.err().expect("refused");
+        let error = Store::open(&path, &Unlock::Keyring)
+            .await
+            .err()
+            .expect("refused");
         assert!(matches!(error, StoreError::NotADatabase(_)), "{error}");
         assert!(error.to_string().contains("not an SQLite file"));
         assert_eq!(std::fs::read_to_string(&path).expect("read"), content);
@@ -141,29 +146,19 @@ fn a_database_from_a_newer_version_is_refused_and_kept() {
     RUNTIME.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("history.sqlite3");
-        let store = Store::open(&path).await.expect("open");
-        let conversation = store.create_conversation("Keep me", "m").await.expect("create");
-        store.close().await;
-
-        // A later Hearth would have applied a migration this one does not know.
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display())).await.expect("raw open");
+        // A plain history to which a later Hearth applied a migration this one does not know.
+        let pool = common::plain_history(&path).await;
         sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)")
             .execute(&pool)
             .await
             .expect("mark newer");
         pool.close().await;
+        let before = std::fs::read(&path).expect("read");
 
-        let error = Store::open(&path).await.err().expect("refused");
+        let error = Store::open(&path, &Unlock::Keyring).await.err().expect("refused");
         assert!(matches!(error, StoreError::NewerVersion(_)), "{error}");
         assert!(error.to_string().contains("newer version"));
-
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display())).await.expect("raw open");
-        let title: String = sqlx::query_scalar("SELECT title FROM conversations WHERE id = ?")
-            .bind(conversation.id)
-            .fetch_one(&pool)
-            .await
-            .expect("kept");
-        assert_eq!(title, "Keep me");
+        assert_eq!(std::fs::read(&path).expect("read"), before, "the file is untouched");
     });
 }
 
@@ -180,7 +175,7 @@ fn settings_start_as_defaults_and_are_kept() {
         };
         store.save_settings(chosen).await.expect("saved");
         store.close().await;
-        let reopened = Store::open(&dir.path().join("history.sqlite3"))
+        let reopened = Store::open(&dir.path().join("history.sqlite3"), &Unlock::Keyring)
             .await
             .expect("reopens");
         let settings = reopened.settings().await.expect("read");
@@ -295,7 +290,9 @@ fn edited_questions_and_regenerated_replies_are_versions_kept_as_branches() {
     RUNTIME.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("history.sqlite3");
-        let store = Store::open(&path).await.expect("fresh database");
+        let store = Store::open(&path, &Unlock::Keyring)
+            .await
+            .expect("fresh database");
         let c = store
             .create_conversation("Tree", "m")
             .await
@@ -326,7 +323,7 @@ fn edited_questions_and_regenerated_replies_are_versions_kept_as_branches() {
         let first = store.show(c.id, q2.id).await.expect("shown");
         assert_eq!(contents(&first), ["q1", "r1", "q2", "r2"]);
         store.close().await;
-        let store = Store::open(&path).await.expect("reopen");
+        let store = Store::open(&path, &Unlock::Keyring).await.expect("reopen");
         let reopened = store.messages(c.id).await.expect("branch");
         assert_eq!(reopened, first);
         // Back to the edit: its newest reply.
@@ -381,7 +378,9 @@ fn a_history_from_before_branches_becomes_one_branch() {
         .expect("an old history");
         pool.close().await;
 
-        let store = Store::open(&path).await.expect("migrated");
+        let store = Store::open(&path, &Unlock::Keyring)
+            .await
+            .expect("migrated");
         let messages = store.messages(1).await.expect("branch");
         assert_eq!(contents(&messages), ["q1", "r1", "q2", "r2"]);
         let parents: Vec<Option<i64>> = messages.iter().map(|m| m.parent_id).collect();
@@ -492,7 +491,9 @@ fn several_processes_opening_one_new_or_old_history_at_once_all_succeed() {
             let opens: Vec<_> = (0..6)
                 .map(|_| {
                     let path = path.clone();
-                    tokio::spawn(async move { Store::open(&path).await.map(|_| ()) })
+                    tokio::spawn(
+                        async move { Store::open(&path, &Unlock::Keyring).await.map(|_| ()) },
+                    )
                 })
                 .collect();
             for open in opens {
@@ -500,7 +501,7 @@ fn several_processes_opening_one_new_or_old_history_at_once_all_succeed() {
                     .expect("the task ran")
                     .expect("every open succeeds");
             }
-            let store = Store::open(&path).await.expect("open");
+            let store = Store::open(&path, &Unlock::Keyring).await.expect("open");
             assert_eq!(store.personas().await.expect("migrated").len(), 4);
         }
     });

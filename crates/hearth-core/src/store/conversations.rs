@@ -122,13 +122,15 @@ impl Store {
         found(done.rows_affected(), id)
     }
 
-    /// Deletes a conversation and its messages.
+    /// Deletes a conversation and its messages, leaving none of their text behind.
     pub async fn delete_conversation(&self, id: i64) -> Result<(), StoreError> {
         let done = sqlx::query("DELETE FROM conversations WHERE id = ?")
             .bind(id)
             .execute(&self.pool)
             .await?;
-        found(done.rows_affected(), id)
+        found(done.rows_affected(), id)?;
+        self.wipe_deleted(&["messages_index", "conversations_index"])
+            .await
     }
 }
 

@@ -137,7 +137,7 @@ impl Store {
         if deleted.rows_affected() == 0 {
             return Err(StoreError::DocumentNotFound(id));
         }
-        Ok(())
+        self.wipe_deleted(&["document_chunks_index"]).await
     }
 
     /// The `limit` chunks of `documents` that best match `query` (an FTS5 query), best first

@@ -3,6 +3,7 @@
 //! Hearth, is refused with a clear error and left as it was.
 
 mod archive;
+mod cipher;
 mod conversations;
 mod documents;
 mod messages;
@@ -16,11 +17,16 @@ use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::SqlitePool;
+use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
+use std::sync::Arc;
+
+use cipher::note::{self, UnlockNote};
+use cipher::{rewrite, Key};
 
 pub use archive::{
     ArchivedConversation, ArchivedDocument, ArchivedMessage, ArchivedSource, Restored,
 };
+pub use cipher::{KeptIn, Unlock, PASSPHRASE_MIN};
 pub use conversations::{title_from, Conversation};
 pub use documents::{ChunkText, DocumentInfo, Kind, NewDocument, Passage};
 pub use messages::{Message, NewMessage};
@@ -31,8 +37,26 @@ static MIGRATOR: Migrator = sqlx::migrate!("./src/store/migrations");
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{0} is not a Hearth history database (it is not an SQLite file). Hearth left it untouched: move it away, or choose another data folder.")]
+    #[error("{0} is not a history Hearth can open: it is not an SQLite file, or it is encrypted and the note of where its key is kept is missing. Hearth left it untouched: start a new history (the file is kept aside), or choose another data folder.")]
     NotADatabase(PathBuf),
+    #[error("The system keyring could not be used ({0}). Choose a passphrase to protect your history instead.")]
+    KeyringUnavailable(String),
+    #[error("The key of your history is in the system keyring, which could not be used ({0}). Unlock the keyring (or start its service) and try again; the history is untouched.")]
+    KeyringLocked(String),
+    #[error("The key of the history {0} is not in the system keyring: the entry was deleted, or the file comes from another computer. Hearth left the file untouched; you can start a new history and keep the old file aside.")]
+    KeyMissing(PathBuf),
+    #[error("The history {0} cannot be read with its key: it was copied from another computer, or it is damaged. Hearth left the file untouched; you can start a new history and keep the old file aside.")]
+    WrongKey(PathBuf),
+    #[error("Your history is protected by a passphrase. Enter it to open the history.")]
+    PassphraseNeeded,
+    #[error("That passphrase does not open the history. Nothing was changed; try again.")]
+    WrongPassphrase,
+    #[error("A passphrase needs at least {PASSPHRASE_MIN} characters.")]
+    ShortPassphrase,
+    #[error("The note of where the history's key is kept could not be used: {0}")]
+    BadNote(String),
+    #[error("Encrypting the history {path} failed: {reason}. The history as it was is still in place; nothing was lost.")]
+    Rewrite { path: PathBuf, reason: String },
     #[error("{0} was written by a newer version of Hearth. Update Hearth to open it; nothing in it was changed.")]
     NewerVersion(PathBuf),
     #[error("The history database {path} could not be opened: {reason}")]
@@ -56,45 +80,333 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    path: PathBuf,
+    key: Arc<Key>,
+    kept_in: KeptIn,
+}
+
+/// What a key change leaves: the store to go on with (opened with the new key, or with the old
+/// one when the change failed), and how the change itself went.
+pub struct KeyChange {
+    pub store: Result<Store, StoreError>,
+    pub changed: Result<KeptIn, StoreError>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    /// Processes that do this at once (the app and the command line, or two command lines)
-    /// take turns: a lock on a file beside the database is held for the whole set-up.
-    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+    /// Opens (creating if needed) the encrypted database at `path` and brings its schema up to
+    /// date; a plain database from an earlier Hearth is encrypted first. Processes that do this
+    /// at once (the app and the command line, or two command lines) take turns: a lock on a
+    /// file beside the database is held for the whole set-up.
+    pub async fn open(path: &Path, unlock: &Unlock) -> Result<Self, StoreError> {
         let _turn = setup_lock(path).await?;
+        rewrite::discard_unfinished(path)?;
+        let (key, kept_in) = unlock_history(path, unlock).await?;
+        Self::connect(path, Arc::new(key), kept_in).await
+    }
+
+    async fn connect(path: &Path, key: Arc<Key>, kept_in: KeptIn) -> Result<Self, StoreError> {
         let open_error = |e: sqlx::Error| classify(path, e);
-        let options = SqliteConnectOptions::from_str("sqlite:")
+        let options = connect_options(path, Some(&key))
             .map_err(open_error)?
-            .filename(path)
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .journal_mode(SqliteJournalMode::Wal);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await
             .map_err(open_error)?;
-        MIGRATOR.run(&pool).await.map_err(|e| match e {
-            MigrateError::VersionMissing(_) | MigrateError::VersionTooNew(..) => {
-                StoreError::NewerVersion(path.to_path_buf())
-            }
-            MigrateError::Execute(e) => classify(path, e),
-            other => StoreError::Open {
-                path: path.to_path_buf(),
-                reason: other.to_string(),
-            },
-        })?;
-        Ok(Self { pool })
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| migrate_error(path, e))?;
+        Ok(Self {
+            pool,
+            path: path.to_path_buf(),
+            key,
+            kept_in,
+        })
     }
 
+    /// Closes every connection. sqlx's close can return while a connection is on its way back
+    /// to the pool, which then sits idle and open; closing again closes it. Only when none is
+    /// left (waiting a few seconds at most) is the file free to be copied or swapped.
     pub async fn close(&self) {
-        self.pool.close().await;
+        for _ in 0..500 {
+            self.pool.close().await;
+            if self.pool.size() == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// After a delete: the FTS5 `indexes` merged, so the deleted words leave their segments,
+    /// and the WAL checkpointed and truncated, so deleted text lingers neither there nor in
+    /// free pages (`secure_delete` overwrites those).
+    async fn wipe_deleted(&self, indexes: &[&str]) -> Result<(), StoreError> {
+        for index in indexes {
+            sqlx::query(&format!("INSERT INTO {index}({index}) VALUES ('optimize')"))
+                .execute(&self.pool)
+                .await?;
+        }
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Where this history's key is kept.
+    pub fn kept_in(&self) -> KeptIn {
+        self.kept_in
+    }
+
+    /// Encrypts the history again with a new key kept where `to` says (a new passphrase, or
+    /// the keyring), through the same checked copy and swap as the first encryption. This
+    /// store is closed first: use the one returned.
+    pub async fn change_key(self, to: &Unlock) -> KeyChange {
+        self.close().await;
+        let (key, kept_in, changed) = match rekey(&self.path, &self.key, to).await {
+            Ok((key, kept_in)) => (Arc::new(key), kept_in, Ok(kept_in)),
+            Err(error) => (self.key.clone(), self.kept_in, Err(error)),
+        };
+        KeyChange {
+            store: Self::connect(&self.path, key, kept_in).await,
+            changed,
+        }
+    }
+
+    /// Moves the history at `path` aside (renamed with the time, its key's note with it) so
+    /// that the next open starts a new one; returns where it went. Nothing is deleted.
+    pub async fn set_aside(path: &Path) -> Result<PathBuf, StoreError> {
+        let _turn = setup_lock(path).await?;
+        let stem = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let stamp = jiff::Zoned::now().strftime("%Y-%m-%d-%H%M%S").to_string();
+        let aside = path.with_file_name(format!("{stem}-set-aside-{stamp}.sqlite3"));
+        for suffix in ["", "-wal", "-shm", ".unlock.json", ".unlock.next.json"] {
+            let with = |base: &Path| {
+                let mut name = base.as_os_str().to_os_string();
+                name.push(suffix);
+                PathBuf::from(name)
+            };
+            match std::fs::rename(with(path), with(&aside)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(StoreError::Open {
+                        path: path.to_path_buf(),
+                        reason: format!("it could not be moved aside: {e}"),
+                    })
+                }
+                _ => {}
+            }
+        }
+        Ok(aside)
     }
 }
 
+/// The options every connection to the history uses; `key` is `None` only to read a plain
+/// database before it is encrypted. SQLCipher wants the key before anything else, and sqlx
+/// sends it first. Statements are not logged, so the key never reaches a log.
+pub(crate) fn connect_options(
+    path: &Path,
+    key: Option<&Key>,
+) -> Result<SqliteConnectOptions, sqlx::Error> {
+    let mut options = SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5))
+        .disable_statement_logging();
+    if let Some(key) = key {
+        options = options.pragma("key", format!("\"{}\"", key.sql_text().as_str()));
+    }
+    // Deleted text is overwritten, not left in free pages; temporary tables stay in memory.
+    Ok(options
+        .pragma("secure_delete", "ON")
+        .pragma("temp_store", "MEMORY"))
+}
+
+fn migrate_error(path: &Path, error: MigrateError) -> StoreError {
+    match error {
+        MigrateError::VersionMissing(_) | MigrateError::VersionTooNew(..) => {
+            StoreError::NewerVersion(path.to_path_buf())
+        }
+        MigrateError::Execute(e) => classify(path, e),
+        other => StoreError::Open {
+            path: path.to_path_buf(),
+            reason: other.to_string(),
+        },
+    }
+}
+
+#[derive(PartialEq, Eq)]
+enum FileKind {
+    Missing,
+    Plain,
+    /// Encrypted, or not SQLite at all: without its key the two look the same.
+    Other,
+}
+
+fn file_kind(path: &Path) -> Result<FileKind, StoreError> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let read = std::fs::File::open(path).and_then(|mut file| {
+        let mut filled = 0;
+        while filled < header.len() {
+            match file.read(&mut header[filled..])? {
+                0 => break,
+                n => filled += n,
+            }
+        }
+        Ok(filled)
+    });
+    match read {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileKind::Missing),
+        Err(e) => Err(StoreError::Open {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        }),
+        // SQLite makes a new database in an empty file.
+        Ok(0) => Ok(FileKind::Missing),
+        Ok(_) if &header == b"SQLite format 3\0" => Ok(FileKind::Plain),
+        Ok(_) => Ok(FileKind::Other),
+    }
+}
+
+/// The key of the history at `path`: made (and kept) for a new history, read through its note
+/// otherwise. A plain history is encrypted with it, unless a newer Hearth wrote it.
+async fn unlock_history(path: &Path, unlock: &Unlock) -> Result<(Key, KeptIn), StoreError> {
+    let (current_path, next_path) = (note::current(path), note::next(path));
+    let current = cipher::read_note(&current_path)?;
+    let kind = file_kind(path)?;
+    if matches!(kind, FileKind::Plain) {
+        refuse_newer_plain(path).await?;
+    }
+    let (key, note) = match (kind, current) {
+        (FileKind::Other, None) => return Err(StoreError::NotADatabase(path.to_path_buf())),
+        (FileKind::Other, Some(note)) => return unlock_encrypted(path, note, unlock).await,
+        (FileKind::Plain, Some(note)) => (cipher::key_of(path, &note, unlock).await?, note),
+        (FileKind::Missing | FileKind::Plain, old) => {
+            let (key, note) = cipher::new_key(path, unlock).await?;
+            cipher::write_note(&current_path, &note)?;
+            rewrite::step("keyed");
+            if let Some(old) = old {
+                cipher::forget(&old).await;
+            }
+            (key, note)
+        }
+    };
+    if file_kind(path)? == FileKind::Plain {
+        rewrite::rewrite(path, None, &key).await?;
+    }
+    discard_next(&next_path, &note).await?;
+    Ok((key, note.kept_in()))
+}
+
+/// An encrypted history: its note's key, or, when that does not read the file, the key of a
+/// change that put the new file in place but died before its note.
+async fn unlock_encrypted(
+    path: &Path,
+    note: UnlockNote,
+    unlock: &Unlock,
+) -> Result<(Key, KeptIn), StoreError> {
+    let next_path = note::next(path);
+    let key = cipher::key_of(path, &note, unlock).await;
+    let readable = match &key {
+        Ok(key) => reads(path, key).await?,
+        Err(_) => false,
+    };
+    if readable {
+        discard_next(&next_path, &note).await?;
+        return key.map(|key| (key, note.kept_in()));
+    }
+    if let Some(next) = cipher::read_note(&next_path)? {
+        let next_key = cipher::key_of(path, &next, unlock).await?;
+        if reads(path, &next_key).await? {
+            note::rename(&next_path, &note::current(path))
+                .map_err(|e| StoreError::BadNote(e.to_string()))?;
+            cipher::forget(&note).await;
+            return Ok((next_key, next.kept_in()));
+        }
+    }
+    key?;
+    Err(StoreError::WrongKey(path.to_path_buf()))
+}
+
+/// A note for a key change that never put its file in place: its keyring entry is forgotten
+/// (unless it is the one in use) and the note removed.
+async fn discard_next(next_path: &Path, current: &UnlockNote) -> Result<(), StoreError> {
+    if let Some(next) = cipher::read_note(next_path)? {
+        if &next != current {
+            cipher::forget(&next).await;
+        }
+        std::fs::remove_file(next_path).map_err(|e| StoreError::BadNote(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Whether `key` reads the file: SQLCipher says "file is not a database" only at the first
+/// read, so one is made.
+async fn reads(path: &Path, key: &Key) -> Result<bool, StoreError> {
+    let attempt = async {
+        let options = connect_options(path, Some(key))?;
+        let mut connection = SqliteConnection::connect_with(&options).await?;
+        sqlx::query("SELECT count(*) FROM sqlite_master")
+            .execute(&mut connection)
+            .await?;
+        connection.close().await
+    };
+    match attempt.await {
+        Ok(()) => Ok(true),
+        Err(e) => match classify(path, e) {
+            StoreError::NotADatabase(_) => Ok(false),
+            other => Err(other),
+        },
+    }
+}
+
+/// A plain database from a newer Hearth is refused before anything in it is changed.
+async fn refuse_newer_plain(path: &Path) -> Result<(), StoreError> {
+    let open_error = |e: sqlx::Error| classify(path, e);
+    let options = connect_options(path, None)
+        .map_err(open_error)?
+        .read_only(true);
+    let mut connection = SqliteConnection::connect_with(&options)
+        .await
+        .map_err(open_error)?;
+    let newest: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
+        .fetch_one(&mut connection)
+        .await
+        .unwrap_or(None);
+    let _ = connection.close().await;
+    let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    match newest {
+        Some(newest) if newest > known => Err(StoreError::NewerVersion(path.to_path_buf())),
+        _ => Ok(()),
+    }
+}
+
+/// The history's key changes: the next note is written, the file copied with the new key and
+/// swapped in, then the note follows. `Store::open` finishes the job if a crash comes between.
+async fn rekey(path: &Path, key: &Key, to: &Unlock) -> Result<(Key, KeptIn), StoreError> {
+    let _turn = setup_lock(path).await?;
+    let current_path = note::current(path);
+    let current = cipher::read_note(&current_path)?;
+    let (new_key, new_note) = cipher::new_key(path, to).await?;
+    let next_path = note::next(path);
+    cipher::write_note(&next_path, &new_note)?;
+    if let Err(error) = rewrite::rewrite(path, Some(key), &new_key).await {
+        cipher::forget(&new_note).await;
+        let _ = std::fs::remove_file(&next_path);
+        return Err(error);
+    }
+    note::rename(&next_path, &current_path).map_err(|e| StoreError::BadNote(e.to_string()))?;
+    if let Some(old) = current {
+        cipher::forget(&old).await;
+    }
+    Ok((new_key, new_note.kept_in()))
+}
 /// Waits for the set-up lock of the database at `path` (`history.sqlite3.lock`); it is let go
 /// when the returned file is dropped, or when the process ends however it ends.
 async fn setup_lock(path: &Path) -> Result<std::fs::File, StoreError> {

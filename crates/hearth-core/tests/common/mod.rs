@@ -6,8 +6,11 @@
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
+#[path = "plain.rs"]
+mod plain;
+
 use hearth_core::engine::{self, Engine};
-use hearth_core::store::Store;
+use hearth_core::store::{Store, Unlock};
 use tempfile::TempDir;
 use tokio::runtime::Runtime;
 use tokio::sync::OnceCell;
@@ -46,8 +49,18 @@ pub async fn engine() -> &'static Engine {
 /// A store on a new SQLite file in a temporary folder (kept while the `TempDir` lives).
 pub async fn temp_store() -> (TempDir, Store) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("history.sqlite3"))
+    let store = Store::open(&dir.path().join("history.sqlite3"), &Unlock::Keyring)
         .await
         .expect("a fresh database opens");
     (dir, store)
+}
+
+/// A plain (unencrypted) history as the release before encryption wrote it; the pool is still
+/// open.
+pub async fn plain_history(path: &std::path::Path) -> sqlx::SqlitePool {
+    plain::plain_history(
+        path,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src/store/migrations"),
+    )
+    .await
 }
