@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::Args;
 use hearth_core::archive::{self, Format};
 use hearth_core::paths::DataDir;
-use hearth_core::store::Store;
 
 use crate::CliResult;
 
@@ -31,7 +30,7 @@ pub struct ImportArgs {
 
 pub async fn export(data: &DataDir, args: ExportArgs) -> CliResult {
     let format = Format::named(&args.format)?;
-    let store = Store::open(&data.database()).await?;
+    let store = crate::unlock::open_store(data).await?;
     let text = archive::export(&store, args.conversation, format).await?;
     store.close().await;
     match args.output {
@@ -45,7 +44,7 @@ pub async fn export(data: &DataDir, args: ExportArgs) -> CliResult {
 pub async fn import(data: &DataDir, args: ImportArgs) -> CliResult {
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| format!("{} could not be read: {e}", args.file.display()))?;
-    let store = Store::open(&data.database()).await?;
+    let store = crate::unlock::open_store(data).await?;
     let restored = archive::import(&store, &text).await?;
     store.close().await;
     eprintln!("{restored}");

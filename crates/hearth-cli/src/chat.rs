@@ -9,7 +9,7 @@ use hearth_core::chat::{self, Branch, ChatRequest};
 use hearth_core::engine::{self, Sampling};
 use hearth_core::paths::DataDir;
 use hearth_core::reply::ReplyEvent;
-use hearth_core::store::{Persona, Store};
+use hearth_core::store::Persona;
 
 use crate::CliResult;
 
@@ -45,7 +45,7 @@ pub async fn run(data: &DataDir, args: ChatArgs) -> CliResult {
     if args.message.trim().is_empty() {
         return Err(chat::ChatError::EmptyMessage.into());
     }
-    let store = Store::open(&data.database()).await?;
+    let store = crate::unlock::open_store(data).await?;
     let persona = match &args.persona {
         Some(name) => Some(store.persona_named(name).await?),
         None => None,

@@ -50,7 +50,7 @@ enum DocsCommand {
 }
 
 pub async fn run(data: &DataDir, args: DocsArgs) -> CliResult {
-    let store = Store::open(&data.database()).await?;
+    let store = crate::unlock::open_store(data).await?;
     let result = match args.command {
         DocsCommand::Add { files, max_mb } => add(&store, &files, max_mb).await,
         DocsCommand::List => list(&store).await,

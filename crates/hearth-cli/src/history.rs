@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use clap::{Args, Subcommand};
 use hearth_core::paths::DataDir;
-use hearth_core::store::{SearchHit, Store, MATCH_END, MATCH_START};
+use hearth_core::store::{SearchHit, MATCH_END, MATCH_START};
 
 use crate::CliResult;
 
@@ -29,7 +29,7 @@ enum HistoryCommand {
 }
 
 pub async fn run(data: &DataDir, args: HistoryArgs) -> CliResult {
-    let store = Store::open(&data.database()).await?;
+    let store = crate::unlock::open_store(data).await?;
     match args.command {
         None => {
             for c in store.list_conversations().await? {

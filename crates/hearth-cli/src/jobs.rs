@@ -12,7 +12,6 @@ use hearth_core::jobs::{self, Job, JobError, JobRequest};
 use hearth_core::paths::DataDir;
 use hearth_core::reply::ReplyEvent;
 use hearth_core::reply::{Progress, Stage};
-use hearth_core::store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::CliResult;
@@ -125,7 +124,7 @@ async fn run(data: &DataDir, input: Input, job: Job) -> CliResult {
     // Refuse bad input and options before the model loads.
     let checked = jobs::check_input(&text)?;
     jobs::resolve(job.clone(), checked)?;
-    let store = Store::open(&data.database()).await?;
+    let store = crate::unlock::open_store(data).await?;
     let engine = engine::load(&data.model(input.model)?).await?;
 
     let cancel = crate::cancel_on_ctrl_c();

@@ -7,6 +7,7 @@ mod docs;
 mod history;
 mod jobs;
 mod personas;
+mod unlock;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +54,8 @@ enum Command {
     Classify(jobs::ClassifyArgs),
     /// People, organizations, places, dates and amounts in a text; prints JSON.
     Extract(jobs::ExtractArgs),
+    /// Where the history's encryption key is kept; move it to a passphrase or the keyring.
+    Key(unlock::KeyArgs),
 }
 
 fn main() -> ExitCode {
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
             Command::Rewrite(args) => jobs::rewrite(&data, args).await,
             Command::Classify(args) => jobs::classify(&data, args).await,
             Command::Extract(args) => jobs::extract(&data, args).await,
+            Command::Key(args) => unlock::run(&data, args).await,
         }
     });
     match result {

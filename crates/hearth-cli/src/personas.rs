@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use hearth_core::engine::Sampling;
 use hearth_core::paths::DataDir;
-use hearth_core::store::{PersonaFields, Store, StoreError};
+use hearth_core::store::{PersonaFields, StoreError};
 
 use crate::CliResult;
 
@@ -32,7 +32,7 @@ enum PersonasCommand {
 }
 
 pub async fn run(data: &DataDir, args: PersonasArgs) -> CliResult {
-    let store = Store::open(&data.database()).await?;
+    let store = crate::unlock::open_store(data).await?;
     match args.command {
         None => {
             for p in store.personas().await? {

@@ -1,0 +1,100 @@
+//! Opening the encrypted history from the command line, and `hearth key`: where its key is
+//! kept, and moving it between the keyring and a passphrase. A passphrase comes from
+//! `HEARTH_PASSPHRASE` (for scripts) or is asked at the terminal.
+
+use std::io::IsTerminal;
+
+use clap::{Args, Subcommand};
+use hearth_core::paths::DataDir;
+use hearth_core::store::{KeptIn, Store, StoreError, Unlock};
+use zeroize::Zeroizing;
+
+use crate::CliResult;
+
+pub const PASSPHRASE_ENV: &str = "HEARTH_PASSPHRASE";
+/// The new passphrase for `hearth key passphrase` in scripts.
+pub const NEW_PASSPHRASE_ENV: &str = "HEARTH_NEW_PASSPHRASE";
+
+/// Opens the history: with `HEARTH_PASSPHRASE` when set, else through the keyring, asking for a
+/// passphrase at the terminal when the history has one or the keyring cannot be used.
+pub async fn open_store(data: &DataDir) -> Result<Store, Box<dyn std::error::Error>> {
+    let path = data.database();
+    if let Ok(passphrase) = std::env::var(PASSPHRASE_ENV) {
+        return Ok(Store::open(&path, &Unlock::passphrase(passphrase)).await?);
+    }
+    let terminal = std::io::stdin().is_terminal();
+    let opened = match Store::open(&path, &Unlock::Keyring).await {
+        Err(StoreError::PassphraseNeeded) if terminal => {
+            let passphrase = ask("Passphrase: ")?;
+            Store::open(&path, &Unlock::Passphrase(passphrase)).await
+        }
+        Err(error @ StoreError::KeyringUnavailable(_)) if terminal => {
+            eprintln!("hearth: {error}");
+            let passphrase = ask_new()?;
+            Store::open(&path, &Unlock::Passphrase(passphrase)).await
+        }
+        Err(error @ (StoreError::PassphraseNeeded | StoreError::KeyringUnavailable(_))) => {
+            return Err(format!("{error} Without a terminal, give it in ${PASSPHRASE_ENV}.").into())
+        }
+        other => other,
+    };
+    Ok(opened?)
+}
+
+fn ask(prompt: &str) -> Result<Zeroizing<String>, StoreError> {
+    rpassword::prompt_password(prompt)
+        .map(Zeroizing::new)
+        .map_err(|e| StoreError::BadNote(format!("the passphrase could not be read: {e}")))
+}
+
+/// A new passphrase: `HEARTH_NEW_PASSPHRASE`, or asked twice at the terminal.
+fn ask_new() -> Result<Zeroizing<String>, StoreError> {
+    if let Ok(passphrase) = std::env::var(NEW_PASSPHRASE_ENV) {
+        return Ok(Zeroizing::new(passphrase));
+    }
+    let first = ask("New passphrase: ")?;
+    if *ask("The same passphrase again: ")? != *first {
+        return Err(StoreError::BadNote(
+            "the two passphrases differ; nothing was changed".to_string(),
+        ));
+    }
+    Ok(first)
+}
+
+#[derive(Args)]
+pub struct KeyArgs {
+    #[command(subcommand)]
+    command: Option<KeyCommand>,
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Protect the history with a new passphrase (asked twice, or $HEARTH_NEW_PASSPHRASE).
+    Passphrase,
+    /// Keep the history's key in the system keyring again.
+    Keyring,
+}
+
+pub async fn run(data: &DataDir, args: KeyArgs) -> CliResult {
+    let store = open_store(data).await?;
+    let to = match args.command {
+        None => {
+            println!("{}", describe(store.kept_in()));
+            return Ok(());
+        }
+        Some(KeyCommand::Passphrase) => Unlock::Passphrase(ask_new()?),
+        Some(KeyCommand::Keyring) => Unlock::Keyring,
+    };
+    let change = store.change_key(&to).await;
+    let kept_in = change.changed?;
+    change.store?.close().await;
+    println!("{}", describe(kept_in));
+    Ok(())
+}
+
+fn describe(kept_in: KeptIn) -> &'static str {
+    match kept_in {
+        KeptIn::Keyring => "The history is encrypted; its key is in the system keyring.",
+        KeptIn::Passphrase => "The history is encrypted; its key comes from your passphrase.",
+    }
+}

@@ -1,0 +1,290 @@
+//! The encrypted history from the command line, on real files and the real keyring (the
+//! Secret Service that `scripts/test.sh` starts): processes starting together, a first
+//! encryption killed at each of its steps, the passphrase path, and no keyring at all.
+
+#[path = "../../hearth-core/tests/common/plain.rs"]
+mod plain;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const WORDS: [&str; 3] = ["quetzalplume", "marmaladewolf", "zeppelinorchid"];
+
+fn hearth_command(data: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hearth"));
+    command
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("HEARTH_PASSPHRASE")
+        .env_remove("HEARTH_NEW_PASSPHRASE")
+        .env_remove("HEARTH_PAUSE_AT")
+        .stdin(Stdio::null());
+    command
+}
+
+fn run(command: &mut Command) -> Output {
+    command.output().expect("hearth runs")
+}
+
+fn hearth(data: &Path, args: &[&str]) -> Output {
+    run(&mut hearth_command(data, args))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn database(data: &Path) -> PathBuf {
+    data.join("history.sqlite3")
+}
+
+/// A plain history, as the release before encryption left it, in `data`.
+fn plain_history(data: &Path) {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let migrations = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../hearth-core/src/store/migrations"
+        );
+        plain::plain_history(&database(data), migrations)
+            .await
+            .close()
+            .await;
+    });
+}
+
+/// The bytes of the database and of its WAL and SHM, as any program could read them.
+fn readable_words(data: &Path) -> Vec<&'static str> {
+    let bytes: Vec<u8> = ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|suffix| {
+            let mut name = database(data).into_os_string();
+            name.push(suffix);
+            std::fs::read(name).ok()
+        })
+        .flatten()
+        .collect();
+    WORDS
+        .into_iter()
+        .filter(|w| bytes.windows(w.len()).any(|b| b == w.as_bytes()))
+        .collect()
+}
+
+/// The history as `hearth export` gives it, which reads every table the archive holds.
+fn export(data: &Path) -> String {
+    let output = hearth(data, &["export", "--format", "json"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    text(&output.stdout)
+}
+
+/// Starts 8 `hearth personas set` at once (each adds a persona) and checks each succeeded.
+fn eight_at_once(data: &Path) {
+    let children: Vec<(usize, Child)> = (0..8)
+        .map(|i| {
+            let name = format!("Helper {i}");
+            let child =
+                hearth_command(data, &["personas", "set", &name, "--instructions", "Help."])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("hearth starts");
+            (i, child)
+        })
+        .collect();
+    for (i, child) in children {
+        let output = child.wait_with_output().expect("hearth ends");
+        assert!(
+            output.status.success(),
+            "process {i} failed: {}",
+            text(&output.stderr)
+        );
+    }
+    let personas = text(&hearth(data, &["personas"]).stdout);
+    for i in 0..8 {
+        assert!(personas.contains(&format!("Helper {i}")), "{personas}");
+    }
+}
+
+#[test]
+fn eight_processes_at_once_on_a_new_folder_all_succeed() {
+    let data = tempfile::tempdir().expect("temp dir");
+    eight_at_once(data.path());
+    assert!(database(data.path()).exists());
+}
+
+#[test]
+fn eight_processes_at_once_on_a_plain_history_encrypt_it_once_with_every_row_kept() {
+    let data = tempfile::tempdir().expect("temp dir");
+    plain_history(data.path());
+    assert_eq!(readable_words(data.path()), WORDS, "the fixture is plain");
+    eight_at_once(data.path());
+    let archive = export(data.path());
+    for word in WORDS {
+        assert!(archive.contains(word), "{word} was lost");
+    }
+    assert!(
+        readable_words(data.path()).is_empty(),
+        "the history is still readable"
+    );
+    let history = text(&hearth(data.path(), &["history"]).stdout);
+    assert_eq!(history.lines().count(), 2, "{history}");
+}
+
+/// Waits (a limited time) for the process to say it paused at `step`, then kills it as a
+/// power cut would.
+fn kill_at(mut child: Child, step: &str) {
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let wanted = format!("hearth: paused at {step}");
+    loop {
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) if line == wanted => break,
+            Ok(_) => continue,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("hearth did not pause at {step} within a minute");
+            }
+        }
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+}
+
+#[test]
+fn a_first_encryption_killed_at_each_step_leaves_a_whole_history() {
+    for step in ["keyed", "checkpointed", "exported", "verified", "swapped"] {
+        let data = tempfile::tempdir().expect("temp dir");
+        plain_history(data.path());
+        let child = hearth_command(data.path(), &["history"])
+            .env("HEARTH_PAUSE_AT", step)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("hearth starts");
+        kill_at(child, step);
+
+        let history = hearth(data.path(), &["history"]);
+        assert!(
+            history.status.success(),
+            "after a kill at {step}: {}",
+            text(&history.stderr)
+        );
+        assert_eq!(
+            text(&history.stdout).lines().count(),
+            2,
+            "after a kill at {step}"
+        );
+        let archive = export(data.path());
+        for word in WORDS {
+            assert!(
+                archive.contains(word),
+                "{word} was lost after a kill at {step}"
+            );
+        }
+        assert!(
+            readable_words(data.path()).is_empty(),
+            "still readable after a kill at {step}"
+        );
+    }
+}
+
+#[test]
+fn a_passphrase_protects_the_history_from_start_to_change() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let with = |passphrase: &str, args: &[&str]| {
+        run(hearth_command(data.path(), args).env("HEARTH_PASSPHRASE", passphrase))
+    };
+    let short = with("short", &["history"]);
+    assert!(!short.status.success());
+    assert!(text(&short.stderr).contains("at least 8 characters"));
+
+    let made = with(
+        "correct horse",
+        &["personas", "set", "Poet", "--instructions", "Rhyme."],
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let key = with("correct horse", &["key"]);
+    assert!(text(&key.stdout).contains("comes from your passphrase"));
+
+    let before = std::fs::read(database(data.path())).expect("read");
+    let wrong = with("wrong horse!", &["personas"]);
+    assert!(!wrong.status.success());
+    assert!(text(&wrong.stderr).contains("That passphrase does not open the history"));
+    let none = hearth(data.path(), &["personas"]);
+    assert!(!none.status.success());
+    let said = text(&none.stderr);
+    assert!(
+        said.contains("protected by a passphrase") && said.contains("HEARTH_PASSPHRASE"),
+        "{said}"
+    );
+    assert!(
+        std::fs::read(database(data.path())).expect("read") == before,
+        "untouched"
+    );
+
+    // A new passphrase, then back to the keyring: nothing is lost on the way.
+    let changed = run(hearth_command(data.path(), &["key", "passphrase"])
+        .env("HEARTH_PASSPHRASE", "correct horse")
+        .env("HEARTH_NEW_PASSPHRASE", "battery staple"));
+    assert!(changed.status.success(), "{}", text(&changed.stderr));
+    assert!(!with("correct horse", &["personas"]).status.success());
+    let kept = with("battery staple", &["personas"]);
+    assert!(text(&kept.stdout).contains("Poet"));
+    let back = with("battery staple", &["key", "keyring"]);
+    assert!(
+        text(&back.stdout).contains("in the system keyring"),
+        "{}",
+        text(&back.stderr)
+    );
+    let personas = hearth(data.path(), &["personas"]);
+    assert!(
+        text(&personas.stdout).contains("Poet"),
+        "{}",
+        text(&personas.stderr)
+    );
+}
+
+#[test]
+fn without_a_keyring_service_a_passphrase_is_asked_for_and_works() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let no_keyring = |command: &mut Command| {
+        run(command.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus"))
+    };
+    let refused = no_keyring(&mut hearth_command(data.path(), &["history"]));
+    assert!(!refused.status.success());
+    let said = text(&refused.stderr);
+    assert!(
+        said.contains("The system keyring could not be used") && said.contains("HEARTH_PASSPHRASE"),
+        "{said}"
+    );
+    assert!(
+        !database(data.path()).exists(),
+        "nothing is written without a key"
+    );
+
+    let made = no_keyring(
+        hearth_command(
+            data.path(),
+            &["personas", "set", "Poet", "--instructions", "Rhyme."],
+        )
+        .env("HEARTH_PASSPHRASE", "correct horse"),
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let listed = no_keyring(
+        hearth_command(data.path(), &["personas"]).env("HEARTH_PASSPHRASE", "correct horse"),
+    );
+    assert!(text(&listed.stdout).contains("Poet"));
+    let note =
+        std::fs::read_to_string(data.path().join("history.sqlite3.unlock.json")).expect("the note");
+    assert!(note.contains("\"kept_in\": \"passphrase\""), "{note}");
+    assert!(!note.contains("correct horse"));
+}
