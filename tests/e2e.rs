@@ -12,6 +12,8 @@ mod documents;
 mod history;
 #[path = "e2e/personas.rs"]
 mod personas;
+#[path = "e2e/privacy.rs"]
+mod privacy;
 
 use std::future::Future;
 use std::net::TcpListener;
@@ -316,17 +318,31 @@ async fn a_file_that_is_not_a_model_gets_a_clear_message() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_history_file_that_is_not_sqlite_is_reported_and_kept() {
+async fn a_history_file_that_is_not_sqlite_is_reported_and_kept_aside_for_a_new_one() {
     let _serial = ONE_APP_AT_A_TIME.lock().await;
     let data = tempfile::tempdir().expect("temp dir");
     let db = data.path().join("history.sqlite3");
     let junk = "my notes, not a database\n".repeat(100);
     std::fs::write(&db, &junk).expect("write");
     let app = App::start(data.path(), &[]).await;
-    let error = app.wait_for_text("[data-testid=error]").await;
-    assert!(error.contains("not an SQLite file"), "{error}");
-    app.quit().await;
+    let problem = app.wait_for_text("[data-testid=history-problem]").await;
+    assert!(problem.contains("not an SQLite file"), "{problem}");
     assert_eq!(std::fs::read_to_string(&db).expect("read"), junk);
+
+    app.click("[data-testid=start-new-history]").await;
+    app.click("[data-testid=start-new-confirm]").await;
+    app.wait_for_model().await;
+    app.quit().await;
+    let aside: Vec<String> = std::fs::read_dir(data.path())
+        .expect("list")
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .filter(|text| *text == junk)
+        .collect();
+    assert_eq!(aside.len(), 1, "the old file is kept aside, whole");
+    assert_ne!(
+        std::fs::read(&db).expect("the new history"),
+        junk.as_bytes()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

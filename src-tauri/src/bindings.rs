@@ -12,7 +12,7 @@ use hearth_core::jobs::{Job, ResolvedJob, RewriteMode, SummaryStyle};
 use hearth_core::reply::{Progress, ReplyEvent, Stage};
 use hearth_core::settings::{PopupStyle, Settings};
 use hearth_core::store::{
-    Conversation, DocumentInfo, Kind, Message, Passage, Persona, PersonaFields, SearchHit,
+    Conversation, DocumentInfo, KeptIn, Kind, Message, Passage, Persona, PersonaFields, SearchHit,
 };
 use hearth_core::text::language::{Detection, Language};
 use ts_rs::{Config, TS};
@@ -21,7 +21,7 @@ use crate::commands::history::{ConversationWithMessages, Source};
 use crate::commands::settings::SettingsView;
 use crate::commands::CommandError;
 use crate::popup::{Action, Envelope, PopupEvent};
-use crate::state::ModelView;
+use crate::state::{HistoryView, ModelView, Needs};
 
 fn generated() -> String {
     // Ids and times are i64 in Rust and well inside a double's exact range.
@@ -63,6 +63,9 @@ fn generated() -> String {
         PopupEvent::decl(&cfg),
         Envelope::decl(&cfg),
         CommandError::decl(&cfg),
+        KeptIn::decl(&cfg),
+        Needs::decl(&cfg),
+        HistoryView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit by hand.\n\n",

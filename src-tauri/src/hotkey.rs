@@ -146,11 +146,13 @@ pub async fn follow_popup_with_escape(app: AppHandle) {
     }
 }
 
-/// Registers the stored shortcut at start; a problem is kept for the window to show.
-pub fn register_at_start(app: &AppHandle, text: &str) {
+/// Registers the stored shortcut (at start, and again once a locked history opens with its
+/// settings); a problem is kept for the window to show.
+pub fn register_from_settings(app: &AppHandle) {
     let state = app.state::<crate::state::AppState>();
-    let outcome = parse(text).and_then(|hotkey| {
-        register(app, &hotkey, None)?;
+    let previous = state.hotkey().ok();
+    let outcome = parse(&state.settings().shortcut).and_then(|hotkey| {
+        register(app, &hotkey, previous.as_ref())?;
         Ok(hotkey)
     });
     state.set_hotkey(outcome);

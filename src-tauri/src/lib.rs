@@ -44,12 +44,10 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .setup(move |app| {
-            let state = state::AppState::start(data);
-            let shortcut = state.settings().shortcut;
-            app.manage(state);
+            app.manage(state::AppState::start(data));
             app.manage(popup::Popup::default());
             let handle = app.handle();
-            hotkey::register_at_start(handle, &shortcut);
+            hotkey::register_from_settings(handle);
             // Without a tray (no status area on this desktop), Hearth still works.
             if let Err(error) = tray::create(handle) {
                 eprintln!("hearth: no tray icon: {error}");
@@ -87,6 +85,10 @@ pub fn run() {
             commands::personas::set_conversation_instructions,
             commands::settings::get_settings,
             commands::settings::save_settings,
+            commands::privacy::history_state,
+            commands::privacy::unlock_history,
+            commands::privacy::start_new_history,
+            commands::privacy::change_history_key,
             commands::popup::popup_run,
             commands::popup::popup_close,
             commands::popup::popup_open_in_hearth,

@@ -214,7 +214,7 @@ pub async fn keep(app: &AppHandle) -> Result<Option<i64>, String> {
     let state = app.state::<AppState>();
     let store = state.store()?;
     let engine = state.engine().await?;
-    let conversation = jobs::keep(store, &engine, &quick)
+    let conversation = jobs::keep(&store, &engine, &quick)
         .await
         .map_err(|e| e.to_string())?;
     let mut run = popup.lock();

@@ -1,13 +1,14 @@
-//! What the shell keeps while it runs: the history store (or why it could not open), the
-//! model as it loads in the background, the switch that stops running generations, the
-//! settings, and the popup's shortcut as registered (or why it is not).
+//! What the shell keeps while it runs: the history store (or why it is locked), the model as
+//! it loads in the background, the switch that stops running generations, the settings, and
+//! the popup's shortcut as registered (or why it is not).
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use hearth_core::engine::{self, Engine, ModelInfo};
 use hearth_core::paths::DataDir;
 use hearth_core::settings::Settings;
-use hearth_core::store::Store;
+use hearth_core::store::{KeptIn, Store, StoreError, Unlock};
 use serde::Serialize;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -31,8 +32,58 @@ pub enum ModelView {
     Failed { message: String },
 }
 
+/// The history as the UI sees it: open (and where its key is kept), or locked, why, and
+/// what the person can do about it.
+#[derive(Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "HistoryState")]
+#[serde(
+    tag = "state",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum HistoryView {
+    Open { kept_in: KeptIn },
+    Locked { needs: Needs, message: String },
+}
+
+/// What opens a locked history.
+#[derive(Clone, Copy, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Needs {
+    /// The passphrase that protects it.
+    Passphrase,
+    /// A new passphrase, as the keyring cannot be used.
+    NewPassphrase,
+    /// The keyring, which holds the key but could not be used: unlocked, then tried again.
+    Keyring,
+    /// Nothing can open it: a new history, the old file kept aside.
+    NewHistory,
+}
+
+impl Needs {
+    fn of(error: &StoreError) -> Self {
+        match error {
+            StoreError::PassphraseNeeded | StoreError::WrongPassphrase => Needs::Passphrase,
+            StoreError::KeyringUnavailable(_) | StoreError::ShortPassphrase => Needs::NewPassphrase,
+            StoreError::KeyringLocked(_) => Needs::Keyring,
+            _ => Needs::NewHistory,
+        }
+    }
+}
+
+enum History {
+    Open(Store),
+    /// What opens it, and why it is locked as a sentence.
+    Locked(Needs, String),
+}
+
+fn locked(error: &StoreError) -> History {
+    History::Locked(Needs::of(error), error.to_string())
+}
+
 pub struct AppState {
-    store: Result<Store, String>,
+    database: PathBuf,
+    history: Mutex<History>,
     model: watch::Receiver<ModelSlot>,
     /// Cancelling it stops every running or queued generation; it is then replaced.
     stop: Mutex<CancellationToken>,
@@ -41,15 +92,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the store and starts loading the model in the background, so the window shows at
-    /// once and history is readable even when no model can be loaded.
+    /// Opens the store (its key from the keyring) and starts loading the model in the
+    /// background, so the window shows at once and history is readable even when no model can
+    /// be loaded. A history that needs a passphrase stays locked until the window gives one.
     pub fn start(data: DataDir) -> Self {
-        let store = tauri::async_runtime::block_on(Store::open(&data.database()))
-            .map_err(|e| e.to_string());
-        // Without a readable history, the defaults serve (and cannot be saved).
-        let settings = match &store {
-            Ok(store) => tauri::async_runtime::block_on(store.settings()).unwrap_or_default(),
-            Err(_) => Settings::default(),
+        let database = data.database();
+        let opened = tauri::async_runtime::block_on(open(&database, &Unlock::Keyring));
+        let (history, settings) = match opened {
+            Ok((store, settings)) => (History::Open(store), settings),
+            // Without a readable history, the defaults serve (and cannot be saved).
+            Err(error) => (locked(&error), Settings::default()),
         };
         let (tx, rx) = watch::channel(ModelSlot::Loading);
         tauri::async_runtime::spawn(async move {
@@ -64,7 +116,8 @@ impl AppState {
             let _ = tx.send(slot);
         });
         Self {
-            store,
+            database,
+            history: Mutex::new(history),
             model: rx,
             stop: Mutex::new(CancellationToken::new()),
             settings: Mutex::new(settings),
@@ -72,8 +125,67 @@ impl AppState {
         }
     }
 
-    pub fn store(&self) -> Result<&Store, String> {
-        self.store.as_ref().map_err(Clone::clone)
+    pub fn store(&self) -> Result<Store, String> {
+        match &*lock(&self.history) {
+            History::Open(store) => Ok(store.clone()),
+            History::Locked(_, message) => Err(message.clone()),
+        }
+    }
+
+    pub fn history(&self) -> HistoryView {
+        match &*lock(&self.history) {
+            History::Open(store) => HistoryView::Open {
+                kept_in: store.kept_in(),
+            },
+            History::Locked(needs, message) => HistoryView::Locked {
+                needs: *needs,
+                message: message.clone(),
+            },
+        }
+    }
+
+    /// Opens a locked history with `unlock`; on success its settings take effect. An open
+    /// history stays as it is.
+    pub async fn unlock(&self, unlock: &Unlock) -> HistoryView {
+        if matches!(*lock(&self.history), History::Open(_)) {
+            return self.history();
+        }
+        self.settle(open(&self.database, unlock).await)
+    }
+
+    /// Moves the history that cannot be opened aside (nothing is deleted) and starts a new one.
+    pub async fn start_new_history(&self, unlock: &Unlock) -> Result<HistoryView, String> {
+        if matches!(*lock(&self.history), History::Open(_)) {
+            return Err("The history is open; nothing was set aside.".to_string());
+        }
+        Store::set_aside(&self.database)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(self.settle(open(&self.database, unlock).await))
+    }
+
+    /// Re-encrypts the history with a key kept where `to` says. When that fails, the history
+    /// stays open with its old key and the reason is returned.
+    pub async fn change_key(&self, to: &Unlock) -> Result<HistoryView, String> {
+        let store = self.store()?;
+        let change = store.change_key(to).await;
+        *lock(&self.history) = match change.store {
+            Ok(store) => History::Open(store),
+            Err(error) => locked(&error),
+        };
+        change.changed.map_err(|e| e.to_string())?;
+        Ok(self.history())
+    }
+
+    fn settle(&self, opened: Result<(Store, Settings), StoreError>) -> HistoryView {
+        *lock(&self.history) = match opened {
+            Ok((store, settings)) => {
+                self.set_settings(settings);
+                History::Open(store)
+            }
+            Err(error) => locked(&error),
+        };
+        self.history()
     }
 
     /// Waits for the model to finish loading.
@@ -98,7 +210,7 @@ impl AppState {
     }
 
     /// What a generation needs: the store, the loaded model, and a token that Stop cancels.
-    pub async fn for_generation(&self) -> Result<(&Store, Arc<Engine>, CancellationToken), String> {
+    pub async fn for_generation(&self) -> Result<(Store, Arc<Engine>, CancellationToken), String> {
         Ok((self.store()?, self.engine().await?, self.stop_token()))
     }
 
@@ -131,6 +243,16 @@ impl AppState {
     pub fn set_hotkey(&self, hotkey: Result<Hotkey, crate::hotkey::HotkeyError>) {
         *lock(&self.hotkey) = hotkey.map_err(|e| e.to_string());
     }
+}
+
+/// The history at `database` with its settings.
+async fn open(
+    database: &std::path::Path,
+    unlock: &Unlock,
+) -> Result<(Store, Settings), StoreError> {
+    let store = Store::open(database, unlock).await?;
+    let settings = store.settings().await.unwrap_or_default();
+    Ok((store, settings))
 }
 
 /// A poisoned lock only means a panic elsewhere; the value inside is still whole.

@@ -7,7 +7,7 @@ use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 impl App {
     /// Replaces the text of the field `selector` finds.
-    async fn fill(&self, selector: &str, text: &str) {
+    pub(super) async fn fill(&self, selector: &str, text: &str) {
         let field = self
             .client()
             .find(Locator::Css(selector))

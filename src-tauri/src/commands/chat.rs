@@ -31,9 +31,11 @@ pub async fn send_message(
         branch,
     };
     let mut events = to_channel(&on_event);
-    chat::send(store, &engine, request, &cancel, |event| events.push(event))
-        .await
-        .map_err(sentence)
+    chat::send(&store, &engine, request, &cancel, |event| {
+        events.push(event)
+    })
+    .await
+    .map_err(sentence)
 }
 
 /// Like `send_message`, in a conversation about documents (its own, and from now on
@@ -57,7 +59,7 @@ pub async fn ask_documents(
         persona,
     };
     let mut events = to_channel(&on_event);
-    documents::ask(store, &engine, question, &cancel, |event| {
+    documents::ask(&store, &engine, question, &cancel, |event| {
         events.push(event)
     })
     .await

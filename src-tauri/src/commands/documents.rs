@@ -22,7 +22,7 @@ pub async fn add_documents(
         // A closed window cannot show progress; the files are still added.
         let _ = on_reading.send(reading);
     };
-    documents::add_many(state.store()?, &paths, &Limits::default(), report)
+    documents::add_many(&state.store()?, &paths, &Limits::default(), report)
         .await
         .map_err(sentence)
 }
@@ -79,9 +79,11 @@ pub async fn run_document_job(
 ) -> CommandResult<Message> {
     let (store, engine, cancel) = state.for_generation().await?;
     let mut events = to_channel(&on_event);
-    documents::run_job(store, &engine, id, job, &cancel, |event| events.push(event))
-        .await
-        .map_err(sentence)
+    documents::run_job(&store, &engine, id, job, &cancel, |event| {
+        events.push(event)
+    })
+    .await
+    .map_err(sentence)
 }
 
 /// Saves `text` (a translation, a summary) where the person picks with the save dialog;

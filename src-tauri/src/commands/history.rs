@@ -110,7 +110,7 @@ pub async fn export_history(
     conversation_id: Option<i64>,
     format: Format,
 ) -> CommandResult<bool> {
-    let text = archive::export(state.store()?, conversation_id, format)
+    let text = archive::export(&state.store()?, conversation_id, format)
         .await
         .map_err(sentence)?;
     let name = format!("Hearth history.{}", format.extension());
@@ -143,7 +143,7 @@ pub async fn import_history(
     let text = tokio::fs::read_to_string(&path)
         .await
         .map_err(|e| format!("{} could not be read: {e}", path.display()))?;
-    archive::import(state.store()?, &text)
+    archive::import(&state.store()?, &text)
         .await
         .map(|restored| Some(restored.to_string()))
         .map_err(sentence)

@@ -25,9 +25,11 @@ pub async fn run_job(
         document: None,
     };
     let mut events = to_channel(&on_event);
-    jobs::run(store, &engine, request, &cancel, |event| events.push(event))
-        .await
-        .map_err(sentence)
+    jobs::run(&store, &engine, request, &cancel, |event| {
+        events.push(event)
+    })
+    .await
+    .map_err(sentence)
 }
 
 /// The languages a text can be translated into.

@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod model;
 pub mod personas;
 pub mod popup;
+pub mod privacy;
 pub mod settings;
 
 use std::time::Duration;

@@ -15,6 +15,7 @@ import type {
   Conversation,
   Detection,
   DocumentInfo,
+  HistoryState,
   Job,
   Language,
   Message,
@@ -215,6 +216,25 @@ export function stopGeneration(): Promise<void> {
 
 
 
+
+export function historyState(): Promise<HistoryState> {
+  return invoke('history_state');
+}
+
+/** Opens the locked history with a passphrase, or with the keyring again when `null`. */
+export function unlockHistory(passphrase: string | null): Promise<HistoryState> {
+  return invoke('unlock_history', { passphrase });
+}
+
+/** Keeps the history that cannot be opened aside and starts a new one (keyring when `null`). */
+export function startNewHistory(passphrase: string | null): Promise<HistoryState> {
+  return invoke('start_new_history', { passphrase });
+}
+
+/** Re-encrypts the history: its key from a new passphrase, or kept in the keyring when `null`. */
+export function changeHistoryKey(passphrase: string | null): Promise<HistoryState> {
+  return invoke('change_history_key', { passphrase });
+}
 
 export function getSettings(): Promise<SettingsView> {
   return invoke('get_settings');

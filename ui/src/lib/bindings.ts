@@ -173,3 +173,9 @@ target: string | null, } | { "kind": "job", event: ReplyEvent, } | { "kind": "do
 export type PopupMessage = { run: number, event: PopupEvent, };
 
 export type CommandError = { message: string, };
+
+export type KeptIn = "keyring" | "passphrase";
+
+export type Needs = "passphrase" | "newPassphrase" | "keyring" | "newHistory";
+
+export type HistoryState = { "state": "open", keptIn: KeptIn, } | { "state": "locked", needs: Needs, message: string, };

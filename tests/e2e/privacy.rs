@@ -1,0 +1,80 @@
+//! The encrypted history in the app: its key moved from the keyring to a passphrase in
+//! Settings, the passphrase asked for at the next start (a wrong one refused), the key moved
+//! back; and a history nothing can open set aside for a new one.
+
+use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+
+impl App {
+    async fn choose_passphrase(&self, passphrase: &str) {
+        self.fill("[data-testid=new-passphrase]", passphrase).await;
+        self.fill("[data-testid=new-passphrase-again]", passphrase)
+            .await;
+        self.click("[data-testid=new-passphrase-submit]").await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_passphrase_chosen_in_settings_is_asked_for_at_the_next_start() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+    app.type_message("Hello there").await;
+    until("the reply to finish", PATIENCE, || async {
+        let replies = app.texts(".message.assistant:not([aria-busy=true])").await;
+        replies.first().filter(|r| !r.trim().is_empty()).cloned()
+    })
+    .await;
+
+    app.click("[data-testid=open-settings]").await;
+    let kept_in = app.wait_for_text("[data-testid=kept-in]").await;
+    assert!(kept_in.contains("system keyring"), "{kept_in}");
+    app.click("[data-testid=choose-passphrase]").await;
+    app.choose_passphrase("correct horse").await;
+    let notice = app.wait_for_text("[data-testid=key-notice]").await;
+    assert!(notice.contains("new passphrase"), "{notice}");
+    assert!(app
+        .wait_for_text("[data-testid=kept-in]")
+        .await
+        .contains("from your passphrase"));
+    app.quit().await;
+
+    let app = App::start(data.path(), &[]).await;
+    let problem = app.wait_for_text("[data-testid=history-problem]").await;
+    assert!(problem.contains("protected by a passphrase"), "{problem}");
+    app.save_screenshot("e2e-locked.png").await;
+    app.type_and_enter("[data-testid=passphrase]", "wrong horse")
+        .await;
+    until("the wrong passphrase to be refused", PATIENCE, || async {
+        let problem = app.text("[data-testid=history-problem]").await?;
+        problem
+            .contains("That passphrase does not open the history")
+            .then_some(())
+    })
+    .await;
+    app.fill("[data-testid=passphrase]", "correct horse").await;
+    app.click("[data-testid=unlock-submit]").await;
+    let titles = until("the conversation list", PATIENCE, || async {
+        let titles = app.texts("[data-testid=conversation] .title").await;
+        (!titles.is_empty()).then_some(titles)
+    })
+    .await;
+    assert_eq!(titles, ["Hello there"]);
+    app.save_screenshot("e2e-unlocked.png").await;
+
+    app.click("[data-testid=open-settings]").await;
+    app.click("[data-testid=use-keyring]").await;
+    let notice = app.wait_for_text("[data-testid=key-notice]").await;
+    assert!(notice.contains("system keyring"), "{notice}");
+    app.quit().await;
+
+    // The keyring opens it again without asking.
+    let app = App::start(data.path(), &[]).await;
+    let titles = until("the conversation list", PATIENCE, || async {
+        let titles = app.texts("[data-testid=conversation] .title").await;
+        (!titles.is_empty()).then_some(titles)
+    })
+    .await;
+    assert_eq!(titles, ["Hello there"]);
+    app.quit().await;
+}
