@@ -222,9 +222,13 @@ pub(crate) fn connect_options(
         options = options.pragma("key", format!("\"{}\"", key.sql_text().as_str()));
     }
     // Deleted text is overwritten, not left in free pages; temporary tables stay in memory.
+    // SQLCipher decrypts a page each time it enters the cache: with SQLite's default 2 MiB
+    // cache every search decrypted the FTS5 index again (passages among 1,000 documents took
+    // 70 to 330 ms; with 32 MiB, 6 to 11 ms). The cache grows only as pages are read.
     Ok(options
         .pragma("secure_delete", "ON")
-        .pragma("temp_store", "MEMORY"))
+        .pragma("temp_store", "MEMORY")
+        .pragma("cache_size", "-32768"))
 }
 
 fn migrate_error(path: &Path, error: MigrateError) -> StoreError {
