@@ -68,14 +68,10 @@ pub async fn rewrite(database: &Path, from: Option<&Key>, to: &Key) -> Result<()
         .map_err(query)?;
     // Everything in the WAL goes into the file, and the file leaves WAL mode: no WAL written
     // with the old key (or none) is left beside the new file.
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .persistent(false)
-        .execute(&mut source)
+    run(&mut source, "PRAGMA wal_checkpoint(TRUNCATE)")
         .await
         .map_err(query)?;
-    sqlx::query("PRAGMA journal_mode = DELETE")
-        .persistent(false)
-        .execute(&mut source)
+    run(&mut source, "PRAGMA journal_mode = DELETE")
         .await
         .map_err(query)?;
     step("checkpointed");
@@ -89,19 +85,16 @@ pub async fn rewrite(database: &Path, from: Option<&Key>, to: &Key) -> Result<()
         .execute(&mut source)
         .await
         .map_err(query)?;
-    sqlx::query("SELECT sqlcipher_export('fresh')")
-        .persistent(false)
-        .execute(&mut source)
+    run(&mut source, "SELECT sqlcipher_export('fresh')")
         .await
         .map_err(query)?;
-    sqlx::query(&format!("PRAGMA fresh.user_version = {version}"))
-        .persistent(false)
-        .execute(&mut source)
-        .await
-        .map_err(query)?;
-    sqlx::query("DETACH DATABASE fresh")
-        .persistent(false)
-        .execute(&mut source)
+    run(
+        &mut source,
+        &format!("PRAGMA fresh.user_version = {version}"),
+    )
+    .await
+    .map_err(query)?;
+    run(&mut source, "DETACH DATABASE fresh")
         .await
         .map_err(query)?;
     source.close().await.map_err(query)?;
@@ -141,6 +134,15 @@ pub async fn rewrite(database: &Path, from: Option<&Key>, to: &Key) -> Result<()
         remove(Path::new(&name)).map_err(fail)?;
     }
     Ok(())
+}
+
+/// One statement with no parameters, not kept prepared (each runs once).
+async fn run(db: &mut SqliteConnection, sql: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(sql)
+        .persistent(false)
+        .execute(db)
+        .await
+        .map(drop)
 }
 
 /// Every table's name and row count, in name order (the FTS5 indexes and their shadow tables
