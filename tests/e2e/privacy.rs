@@ -78,3 +78,34 @@ async fn a_passphrase_chosen_in_settings_is_asked_for_at_the_next_start() {
     assert_eq!(titles, ["Hello there"]);
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_keyring_the_window_asks_for_a_passphrase_and_uses_it() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let no_keyring = [(
+        "DBUS_SESSION_BUS_ADDRESS",
+        std::path::Path::new("unix:path=/nonexistent/bus"),
+    )];
+    let app = App::start(data.path(), &no_keyring).await;
+    let problem = app.wait_for_text("[data-testid=history-problem]").await;
+    assert!(
+        problem.contains("The system keyring could not be used"),
+        "{problem}"
+    );
+    app.save_screenshot("e2e-no-keyring.png").await;
+    app.choose_passphrase("correct horse").await;
+    app.wait_for_model().await;
+    app.click("[data-testid=open-settings]").await;
+    let kept_in = app.wait_for_text("[data-testid=kept-in]").await;
+    assert!(kept_in.contains("from your passphrase"), "{kept_in}");
+    app.quit().await;
+
+    let app = App::start(data.path(), &no_keyring).await;
+    let problem = app.wait_for_text("[data-testid=history-problem]").await;
+    assert!(problem.contains("protected by a passphrase"), "{problem}");
+    app.type_and_enter("[data-testid=passphrase]", "correct horse")
+        .await;
+    app.wait_for_model().await;
+    app.quit().await;
+}

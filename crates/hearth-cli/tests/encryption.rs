@@ -288,3 +288,46 @@ fn without_a_keyring_service_a_passphrase_is_asked_for_and_works() {
     assert!(note.contains("\"kept_in\": \"passphrase\""), "{note}");
     assert!(!note.contains("correct horse"));
 }
+
+/// A keyring that holds the key but is locked, and whose unlock prompt cannot be shown (no
+/// display): on a private bus with a keyring of its own, so the other tests' stays unlocked.
+#[test]
+fn a_locked_keyring_is_a_sentence_and_the_file_is_untouched() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let script = r#"
+        source "$KEYRING_SH"
+        "$HEARTH" --data-dir "$DATA" personas set Poet --instructions Rhyme. </dev/null || exit 10
+        cp "$DATA/history.sqlite3" "$DATA/before"
+        dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+            org.freedesktop.Secret.Service.Lock \
+            array:objpath:/org/freedesktop/secrets/collection/login >/dev/null || exit 11
+        timeout 60 "$HEARTH" --data-dir "$DATA" personas </dev/null
+        echo "exit $?"
+        cmp -s "$DATA/history.sqlite3" "$DATA/before" && echo unchanged
+    "#;
+    let output = Command::new("timeout")
+        .args(["120", "dbus-run-session", "--", "bash", "-c", script])
+        .env(
+            "KEYRING_SH",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/keyring.sh"),
+        )
+        .env("HEARTH", env!("CARGO_BIN_EXE_hearth"))
+        .env("DATA", data.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("HEARTH_PASSPHRASE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("dbus-run-session runs");
+    let (out, err) = (text(&output.stdout), text(&output.stderr));
+    assert!(output.status.success(), "the script failed: {out}{err}");
+    assert!(
+        out.contains("exit 1\n"),
+        "hearth did not refuse: {out}{err}"
+    );
+    assert!(
+        err.contains("which could not be used") && err.contains("Unlock the keyring"),
+        "{err}"
+    );
+    assert!(out.contains("unchanged"), "the file changed: {out}");
+}
