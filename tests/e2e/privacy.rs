@@ -33,6 +33,7 @@ async fn a_passphrase_chosen_in_settings_is_asked_for_at_the_next_start() {
     app.choose_passphrase("correct horse").await;
     let notice = app.wait_for_text("[data-testid=key-notice]").await;
     assert!(notice.contains("new passphrase"), "{notice}");
+    app.save_screenshot("e2e-privacy-settings.png").await;
     assert!(app
         .wait_for_text("[data-testid=kept-in]")
         .await

@@ -140,6 +140,14 @@ fn nothing_typed_is_readable_in_the_database_its_wal_or_its_shm() {
     });
 }
 
+/// The plain fixture, encrypted by its first open through the keyring.
+async fn encrypted_fixture(path: &Path) -> Store {
+    plain_history(path).await.close().await;
+    Store::open(path, &Unlock::Keyring)
+        .await
+        .expect("encrypted")
+}
+
 /// Every row of the plain fixture, read through the store.
 async fn assert_fixture_kept(store: &Store) {
     let conversations = store.list_conversations().await.expect("list");
@@ -309,10 +317,7 @@ fn the_key_moves_between_keyring_and_passphrase_with_nothing_lost() {
     RUNTIME.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("history.sqlite3");
-        plain_history(&path).await.close().await;
-        let store = Store::open(&path, &Unlock::Keyring)
-            .await
-            .expect("encrypted");
+        let store = encrypted_fixture(&path).await;
         let first_entry = keyring_entry(&path);
 
         let change = store.change_key(&passphrase("a long passphrase")).await;
@@ -352,10 +357,7 @@ fn a_deleted_conversation_leaves_no_wal_behind_and_no_search_hit() {
     RUNTIME.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("history.sqlite3");
-        plain_history(&path).await.close().await;
-        let store = Store::open(&path, &Unlock::Keyring)
-            .await
-            .expect("encrypted");
+        let store = encrypted_fixture(&path).await;
         store.delete_conversation(1).await.expect("deleted");
         store.delete_document(1).await.expect("deleted");
         let wal = std::fs::metadata(with_suffix(&path, "-wal"))
