@@ -34,6 +34,8 @@ pub struct Runner<'a> {
     started: Instant,
     /// The whole job's measurements; its text is everything the caller has been shown.
     totals: Completion,
+    /// Seconds the engine spent writing (not reading prompts), summed over the job's steps.
+    writing_seconds: f64,
 }
 
 impl<'a> Runner<'a> {
@@ -48,6 +50,7 @@ impl<'a> Runner<'a> {
             on_event,
             started: Instant::now(),
             totals: Completion::default(),
+            writing_seconds: 0.0,
         }
     }
 
@@ -168,15 +171,19 @@ impl<'a> Runner<'a> {
         self.totals.prompt_tokens += completion.prompt_tokens;
         self.totals.completion_tokens += completion.completion_tokens;
         self.totals.stopped |= completion.stopped;
+        if let Some(rate) = completion.tokens_per_second.filter(|r| *r > 0.0) {
+            self.writing_seconds += completion.completion_tokens as f64 / rate;
+        }
         completion.text
     }
 
-    /// The job's measurements and output so far.
+    /// The job's measurements and output so far. Its speed is the writing speed, as a chat
+    /// reply's is: the time spent reading each part's prompt is in the time to first token,
+    /// not counted against the tokens written.
     pub fn finish(self) -> Completion {
         let mut totals = self.totals;
-        let seconds = self.started.elapsed().as_secs_f64();
-        if seconds > 0.0 && totals.completion_tokens > 0 {
-            totals.tokens_per_second = Some(totals.completion_tokens as f64 / seconds);
+        if self.writing_seconds > 0.0 && totals.completion_tokens > 0 {
+            totals.tokens_per_second = Some(totals.completion_tokens as f64 / self.writing_seconds);
         }
         totals.stopped |= self.cancel.is_cancelled();
         totals
