@@ -6,6 +6,8 @@ use std::cell::RefCell;
 
 use crate::pool::Pool;
 use crate::quant::activation::{quantize_row, Q8};
+#[cfg(target_arch = "x86_64")]
+use crate::quant::interleaved;
 use crate::quant::{scalar, QuantType, BLOCK};
 use crate::{KernelError, Tier};
 
@@ -76,6 +78,10 @@ pub fn matmul(
         xq.clear();
         xq.resize(m * nb, Q8::ZERO);
         quantize(pool, tier, x, k, xq);
+        #[cfg(target_arch = "x86_64")]
+        if m >= INTERLEAVED_MIN_TOKENS && interleaved::supports(tier, ty) {
+            return multiply_interleaved(pool, tier, ty, w, row_bytes, n, xq, nb, m, y);
+        }
         multiply(pool, tier, ty, w, row_bytes, n, xq, nb, m, y);
     });
     Ok(())
@@ -171,6 +177,74 @@ fn multiply(
             }
             r += tile_rows;
         }
+    });
+}
+
+/// Input rows from which packing weights per work item pays for itself.
+#[cfg(target_arch = "x86_64")]
+const INTERLEAVED_MIN_TOKENS: usize = 8;
+/// Input rows a work item of the interleaved path covers: the more, the less each packing
+/// costs per input row, while the packed group stays in L1.
+#[cfg(target_arch = "x86_64")]
+const INTERLEAVED_TOKENS_PER_ITEM: usize = 64;
+
+#[cfg(target_arch = "x86_64")]
+thread_local! {
+    /// One group of weight rows, packed by the work item that uses it.
+    static PACKED: RefCell<Vec<interleaved::Packed>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A prompt's matmul on x86-64: each work item packs eight weight rows (see `interleaved`)
+/// and sweeps up to 64 input rows over them.
+#[cfg(target_arch = "x86_64")]
+#[allow(clippy::too_many_arguments)]
+fn multiply_interleaved(
+    pool: &Pool,
+    tier: Tier,
+    ty: QuantType,
+    w: &[u8],
+    row_bytes: usize,
+    n: usize,
+    xq: &[Q8],
+    nb: usize,
+    m: usize,
+    y: &mut [f32],
+) {
+    let groups = n.div_ceil(interleaved::ROWS);
+    let out = Shared(y.as_mut_ptr());
+    pool.for_each(groups * m.div_ceil(INTERLEAVED_TOKENS_PER_ITEM), |item| {
+        let (ti, group) = (item / groups, item % groups);
+        let r = group * interleaved::ROWS;
+        let rows = (n - r).min(interleaved::ROWS);
+        let t = ti * INTERLEAVED_TOKENS_PER_ITEM;
+        let tokens = (m - t).min(INTERLEAVED_TOKENS_PER_ITEM);
+        PACKED.with_borrow_mut(|packed| {
+            packed.clear();
+            packed.resize(nb, interleaved::Packed::zero());
+            // SAFETY: `supports` held for this tier, which the CPU has; rows `r..r + rows`
+            // and tokens `t..t + tokens` lie inside `w` and `xq` (checked by `matmul`), and
+            // this item alone writes their outputs.
+            unsafe {
+                interleaved::pack(
+                    tier,
+                    ty,
+                    w.as_ptr().add(r * row_bytes),
+                    row_bytes,
+                    rows,
+                    packed,
+                );
+                interleaved::multiply(
+                    tier,
+                    packed,
+                    xq.as_ptr().add(t * nb),
+                    nb,
+                    tokens,
+                    rows,
+                    out.get().add(t * n + r),
+                    n,
+                );
+            }
+        });
     });
 }
 

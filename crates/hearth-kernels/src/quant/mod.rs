@@ -12,6 +12,8 @@
 //!   super-block's, `c = 0`.
 
 pub(crate) mod activation;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod interleaved;
 pub(crate) mod scalar;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod x86;

@@ -10,7 +10,7 @@ use half::f16;
 use super::{q4k_scale_min, QuantType, BLOCK};
 
 /// A weight format: how to load sub-block `b` of a row as 32 bytes with its `d` and `c`.
-trait Weights {
+pub(super) trait Weights {
     /// The bytes are signed (Q8_0, Q6_K): the dot product then uses `|w|` and `x * sign(w)`,
     /// since both instructions multiply unsigned by signed bytes.
     const SIGNED: bool;
@@ -43,7 +43,7 @@ unsafe fn nibbles_of(raw: __m256i, high: bool) -> __m256i {
     _mm256_and_si256(v, _mm256_set1_epi8(0x0F))
 }
 
-struct Q40;
+pub(super) struct Q40;
 impl Weights for Q40 {
     const SIGNED: bool = false;
     #[inline(always)]
@@ -54,7 +54,7 @@ impl Weights for Q40 {
     }
 }
 
-struct Q41;
+pub(super) struct Q41;
 impl Weights for Q41 {
     const SIGNED: bool = false;
     #[inline(always)]
@@ -87,7 +87,7 @@ unsafe fn fifth_bits(p: *const u8) -> __m256i {
     )
 }
 
-struct Q50;
+pub(super) struct Q50;
 impl Weights for Q50 {
     const SIGNED: bool = false;
     #[inline(always)]
@@ -99,7 +99,7 @@ impl Weights for Q50 {
     }
 }
 
-struct Q51;
+pub(super) struct Q51;
 impl Weights for Q51 {
     const SIGNED: bool = false;
     #[inline(always)]
@@ -111,7 +111,7 @@ impl Weights for Q51 {
     }
 }
 
-struct Q80;
+pub(super) struct Q80;
 impl Weights for Q80 {
     const SIGNED: bool = true;
     #[inline(always)]
@@ -122,7 +122,7 @@ impl Weights for Q80 {
     }
 }
 
-struct Q4K;
+pub(super) struct Q4K;
 impl Weights for Q4K {
     const SIGNED: bool = false;
     #[inline(always)]
@@ -138,7 +138,7 @@ impl Weights for Q4K {
     }
 }
 
-struct Q6K;
+pub(super) struct Q6K;
 impl Weights for Q6K {
     const SIGNED: bool = true;
     const SCALED: bool = true;

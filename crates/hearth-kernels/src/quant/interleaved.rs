@@ -1,0 +1,248 @@
+//! Prompt matmuls on x86-64 with the weights interleaved eight rows at a time, as llama.cpp
+//! repacks Q4_0 at load, but done per work item into a small buffer (so the model's memory
+//! does not grow): the buffer stays in L1 while dozens of input rows sweep it.
+//!
+//! In the buffer, register `g` of a sub-block holds values `4g..4g+4` of each of the eight
+//! rows, so one `dpbusd` (or `maddubs` + `madd`) against four input bytes broadcast to every
+//! lane advances eight dot products at once, and the block's scales are one vector of eight.
+//! The tiles in `x86` instead reduce each row's sum across lanes, with a scalar scale per row.
+
+use std::arch::x86_64::*;
+
+use super::activation::Q8;
+use super::x86::{Weights, Q40, Q41, Q4K, Q50, Q51, Q80};
+use super::QuantType;
+use crate::Tier;
+
+/// Weight rows interleaved in one group: the eight lanes of a 256-bit register.
+pub(crate) const ROWS: usize = 8;
+/// Input rows that share one pass over a packed group.
+const TOKENS: usize = 4;
+
+/// One sub-block of a group of eight rows: the 32 values of each (as unsigned bytes), their
+/// scales `d` and constants `c` (see `quant`).
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub(crate) struct Packed {
+    q: [__m256i; 8],
+    d: __m256,
+    c: __m256,
+}
+
+impl Packed {
+    pub(crate) fn zero() -> Packed {
+        // SAFETY: all-zero bits are valid for SIMD registers.
+        unsafe { std::mem::zeroed() }
+    }
+}
+
+/// Whether `tier` has an interleaved kernel for `ty`. AVX2's `maddubs` multiplies unsigned by
+/// signed bytes into 16 bits, which overflows for the full 0..255 range that signed weights
+/// take once offset, so Q8_0 needs VNNI; Q6_K's per-16 scales do not fit the layout.
+pub(crate) fn supports(tier: Tier, ty: QuantType) -> bool {
+    match tier {
+        Tier::Avx512Vnni => !matches!(ty, QuantType::Q6_K),
+        Tier::Avx2 => !matches!(ty, QuantType::Q6_K | QuantType::Q8_0),
+        Tier::Scalar => false,
+    }
+}
+
+/// Packs `rows` (at most eight; the rest of the group is zero) weight rows `w_stride` bytes
+/// apart into `out`, one `Packed` per sub-block.
+///
+/// # Safety
+/// `supports(tier, ty)`, the CPU has `tier`, and `w` holds `rows` rows of `out.len()`
+/// sub-blocks of `ty`.
+pub(crate) unsafe fn pack(
+    tier: Tier,
+    ty: QuantType,
+    w: *const u8,
+    w_stride: usize,
+    rows: usize,
+    out: &mut [Packed],
+) {
+    match ty {
+        QuantType::Q4_0 => pack_typed::<Q40>(w, w_stride, rows, out),
+        QuantType::Q4_1 => pack_typed::<Q41>(w, w_stride, rows, out),
+        QuantType::Q5_0 => pack_typed::<Q50>(w, w_stride, rows, out),
+        QuantType::Q5_1 => pack_typed::<Q51>(w, w_stride, rows, out),
+        QuantType::Q8_0 => pack_typed::<Q80>(w, w_stride, rows, out),
+        QuantType::Q4_K => pack_typed::<Q4K>(w, w_stride, rows, out),
+        QuantType::Q6_K => unreachable!("{tier:?} has no interleaved kernel for Q6_K"),
+    }
+}
+
+#[target_feature(enable = "avx2,fma,f16c")]
+unsafe fn pack_typed<W: Weights>(w: *const u8, w_stride: usize, rows: usize, out: &mut [Packed]) {
+    for (b, p) in out.iter_mut().enumerate() {
+        let mut v = [_mm256_setzero_si256(); ROWS];
+        let mut d = [0f32; ROWS];
+        let mut c = [0f32; ROWS];
+        for r in 0..rows {
+            let (q, dr, cr) = W::load(w.add(r * w_stride), b);
+            if W::SIGNED {
+                // q + 128 as an unsigned byte; the constant term takes back 128 * sum(x).
+                v[r] = _mm256_xor_si256(q, _mm256_set1_epi8(-128));
+                c[r] = cr - 128.0 * dr;
+            } else {
+                v[r] = q;
+                c[r] = cr;
+            }
+            d[r] = dr;
+        }
+        p.q = transpose(v);
+        p.d = _mm256_loadu_ps(d.as_ptr());
+        p.c = _mm256_loadu_ps(c.as_ptr());
+    }
+}
+
+/// Eight rows of eight 32-bit groups into eight registers of one group from every row.
+#[inline(always)]
+unsafe fn transpose(v: [__m256i; 8]) -> [__m256i; 8] {
+    let a: [__m256i; 8] = std::array::from_fn(|i| {
+        let (x, y) = (v[i / 2 * 2], v[i / 2 * 2 + 1]);
+        if i % 2 == 0 {
+            _mm256_unpacklo_epi32(x, y)
+        } else {
+            _mm256_unpackhi_epi32(x, y)
+        }
+    });
+    // a[0] = r0g0 r1g0 r0g1 r1g1 | r0g4 r1g4 r0g5 r1g5; a[1] the same for g2, g3, g6, g7.
+    let b: [__m256i; 8] = std::array::from_fn(|i| {
+        let (pair, part) = (i / 4, i % 4);
+        let (x, y) = (a[4 * pair + part % 2], a[4 * pair + 2 + part % 2]);
+        if part < 2 {
+            _mm256_unpacklo_epi64(x, y)
+        } else {
+            _mm256_unpackhi_epi64(x, y)
+        }
+    });
+    // b[0..4] = rows 0-3 of groups (0|4), (2|6), (1|5), (3|7); b[4..8] rows 4-7 likewise.
+    let order = [0, 2, 1, 3];
+    std::array::from_fn(|g| {
+        let j = order[g % 4];
+        if g < 4 {
+            _mm256_permute2x128_si256(b[j], b[4 + j], 0x20)
+        } else {
+            _mm256_permute2x128_si256(b[j], b[4 + j], 0x31)
+        }
+    })
+}
+
+/// `y[t * ldy + r] = dot(row r, input t)` for the eight packed rows and `tokens` input rows
+/// (`nb` sub-blocks apart in `x`); only the first `rows` outputs of each input row are written.
+///
+/// # Safety
+/// The CPU has `tier`; `x` holds `tokens` rows of `packed.len()` blocks; `y` has room.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn multiply(
+    tier: Tier,
+    packed: &[Packed],
+    x: *const Q8,
+    nb: usize,
+    tokens: usize,
+    rows: usize,
+    y: *mut f32,
+    ldy: usize,
+) {
+    let mut t = 0;
+    while t < tokens {
+        let (xt, yt) = (x.add(t * nb), y.add(t * ldy));
+        if tokens - t >= TOKENS {
+            let out = match tier {
+                Tier::Avx512Vnni => vnni::sweep::<TOKENS>(packed, xt, nb),
+                _ => avx2::sweep::<TOKENS>(packed, xt, nb),
+            };
+            store(&out, rows, yt, ldy);
+            t += TOKENS;
+        } else {
+            let out = match tier {
+                Tier::Avx512Vnni => vnni::sweep::<1>(packed, xt, nb),
+                _ => avx2::sweep::<1>(packed, xt, nb),
+            };
+            store(&out, rows, yt, ldy);
+            t += 1;
+        }
+    }
+}
+
+#[inline(always)]
+unsafe fn store(out: &[__m256], rows: usize, y: *mut f32, ldy: usize) {
+    for (i, v) in out.iter().enumerate() {
+        let mut lanes = [0f32; ROWS];
+        _mm256_storeu_ps(lanes.as_mut_ptr(), *v);
+        std::ptr::copy_nonoverlapping(lanes.as_ptr(), y.add(i * ldy), rows);
+    }
+}
+
+#[inline(always)]
+unsafe fn dot_maddubs(acc: __m256i, w: __m256i, x: __m256i) -> __m256i {
+    _mm256_add_epi32(
+        acc,
+        _mm256_madd_epi16(_mm256_maddubs_epi16(w, x), _mm256_set1_epi16(1)),
+    )
+}
+
+#[inline(always)]
+unsafe fn dot_vnni(acc: __m256i, w: __m256i, x: __m256i) -> __m256i {
+    _mm256_dpbusd_epi32(acc, w, x)
+}
+
+macro_rules! tier {
+    ($name:ident, $features:literal, $dot:ident) => {
+        mod $name {
+            use super::*;
+
+            /// The eight rows' dot products with `T` input rows, over every sub-block.
+            #[target_feature(enable = $features)]
+            pub(super) unsafe fn sweep<const T: usize>(
+                packed: &[Packed],
+                x: *const Q8,
+                nb: usize,
+            ) -> [__m256; T] {
+                let mut acc = [_mm256_setzero_ps(); T];
+                for (b, p) in packed.iter().enumerate() {
+                    let xs: [&Q8; T] = std::array::from_fn(|t| &*x.add(t * nb + b));
+                    // Two integer sums per input row, so the dot products do not all wait
+                    // on one another.
+                    // The eight groups written out, so that every sum stays in a register.
+                    let mut even = [_mm256_setzero_si256(); T];
+                    let mut odd = [_mm256_setzero_si256(); T];
+                    macro_rules! group {
+                        ($g:literal, $sums:ident) => {
+                            let wv = p.q[$g];
+                            for t in 0..T {
+                                let four = std::ptr::read_unaligned(
+                                    xs[t].qs.as_ptr().add(4 * $g) as *const i32
+                                );
+                                $sums[t] = $dot($sums[t], wv, _mm256_set1_epi32(four));
+                            }
+                        };
+                    }
+                    group!(0, even);
+                    group!(1, odd);
+                    group!(2, even);
+                    group!(3, odd);
+                    group!(4, even);
+                    group!(5, odd);
+                    group!(6, even);
+                    group!(7, odd);
+                    for t in 0..T {
+                        let sum = _mm256_cvtepi32_ps(_mm256_add_epi32(even[t], odd[t]));
+                        let scale = _mm256_mul_ps(p.d, _mm256_set1_ps(xs[t].d));
+                        acc[t] = _mm256_fmadd_ps(sum, scale, acc[t]);
+                        acc[t] = _mm256_fmadd_ps(p.c, _mm256_set1_ps(xs[t].s), acc[t]);
+                    }
+                }
+                acc
+            }
+        }
+    };
+}
+
+tier!(avx2, "avx2,fma,f16c", dot_maddubs);
+tier!(
+    vnni,
+    "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni",
+    dot_vnni
+);
