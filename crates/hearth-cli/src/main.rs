@@ -6,6 +6,7 @@ mod chat;
 mod docs;
 mod history;
 mod jobs;
+mod models;
 mod personas;
 mod unlock;
 
@@ -56,6 +57,8 @@ enum Command {
     Extract(jobs::ExtractArgs),
     /// Where the history's encryption key is kept; move it to a passphrase or the keyring.
     Key(unlock::KeyArgs),
+    /// The model files Hearth knows, and whether each fits in memory.
+    Models(models::ModelsArgs),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
             Command::Classify(args) => jobs::classify(&data, args).await,
             Command::Extract(args) => jobs::extract(&data, args).await,
             Command::Key(args) => unlock::run(&data, args).await,
+            Command::Models(args) => models::run(&data, args).await,
         }
     });
     match result {

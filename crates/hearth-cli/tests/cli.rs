@@ -350,3 +350,47 @@ fn history_is_exported_and_imported_into_another_data_folder_once() {
         "hearth: Choose md or json as the export format (got pdf)."
     );
 }
+
+#[test]
+fn models_list_shows_each_model_with_its_facts_and_fit() {
+    let data = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(data.path().join("models")).expect("models folder");
+    std::fs::write(data.path().join("models/half.gguf"), b"GGUF").expect("write");
+    let output = hearth(data.path(), &["models", "list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let default = text
+        .lines()
+        .find(|l| l.starts_with("SmolLM2 135M Instruct (Q4_1)\t"))
+        .unwrap_or_else(|| panic!("the default model is listed: {text}"));
+    for fact in [
+        "llama Q4_1, 135M parameters, 98 MB",
+        "Apache-2.0",
+        "activations at 4096 tokens",
+    ] {
+        assert!(default.contains(fact), "{fact:?} in {default}");
+    }
+    assert!(
+        ["\tfits: ", "\ttight: ", "\ttoo big: "]
+            .iter()
+            .any(|v| default.contains(v)),
+        "{default}"
+    );
+    let broken = text
+        .lines()
+        .find(|l| l.starts_with("half.gguf\t"))
+        .unwrap_or_else(|| panic!("the damaged file is listed: {text}"));
+    assert!(broken.contains("cannot be used: "), "{broken}");
+
+    let json = hearth(data.path(), &["models", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let names: Vec<&str> = listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|m| m["name"].as_str())
+        .collect();
+    assert_eq!(names, ["half.gguf", "SmolLM2 135M Instruct (Q4_1)"]);
+    assert_eq!(listed[1]["info"]["quantization"], "Q4_1");
+    assert!(listed[1]["fit"]["neededBytes"].as_u64().is_some());
+}

@@ -39,6 +39,75 @@ fn the_default_model_passes_inspection() {
     assert_eq!(info.context_length, Some(8192));
     let entry = models::catalog_entry_for(&default_model()).expect("in the catalog");
     assert_eq!(entry.size, info.file_size);
+    // SmolLM2-135M: 30 blocks 576 wide, 3 KV heads of 64; Q4_1 layers beside a Q8_0
+    // embedding.
+    assert_eq!(info.quantization, "Q4_1");
+    assert_eq!(
+        (info.layers, info.kv_heads, info.head_size, info.embedding_length),
+        (Some(30), Some(3), Some(64), Some(576))
+    );
+    assert!(
+        (134_000_000..135_000_000).contains(&info.parameters),
+        "{} parameters",
+        info.parameters
+    );
+    // 30 x 3 x 64 x 2 x 4 bytes = 46,080 bytes per token in f32.
+    assert_eq!(info.kv_cache_bytes(1, 4), Some(46_080));
+}
+
+#[test]
+fn the_fit_estimate_adds_weights_kv_cache_and_overhead() {
+    let info = models::inspect(&default_model()).expect("valid");
+    let activations = 576 * models::fit::ACTIVATION_BYTES_PER_TOKEN_AND_WIDTH * 4096;
+    let needed = info.file_size + 46_080 * 4096 + activations + models::fit::OVERHEAD_BYTES;
+    let fit = models::fit::estimate(&info, 16 << 30);
+    assert_eq!(
+        fit.context, 4096,
+        "the model's 8192 capped at Hearth's 4096"
+    );
+    assert_eq!(fit.needed_bytes, needed);
+    assert_eq!(fit.verdict, models::fit::Verdict::Fits);
+    assert_eq!(
+        models::fit::estimate(&info, needed).verdict,
+        models::fit::Verdict::Tight
+    );
+    assert_eq!(
+        models::fit::estimate(&info, needed - 1).verdict,
+        models::fit::Verdict::TooBig
+    );
+    let summary = fit.summary();
+    assert!(
+        summary.starts_with("fits: needs ")
+            && summary.contains("189 MB KV cache and 189 MB activations at 4096 tokens"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn the_library_lists_each_file_once_with_its_facts_or_its_problem() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("broken.gguf"), b"not a model").expect("write");
+    std::fs::write(dir.path().join("readme.txt"), b"not listed").expect("write");
+    let models_dir = default_model().parent().expect("folder").to_path_buf();
+    let listed = models::library::list(&[
+        dir.path().to_path_buf(),
+        models_dir.clone(),
+        models_dir.join("."),
+    ]);
+    let names: Vec<&str> = listed.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["broken.gguf", "SmolLM2 135M Instruct (Q4_1)"],
+        "{listed:?}"
+    );
+    assert!(listed[0]
+        .problem
+        .as_deref()
+        .unwrap_or("")
+        .contains("not a GGUF model file"));
+    assert!(listed[0].info.is_none());
+    assert_eq!(listed[1].license.as_deref(), Some("Apache-2.0"));
+    assert!(listed[1].fit.is_some() && listed[1].problem.is_none());
 }
 
 #[test]

@@ -147,10 +147,7 @@ pub async fn load(path: &Path) -> Result<Engine, EngineError> {
     let name = catalog_name
         .or(gguf.name.clone())
         .unwrap_or_else(|| file.to_string_lossy().into_owned());
-    let context_window = gguf
-        .context_length
-        .map(|c| usize::try_from(c).unwrap_or(MAX_CONTEXT).min(MAX_CONTEXT))
-        .unwrap_or(2048);
+    let context_window = usize::try_from(models::fit::context_window(&gguf)).unwrap_or(MAX_CONTEXT);
     Ok(Engine {
         model,
         info: ModelInfo {

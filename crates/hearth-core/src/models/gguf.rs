@@ -51,12 +51,34 @@ pub enum GgufError {
 
 /// What Hearth needs to know about a model file before loading it.
 #[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GgufInfo {
     pub path: PathBuf,
     pub architecture: String,
     pub name: Option<String>,
     pub context_length: Option<u64>,
     pub file_size: u64,
+    /// The weight type holding most of the file's bytes ("Q4_1", "Q4_K", "F16", ...).
+    pub quantization: String,
+    /// Values in all the tensors.
+    pub parameters: u64,
+    /// Transformer blocks, KV heads and the size of one head, where the file says: what the
+    /// KV cache costs per token.
+    pub layers: Option<u64>,
+    pub kv_heads: Option<u64>,
+    pub head_size: Option<u64>,
+    /// The width of the hidden state: what a prompt's activations cost per token.
+    pub embedding_length: Option<u64>,
+}
+
+impl GgufInfo {
+    /// Bytes of the KV cache for `tokens` tokens at `bytes_per_value` (4 for f32): keys and
+    /// values for every layer and KV head.
+    pub fn kv_cache_bytes(&self, tokens: u64, bytes_per_value: u64) -> Option<u64> {
+        [self.kv_heads?, self.head_size?, tokens, 2, bytes_per_value]
+            .into_iter()
+            .try_fold(self.layers?, u64::checked_mul)
+    }
 }
 
 /// Checks that `path` is a complete GGUF file of an architecture the engine supports.
@@ -95,16 +117,32 @@ pub fn inspect(path: &Path) -> Result<GgufInfo, GgufError> {
     if end > meta.len() {
         return Err(reader.corrupt(format!("{} of {} bytes present", meta.len(), end)));
     }
-    let context_length = header
-        .context_lengths
-        .iter()
-        .find(|(key, _)| *key == format!("{architecture}.context_length"))
-        .map(|(_, value)| *value);
+    let number = |key: &str| {
+        let key = format!("{architecture}.{key}");
+        header
+            .numbers
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, value)| *value)
+    };
+    let heads = number("attention.head_count");
+    let embedding_length = number("embedding_length");
+    let head_size = number("attention.key_length").or_else(|| {
+        embedding_length
+            .zip(heads)
+            .and_then(|(width, heads)| width.checked_div(heads))
+    });
     Ok(GgufInfo {
         path: path.to_path_buf(),
+        context_length: number("context_length"),
+        layers: number("block_count"),
+        kv_heads: number("attention.head_count_kv").or(heads),
+        head_size,
+        embedding_length,
+        quantization: header.main_type().to_string(),
+        parameters: header.parameters(),
         architecture,
         name: header.name,
-        context_length,
         file_size: meta.len(),
     })
 }
@@ -112,7 +150,8 @@ pub fn inspect(path: &Path) -> Result<GgufInfo, GgufError> {
 struct Header {
     architecture: Option<String>,
     name: Option<String>,
-    context_lengths: Vec<(String, u64)>,
+    /// Every whole-number entry, by key: sizes, counts and lengths.
+    numbers: Vec<(String, u64)>,
     alignment: u64,
     tensors: Vec<TensorInfo>,
     data_start: u64,
@@ -124,7 +163,43 @@ struct TensorInfo {
     offset: u64,
 }
 
+impl TensorInfo {
+    fn elements(&self) -> Option<u64> {
+        self.dims
+            .iter()
+            .try_fold(1u64, |acc, d| acc.checked_mul(*d))
+    }
+}
+
 impl Header {
+    fn parameters(&self) -> u64 {
+        self.tensors
+            .iter()
+            .filter_map(TensorInfo::elements)
+            .fold(0, u64::saturating_add)
+    }
+
+    /// The type of the tensors that hold the most bytes.
+    fn main_type(&self) -> &'static str {
+        let mut bytes: Vec<(u32, u64)> = Vec::new();
+        for tensor in &self.tensors {
+            let (Some((block, size)), Some(elements)) =
+                (block_layout(tensor.kind), tensor.elements())
+            else {
+                continue;
+            };
+            let n = elements.div_ceil(block).saturating_mul(size);
+            match bytes.iter_mut().find(|(kind, _)| *kind == tensor.kind) {
+                Some((_, total)) => *total = total.saturating_add(n),
+                None => bytes.push((tensor.kind, n)),
+            }
+        }
+        bytes
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .map_or("unknown", |(kind, _)| type_name(kind))
+    }
+
     fn tensor_data_end(&self, reader: &Reader) -> Result<u64, GgufError> {
         let start = self.data_start.div_ceil(self.alignment) * self.alignment;
         let mut end = start;
@@ -135,9 +210,7 @@ impl Header {
                     kind: tensor.kind,
                 })?;
             let elements = tensor
-                .dims
-                .iter()
-                .try_fold(1u64, |acc, d| acc.checked_mul(*d))
+                .elements()
                 .ok_or_else(|| reader.corrupt("tensor size overflows".to_string()))?;
             let size = elements.div_ceil(block).saturating_mul(bytes);
             let tensor_end = start
@@ -170,6 +243,28 @@ fn block_layout(kind: u32) -> Option<(u64, u64)> {
         30 => (1, 2),     // BF16
         _ => return None,
     })
+}
+
+/// GGML's name for a tensor type.
+fn type_name(kind: u32) -> &'static str {
+    match kind {
+        0 => "F32",
+        1 => "F16",
+        2 => "Q4_0",
+        3 => "Q4_1",
+        6 => "Q5_0",
+        7 => "Q5_1",
+        8 => "Q8_0",
+        9 => "Q8_1",
+        10 => "Q2_K",
+        11 => "Q3_K",
+        12 => "Q4_K",
+        13 => "Q5_K",
+        14 => "Q6_K",
+        15 => "Q8_K",
+        30 => "BF16",
+        _ => "unknown",
+    }
 }
 
 struct Reader<'a> {
@@ -262,7 +357,7 @@ impl Reader<'_> {
         let mut header = Header {
             architecture: None,
             name: None,
-            context_lengths: Vec::new(),
+            numbers: Vec::new(),
             alignment: 32,
             tensors: Vec::new(),
             data_start: 0,
@@ -280,13 +375,13 @@ impl Reader<'_> {
                     }
                     header.alignment = alignment;
                 }
-                (k, 4) if k.ends_with(".context_length") => {
+                (_, 4) => {
                     let value = u64::from(self.u32()?);
-                    header.context_lengths.push((key, value));
+                    header.numbers.push((key, value));
                 }
-                (k, 10) if k.ends_with(".context_length") => {
+                (_, 10) => {
                     let value = self.u64()?;
-                    header.context_lengths.push((key, value));
+                    header.numbers.push((key, value));
                 }
                 _ => self.skip_value(kind, 0)?,
             }

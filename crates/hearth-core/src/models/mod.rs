@@ -1,6 +1,8 @@
 //! Which model files Hearth knows about and where it finds them on disk.
 
+pub mod fit;
 pub mod gguf;
+pub mod library;
 
 use std::path::{Path, PathBuf};
 
@@ -69,13 +71,7 @@ pub fn locate(dirs: &[PathBuf]) -> Result<PathBuf, LocateError> {
         if let Some(default) = defaults.iter().map(|f| dir.join(f)).find(|p| p.is_file()) {
             return Ok(default);
         }
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            continue;
-        };
-        let mut ggufs: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "gguf"))
-            .collect();
+        let mut ggufs = library::ggufs_in(dir);
         ggufs.sort();
         if let Some(first) = ggufs.into_iter().next() {
             return Ok(first);
