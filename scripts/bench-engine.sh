@@ -22,8 +22,12 @@ if [ ! -x "$llama/build/bin/llama-bench" ] || [ ! -x "$llama/build/bin/llama-qua
     python3 -m pip download --no-deps --no-binary :all: "llama-cpp-python==$version" -d "$work"
     tar -xzf "$work/llama_cpp_python-$version.tar.gz" -C "$work"
   }
+  # No AMX: where the CPU lists it but the virtual machine does not grant its tile state (seen
+  # on a shared Xeon), llama.cpp's AMX matmul dies on its first `ldtilecfg`.
+  no_amx="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
   cmake -S "$llama" -B "$llama/build" -DGGML_NATIVE=ON -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
-    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null
+    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_FLAGS="$no_amx" -DCMAKE_CXX_FLAGS="$no_amx" >/dev/null
   cmake --build "$llama/build" -j"$(nproc)" --target llama-bench llama-quantize >/dev/null
 fi
 
