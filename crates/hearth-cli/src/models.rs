@@ -1,8 +1,12 @@
-//! `hearth models`: the models Hearth knows, with their facts and whether each fits.
+//! `hearth models`: the models Hearth knows, with their facts and whether each fits; import,
+//! choose and remove them.
+
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use hearth_core::models::fit;
-use hearth_core::models::library::{self, KnownModel};
+use hearth_core::models::shelf::Removed;
+use hearth_core::models::KnownModel;
 use hearth_core::paths::DataDir;
 
 use crate::CliResult;
@@ -21,29 +25,64 @@ enum ModelsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Add a .gguf file after checking it: used where it is, or copied with --copy.
+    Import {
+        file: PathBuf,
+        /// Copy it into Hearth's models folder (else it is used where it is).
+        #[arg(long)]
+        copy: bool,
+    },
+    /// Make a model (its name, file name or path) the one the app and the command line load.
+    Use { name: String },
+    /// Forget an imported model, or delete one Hearth copied or downloaded (with --yes).
+    Rm {
+        name: String,
+        /// Delete the file, when Hearth copied or downloaded it.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 pub async fn run(data: &DataDir, args: ModelsArgs) -> CliResult {
+    let shelf = data.shelf();
+    let dirs = data.model_search_dirs();
     match args.command {
         ModelsCommand::List { json } => {
-            let models = library::list(&data.model_search_dirs());
+            let models = shelf.list(&dirs);
             if json {
                 println!("{}", serde_json::to_string_pretty(&models)?);
             } else if models.is_empty() {
                 eprintln!(
                     "No models yet. Looked in: {}.",
-                    data.model_search_dirs()
-                        .iter()
+                    dirs.iter()
                         .map(|d| d.display().to_string())
                         .collect::<Vec<_>>()
                         .join(", ")
                 );
             } else {
+                let chosen = data.model(None).ok();
                 for model in &models {
-                    println!("{}", line(model));
+                    let mark = if chosen.as_ref() == Some(&model.path) {
+                        "* "
+                    } else {
+                        "  "
+                    };
+                    println!("{mark}{}", line(model));
                 }
             }
         }
+        ModelsCommand::Import { file, copy } => println!("{}", line(&shelf.import(&file, copy)?)),
+        ModelsCommand::Use { name } => {
+            let path = shelf.choose(&dirs, &name)?;
+            println!("Hearth now loads {}.", path.display());
+        }
+        ModelsCommand::Rm { name, yes } => match shelf.remove(&dirs, &name, yes)? {
+            Removed::Forgotten(path) => println!(
+                "{} is no longer listed; the file is still there.",
+                path.display()
+            ),
+            Removed::Deleted(path) => println!("Deleted {}.", path.display()),
+        },
     }
     Ok(())
 }

@@ -361,8 +361,8 @@ fn models_list_shows_each_model_with_its_facts_and_fit() {
     let text = stdout(&output);
     let default = text
         .lines()
-        .find(|l| l.starts_with("SmolLM2 135M Instruct (Q4_1)\t"))
-        .unwrap_or_else(|| panic!("the default model is listed: {text}"));
+        .find(|l| l.starts_with("* SmolLM2 135M Instruct (Q4_1)\t"))
+        .unwrap_or_else(|| panic!("the default model is listed as the one loaded: {text}"));
     for fact in [
         "llama Q4_1, 135M parameters, 98 MB",
         "Apache-2.0",
@@ -378,7 +378,7 @@ fn models_list_shows_each_model_with_its_facts_and_fit() {
     );
     let broken = text
         .lines()
-        .find(|l| l.starts_with("half.gguf\t"))
+        .find(|l| l.starts_with("  half.gguf\t"))
         .unwrap_or_else(|| panic!("the damaged file is listed: {text}"));
     assert!(broken.contains("cannot be used: "), "{broken}");
 

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::models::shelf::ShelfFile;
 use crate::models::{self, LocateError};
 
 pub const DATA_DIR_ENV: &str = "HEARTH_DATA_DIR";
@@ -65,9 +66,18 @@ impl DataDir {
         vec![self.models_dir(), checkout]
     }
 
-    /// The model to load: `explicit`, else `$HEARTH_MODEL`, else the first one found.
+    /// The models a person imported and the one they chose.
+    pub fn shelf(&self) -> ShelfFile {
+        ShelfFile::new(self.root.join("models.json"), self.models_dir())
+    }
+
+    /// The model to load: `explicit`, else `$HEARTH_MODEL`, else the one chosen with
+    /// `hearth models use` (or in the app), else the first one found.
     pub fn model(&self, explicit: Option<PathBuf>) -> Result<PathBuf, LocateError> {
-        match explicit.or_else(|| std::env::var_os(MODEL_ENV).map(PathBuf::from)) {
+        match explicit
+            .or_else(|| std::env::var_os(MODEL_ENV).map(PathBuf::from))
+            .or_else(|| self.shelf().chosen())
+        {
             Some(path) => Ok(path),
             None => models::locate(&self.model_search_dirs()),
         }

@@ -43,7 +43,12 @@ fn the_default_model_passes_inspection() {
     // embedding.
     assert_eq!(info.quantization, "Q4_1");
     assert_eq!(
-        (info.layers, info.kv_heads, info.head_size, info.embedding_length),
+        (
+            info.layers,
+            info.kv_heads,
+            info.head_size,
+            info.embedding_length
+        ),
         (Some(30), Some(3), Some(64), Some(576))
     );
     assert!(
@@ -89,11 +94,15 @@ fn the_library_lists_each_file_once_with_its_facts_or_its_problem() {
     std::fs::write(dir.path().join("broken.gguf"), b"not a model").expect("write");
     std::fs::write(dir.path().join("readme.txt"), b"not listed").expect("write");
     let models_dir = default_model().parent().expect("folder").to_path_buf();
-    let listed = models::library::list(&[
-        dir.path().to_path_buf(),
-        models_dir.clone(),
-        models_dir.join("."),
-    ]);
+    let listed = models::library::list(
+        &[
+            dir.path().to_path_buf(),
+            models_dir.clone(),
+            models_dir.join("."),
+        ],
+        &[default_model()],
+        dir.path(),
+    );
     let names: Vec<&str> = listed.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(
         names,
@@ -106,6 +115,7 @@ fn the_library_lists_each_file_once_with_its_facts_or_its_problem() {
         .unwrap_or("")
         .contains("not a GGUF model file"));
     assert!(listed[0].info.is_none());
+    assert_eq!(listed[0].origin, models::library::Origin::Hearth);
     assert_eq!(listed[1].license.as_deref(), Some("Apache-2.0"));
     assert!(listed[1].fit.is_some() && listed[1].problem.is_none());
 }
@@ -187,9 +197,141 @@ fn the_catalog_parses_and_locate_finds_the_default_model() {
     let error = models::locate(&[empty.path().to_path_buf()]).expect_err("nothing there");
     assert!(error.to_string().contains("fetch-default.sh"));
 
-    // A model the user put in an earlier folder wins over the default in a later one.
+    // A model the user put in an earlier folder wins over the default in a later one; a
+    // damaged file before it by name does not.
     let own = empty.path().join("my-model.gguf");
-    std::fs::write(&own, b"GGUF").expect("write");
+    std::fs::copy(default_model(), &own).expect("copy");
+    std::fs::write(empty.path().join("a-download.gguf"), b"GGUF").expect("write");
     let found = models::locate(&[empty.path().to_path_buf(), models_dir]).expect("found");
-    assert_eq!(found, own);
+    assert_eq!(found, std::fs::canonicalize(&own).expect("path"));
+}
+
+/// A data folder with a model outside it, to import.
+struct Setup {
+    data: hearth_core::paths::DataDir,
+    _root: tempfile::TempDir,
+    outside: std::path::PathBuf,
+}
+
+fn setup() -> Setup {
+    let root = tempfile::tempdir().expect("temp dir");
+    let data = hearth_core::paths::DataDir::resolve(Some(root.path().join("data"))).expect("data");
+    let outside = root.path().join("elsewhere").join("mine.gguf");
+    std::fs::create_dir_all(outside.parent().expect("folder")).expect("folder");
+    std::fs::copy(default_model(), &outside).expect("copy");
+    Setup {
+        data,
+        _root: root,
+        outside: std::fs::canonicalize(&outside).expect("path"),
+    }
+}
+
+#[test]
+fn an_imported_model_is_used_in_place_chosen_and_forgotten_without_deleting_it() {
+    let s = setup();
+    let (shelf, dirs) = (s.data.shelf(), s.data.model_search_dirs());
+    let added = shelf.import(&s.outside, false).expect("imported");
+    assert_eq!(added.path, s.outside);
+    assert_eq!(added.origin, models::library::Origin::Imported);
+    let listed = shelf.list(&dirs);
+    assert!(listed.iter().any(|m| m.path == s.outside), "{listed:?}");
+    assert_ne!(s.data.model(None).expect("a model"), s.outside);
+
+    shelf
+        .choose(&dirs, "mine.gguf")
+        .expect("chosen by file name");
+    assert_eq!(s.data.model(None).expect("a model"), s.outside);
+
+    let removed = shelf.remove(&dirs, "mine.gguf", false).expect("forgotten");
+    assert_eq!(
+        removed,
+        models::shelf::Removed::Forgotten(s.outside.clone())
+    );
+    assert!(s.outside.is_file(), "the file is where it was");
+    assert!(!shelf.list(&dirs).iter().any(|m| m.path == s.outside));
+    assert_ne!(s.data.model(None).expect("a model"), s.outside);
+}
+
+#[test]
+fn a_copied_model_is_deleted_only_when_confirmed_and_other_files_never() {
+    let s = setup();
+    let (shelf, dirs) = (s.data.shelf(), s.data.model_search_dirs());
+    let copied = shelf.import(&s.outside, true).expect("copied");
+    assert_eq!(
+        copied.path,
+        s.data
+            .models_dir()
+            .canonicalize()
+            .expect("dir")
+            .join("mine.gguf")
+    );
+    assert_eq!(copied.origin, models::library::Origin::Hearth);
+    assert!(copied.info.is_some(), "{copied:?}");
+    let again = shelf.import(&copied.path, true).expect_err("already there");
+    assert!(
+        again
+            .to_string()
+            .contains("already in Hearth's models folder"),
+        "{again}"
+    );
+
+    let unconfirmed = shelf
+        .remove(&dirs, "mine.gguf", false)
+        .expect_err("asks first");
+    assert!(
+        unconfirmed.to_string().contains("cannot be undone"),
+        "{unconfirmed}"
+    );
+    assert!(copied.path.is_file());
+    let removed = shelf.remove(&dirs, "mine.gguf", true).expect("deleted");
+    assert_eq!(
+        removed,
+        models::shelf::Removed::Deleted(copied.path.clone())
+    );
+    assert!(!copied.path.exists());
+    assert!(s.outside.is_file(), "the original is kept");
+
+    let default = std::fs::canonicalize(default_model()).expect("path");
+    let refused = shelf
+        .remove(&dirs, &default.to_string_lossy(), true)
+        .expect_err("not Hearth's copy");
+    assert!(
+        refused.to_string().contains("does not delete it"),
+        "{refused}"
+    );
+    assert!(default.is_file());
+}
+
+#[test]
+fn bad_files_are_refused_on_import_and_nothing_is_added() {
+    let s = setup();
+    let (shelf, dirs) = (s.data.shelf(), s.data.model_search_dirs());
+    let text = s.outside.with_file_name("notes.gguf");
+    std::fs::write(&text, "just notes").expect("write");
+    let bytes = std::fs::read(&s.outside).expect("read");
+    let truncated = s.outside.with_file_name("half.gguf");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).expect("write");
+    let other = s.outside.with_file_name("bert.gguf");
+    std::fs::write(&other, gguf_with_architecture("bert")).expect("write");
+    for (file, expected) in [
+        (&text, "is not a GGUF model file"),
+        (&truncated, "damaged or incomplete"),
+        (&other, "cannot run"),
+    ] {
+        for copy in [false, true] {
+            let error = shelf.import(file, copy).expect_err("refused");
+            assert!(error.to_string().contains(expected), "{error}");
+        }
+    }
+    let unknown = shelf.choose(&dirs, "no such model").expect_err("unknown");
+    assert!(
+        unknown.to_string().contains("knows no model called"),
+        "{unknown}"
+    );
+    let listed = shelf.list(&dirs);
+    assert_eq!(listed.len(), 1, "only the default model: {listed:?}");
+    assert_eq!(
+        std::fs::read_dir(s.data.models_dir()).expect("dir").count(),
+        0
+    );
 }

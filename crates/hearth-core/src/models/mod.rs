@@ -3,12 +3,14 @@
 pub mod fit;
 pub mod gguf;
 pub mod library;
+pub mod shelf;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 pub use gguf::{inspect, GgufError, GgufInfo};
+pub use library::KnownModel;
 
 /// The catalog shipped in `models/catalog.json`, compiled in so the app needs no checkout.
 const CATALOG_JSON: &str = include_str!("../../../../models/catalog.json");
@@ -60,7 +62,8 @@ pub fn catalog_entry_for(path: &Path) -> Option<CatalogEntry> {
 }
 
 /// The model to load from the first of `dirs` that has one: in each folder, the catalog's
-/// default model if it is there, else its first `.gguf` file by name.
+/// default model if it is there, else its first `.gguf` file by name that passes inspection
+/// (a damaged download never hides a good model).
 pub fn locate(dirs: &[PathBuf]) -> Result<PathBuf, LocateError> {
     let defaults: Vec<String> = catalog()
         .into_iter()
@@ -73,7 +76,7 @@ pub fn locate(dirs: &[PathBuf]) -> Result<PathBuf, LocateError> {
         }
         let mut ggufs = library::ggufs_in(dir);
         ggufs.sort();
-        if let Some(first) = ggufs.into_iter().next() {
+        if let Some(first) = ggufs.into_iter().find(|p| inspect(p).is_ok()) {
             return Ok(first);
         }
     }
