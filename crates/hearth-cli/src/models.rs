@@ -4,10 +4,12 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use hearth_core::models::fit;
+use hearth_core::models::download::Download;
 use hearth_core::models::shelf::Removed;
 use hearth_core::models::KnownModel;
+use hearth_core::models::{self, fit};
 use hearth_core::paths::DataDir;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::CliResult;
 
@@ -34,6 +36,18 @@ enum ModelsCommand {
     },
     /// Make a model (its name, file name or path) the one the app and the command line load.
     Use { name: String },
+    /// Download a model of the catalog into Hearth's models folder (resumes if interrupted).
+    Download {
+        /// The catalog's id or name for it.
+        name: String,
+        /// Download it from this address instead (a mirror); still checked against the
+        /// catalog's sha256.
+        #[arg(long)]
+        url: Option<String>,
+        /// Delete what an interrupted download kept, instead of going on with it.
+        #[arg(long)]
+        discard: bool,
+    },
     /// Forget an imported model, or delete one Hearth copied or downloaded (with --yes).
     Rm {
         name: String,
@@ -76,6 +90,9 @@ pub async fn run(data: &DataDir, args: ModelsArgs) -> CliResult {
             let path = shelf.choose(&dirs, &name)?;
             println!("Hearth now loads {}.", path.display());
         }
+        ModelsCommand::Download { name, url, discard } => {
+            download(data, &name, url, discard).await?
+        }
         ModelsCommand::Rm { name, yes } => match shelf.remove(&dirs, &name, yes)? {
             Removed::Forgotten(path) => println!(
                 "{} is no longer listed; the file is still there.",
@@ -84,6 +101,65 @@ pub async fn run(data: &DataDir, args: ModelsArgs) -> CliResult {
             Removed::Deleted(path) => println!("Deleted {}.", path.display()),
         },
     }
+    Ok(())
+}
+
+async fn download(data: &DataDir, name: &str, url: Option<String>, discard: bool) -> CliResult {
+    let entry = models::catalog_entry(name).ok_or_else(|| {
+        let ids: Vec<String> = models::catalog().into_iter().map(|e| e.id).collect();
+        format!(
+            "The catalog has no model called \"{name}\". It has: {}.",
+            ids.join(", ")
+        )
+    })?;
+    let partial = data.downloads_dir().join(format!("{}.partial", entry.file));
+    let target = data.models_dir().join(&entry.file);
+    let sha256 = (!entry.sha256.is_empty()).then_some(entry.sha256.as_str());
+    let url = url.or(entry.url.clone());
+    let job = Download {
+        url: url.as_deref().unwrap_or_default(),
+        target: &target,
+        partial: &partial,
+        sha256,
+    };
+    if discard {
+        if job.discard() {
+            println!("Deleted the unfinished download of {}.", entry.name);
+        } else {
+            println!("There was no unfinished download of {}.", entry.name);
+        }
+        return Ok(());
+    }
+    if target.is_file() {
+        println!("{} is already downloaded: {}", entry.name, target.display());
+        return Ok(());
+    }
+    if url.is_none() {
+        return Err(format!(
+            "{} is not downloaded by Hearth ({}); give an address with --url.",
+            entry.name, entry.source
+        )
+        .into());
+    }
+    let bar = ProgressBar::new(entry.size).with_style(
+        ProgressStyle::with_template(
+            "{msg} {wide_bar} {bytes}/{total_bytes} {binary_bytes_per_sec}, {eta} left",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(entry.name.clone());
+    let cancel = crate::cancel_on_ctrl_c();
+    let result = job
+        .run(&cancel, |p| {
+            if let Some(total) = p.total {
+                bar.set_length(total);
+            }
+            bar.set_position(p.received);
+        })
+        .await;
+    bar.finish_and_clear();
+    let path = result?;
+    println!("Downloaded and checked {}: {}", entry.name, path.display());
     Ok(())
 }
 

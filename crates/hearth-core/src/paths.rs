@@ -66,6 +66,12 @@ impl DataDir {
         vec![self.models_dir(), checkout]
     }
 
+    /// Where downloads are written until they are complete and checked: outside `models/`,
+    /// so a partial file is never taken for a model.
+    pub fn downloads_dir(&self) -> PathBuf {
+        self.root.join("downloads")
+    }
+
     /// The models a person imported and the one they chose.
     pub fn shelf(&self) -> ShelfFile {
         ShelfFile::new(self.root.join("models.json"), self.models_dir())

@@ -1,5 +1,6 @@
 //! Which model files Hearth knows about and where it finds them on disk.
 
+pub mod download;
 pub mod fit;
 pub mod gguf;
 pub mod library;
@@ -26,6 +27,10 @@ pub struct CatalogEntry {
     pub source: String,
     pub architecture: String,
     pub context_length: u64,
+    /// Where to download it, pinned to a repository revision; none for a model that comes
+    /// another way (the default model, from PyPI).
+    #[serde(default)]
+    pub url: Option<String>,
     #[serde(default)]
     pub default: bool,
 }
@@ -53,6 +58,16 @@ pub fn catalog() -> Vec<CatalogEntry> {
     serde_json::from_str::<Catalog>(CATALOG_JSON)
         .map(|c| c.models)
         .unwrap_or_default()
+}
+
+/// The catalog entry called `name`: its id, name or file name, case aside.
+pub fn catalog_entry(name: &str) -> Option<CatalogEntry> {
+    let wanted = name.to_lowercase();
+    catalog().into_iter().find(|e| {
+        [&e.id, &e.name, &e.file]
+            .iter()
+            .any(|n| n.to_lowercase() == wanted)
+    })
 }
 
 /// The catalog entry describing `path`, matched by file name.
