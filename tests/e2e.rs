@@ -10,6 +10,8 @@ mod branches;
 mod documents;
 #[path = "e2e/history.rs"]
 mod history;
+#[path = "e2e/models.rs"]
+mod models;
 #[path = "e2e/personas.rs"]
 mod personas;
 #[path = "e2e/privacy.rs"]

@@ -9,6 +9,9 @@ use hearth_core::chat::Branch;
 use hearth_core::documents::{Added, Answer, Outcome, Reading};
 use hearth_core::engine::{Completion, ModelInfo, Role};
 use hearth_core::jobs::{Job, ResolvedJob, RewriteMode, SummaryStyle};
+use hearth_core::models::fit::{Fit, Verdict};
+use hearth_core::models::library::{KnownModel, Origin};
+use hearth_core::models::GgufInfo;
 use hearth_core::reply::{Progress, ReplyEvent, Stage};
 use hearth_core::settings::{PopupStyle, Settings};
 use hearth_core::store::{
@@ -29,6 +32,11 @@ fn generated() -> String {
     let declarations = [
         ModelInfo::decl(&cfg),
         ModelView::decl(&cfg),
+        GgufInfo::decl(&cfg),
+        Verdict::decl(&cfg),
+        Fit::decl(&cfg),
+        Origin::decl(&cfg),
+        KnownModel::decl(&cfg),
         SummaryStyle::decl(&cfg),
         RewriteMode::decl(&cfg),
         Job::decl(&cfg),

@@ -57,6 +57,8 @@ pub fn run() {
         .on_window_event(on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::model::model_state,
+            commands::model::list_models,
+            commands::model::use_model,
             commands::history::list_conversations,
             commands::history::open_conversation,
             commands::history::show_branch,

@@ -82,9 +82,12 @@ fn locked(error: &StoreError) -> History {
 }
 
 pub struct AppState {
+    data: DataDir,
     database: PathBuf,
     history: Mutex<History>,
-    model: watch::Receiver<ModelSlot>,
+    model: watch::Sender<ModelSlot>,
+    /// Held while a model is being switched, so two switches take turns.
+    switching: tokio::sync::Mutex<()>,
     /// Cancelling it stops every running or queued generation; it is then replaced.
     stop: Mutex<CancellationToken>,
     settings: Mutex<Settings>,
@@ -103,22 +106,22 @@ impl AppState {
             // Without a readable history, the defaults serve (and cannot be saved).
             Err(error) => (locked(&error), Settings::default()),
         };
-        let (tx, rx) = watch::channel(ModelSlot::Loading);
+        let (tx, _) = watch::channel(ModelSlot::Loading);
+        let first = data.model(None);
+        let loaded = tx.clone();
         tauri::async_runtime::spawn(async move {
-            let slot = match data.model(None) {
+            let slot = match first {
                 Err(e) => ModelSlot::Failed(e.to_string()),
-                Ok(path) => match engine::load(&path).await {
-                    Ok(engine) => ModelSlot::Ready(Arc::new(engine)),
-                    Err(e) => ModelSlot::Failed(e.to_string()),
-                },
+                Ok(path) => load(&path).await.into(),
             };
-            // Nobody listening means the app is closing; nothing to report then.
-            let _ = tx.send(slot);
+            loaded.send_replace(slot);
         });
         Self {
+            data,
             database,
             history: Mutex::new(history),
-            model: rx,
+            model: tx,
+            switching: tokio::sync::Mutex::new(()),
             stop: Mutex::new(CancellationToken::new()),
             settings: Mutex::new(settings),
             hotkey: Mutex::new(Err("The shortcut is not registered yet.".to_string())),
@@ -190,7 +193,7 @@ impl AppState {
 
     /// Waits for the model to finish loading.
     pub async fn model(&self) -> ModelSlot {
-        let mut rx = self.model.clone();
+        let mut rx = self.model.subscribe();
         let slot = match rx
             .wait_for(|slot| !matches!(slot, ModelSlot::Loading))
             .await
@@ -199,6 +202,47 @@ impl AppState {
             Err(_) => ModelSlot::Failed("The model loader stopped unexpectedly.".to_string()),
         };
         slot
+    }
+
+    /// The data folder: models, the shelf of imported and chosen ones.
+    pub fn data(&self) -> &DataDir {
+        &self.data
+    }
+
+    /// Switches to the model at `path` without a restart: the file is checked first, running
+    /// replies are stopped, the old model is unloaded (its memory returned) before the new one
+    /// loads, and the choice is remembered. When the new one fails to load, the old one is
+    /// loaded again and the reason returned.
+    pub async fn switch_model(&self, path: &std::path::Path) -> Result<ModelInfo, String> {
+        let _turn = self.switching.lock().await;
+        hearth_core::models::inspect(path).map_err(|e| e.to_string())?;
+        let previous = match self.model().await {
+            ModelSlot::Ready(engine) => Some(engine.info().path.clone()),
+            _ => None,
+        };
+        self.stop_all();
+        // The old engine's memory goes once the replies that hold it have stopped.
+        self.model.send_replace(ModelSlot::Loading);
+        match load(path).await {
+            Ok(engine) => {
+                let info = engine.info().clone();
+                self.model.send_replace(ModelSlot::Ready(engine));
+                let dirs = self.data.model_search_dirs();
+                self.data
+                    .shelf()
+                    .choose(&dirs, &info.path.to_string_lossy())
+                    .map_err(|e| e.to_string())?;
+                Ok(info)
+            }
+            Err(reason) => {
+                let restored = match previous {
+                    Some(old) => load(&old).await.into(),
+                    None => ModelSlot::Failed(reason.clone()),
+                };
+                self.model.send_replace(restored);
+                Err(reason)
+            }
+        }
     }
 
     pub async fn engine(&self) -> Result<Arc<Engine>, String> {
@@ -242,6 +286,23 @@ impl AppState {
 
     pub fn set_hotkey(&self, hotkey: Result<Hotkey, crate::hotkey::HotkeyError>) {
         *lock(&self.hotkey) = hotkey.map_err(|e| e.to_string());
+    }
+}
+
+/// The model at `path`, loaded, or why it could not be.
+async fn load(path: &std::path::Path) -> Result<Arc<Engine>, String> {
+    engine::load(path)
+        .await
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
+}
+
+impl From<Result<Arc<Engine>, String>> for ModelSlot {
+    fn from(loaded: Result<Arc<Engine>, String>) -> Self {
+        match loaded {
+            Ok(engine) => ModelSlot::Ready(engine),
+            Err(reason) => ModelSlot::Failed(reason),
+        }
     }
 }
 

@@ -172,7 +172,7 @@ fn line(model: &KnownModel) -> String {
             parameters(info.parameters),
             fit::size(info.file_size),
             fit.context,
-            fit.summary()
+            fit.summary
         ),
         _ => format!(
             "cannot be used: {}",

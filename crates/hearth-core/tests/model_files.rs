@@ -80,7 +80,7 @@ fn the_fit_estimate_adds_weights_kv_cache_and_overhead() {
         models::fit::estimate(&info, needed - 1).verdict,
         models::fit::Verdict::TooBig
     );
-    let summary = fit.summary();
+    let summary = &fit.summary;
     assert!(
         summary.starts_with("fits: needs ")
             && summary.contains("189 MB KV cache and 189 MB activations at 4096 tokens"),

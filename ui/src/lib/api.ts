@@ -17,6 +17,7 @@ import type {
   DocumentInfo,
   HistoryState,
   Job,
+  KnownModel,
   Language,
   Message,
   ModelState,
@@ -37,6 +38,16 @@ export type * from './bindings';
 
 export function modelState(): Promise<ModelState> {
   return invoke('model_state');
+}
+
+/** Every model file Hearth knows, with its facts and whether it fits. */
+export function listModels(): Promise<KnownModel[]> {
+  return invoke('list_models');
+}
+
+/** Switches to the model at `path`; rejects with the reason, the previous model kept. */
+export function useModel(path: string): Promise<ModelState> {
+  return invoke('use_model', { path });
 }
 
 export function listConversations(): Promise<Conversation[]> {

@@ -4,6 +4,57 @@ export type ModelInfo = { name: string, path: string, architecture: string, cont
 
 export type ModelState = { "state": "loading" } | { "state": "ready", model: ModelInfo, } | { "state": "failed", message: string, };
 
+export type GgufInfo = { path: string, architecture: string, name: string | null, contextLength: number | null, fileSize: number, 
+/**
+ * The weight type holding most of the file's bytes ("Q4_1", "Q4_K", "F16", ...).
+ */
+quantization: string, 
+/**
+ * Values in all the tensors.
+ */
+parameters: number, 
+/**
+ * Transformer blocks, KV heads and the size of one head, where the file says: what the
+ * KV cache costs per token.
+ */
+layers: number | null, kvHeads: number | null, headSize: number | null, 
+/**
+ * The width of the hidden state: what a prompt's activations cost per token.
+ */
+embeddingLength: number | null, };
+
+export type Verdict = "fits" | "tight" | "tooBig";
+
+export type Fit = { verdict: Verdict, 
+/**
+ * Tokens of context the estimate is for: the model's own, capped at Hearth's.
+ */
+context: number, weightsBytes: number, kvCacheBytes: number, 
+/**
+ * A prompt as long as the context, on its way through the model.
+ */
+activationsBytes: number, overheadBytes: number, neededBytes: number, availableBytes: number, 
+/**
+ * The numbers behind the verdict, as a sentence (see `summary`).
+ */
+summary: string, };
+
+export type Origin = "hearth" | "imported" | "folder";
+
+export type KnownModel = { 
+/**
+ * The catalog's name, else the file's own (`general.name`), else the file name.
+ */
+name: string, path: string, origin: Origin, license: string | null, 
+/**
+ * The file's facts, when it passed every check.
+ */
+info: GgufInfo | null, fit: Fit | null, 
+/**
+ * Why the file cannot be used, when it failed a check.
+ */
+problem: string | null, };
+
 export type SummaryStyle = "sentence" | "paragraph" | "bullets" | "actions";
 
 export type RewriteMode = "grammar" | "shorter" | "formal" | "friendly";

@@ -17,7 +17,7 @@ const KV_BYTES_PER_VALUE: u64 = 4;
 /// "tight" (the rest of the laptop will feel it).
 const COMFORTABLE_SHARE: f64 = 0.75;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum Verdict {
     Fits,
@@ -35,7 +35,7 @@ impl Verdict {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Fit {
     pub verdict: Verdict,
@@ -48,6 +48,8 @@ pub struct Fit {
     pub overhead_bytes: u64,
     pub needed_bytes: u64,
     pub available_bytes: u64,
+    /// The numbers behind the verdict, as a sentence (see `summary`).
+    pub summary: String,
 }
 
 /// The context window Hearth gives a model: its own, capped at `MAX_CONTEXT`.
@@ -78,7 +80,7 @@ pub fn estimate(info: &GgufInfo, available_bytes: u64) -> Fit {
     } else {
         Verdict::TooBig
     };
-    Fit {
+    let mut fit = Fit {
         verdict,
         context,
         weights_bytes: info.file_size,
@@ -87,7 +89,10 @@ pub fn estimate(info: &GgufInfo, available_bytes: u64) -> Fit {
         overhead_bytes: OVERHEAD_BYTES,
         needed_bytes,
         available_bytes,
-    }
+        summary: String::new(),
+    };
+    fit.summary = fit.describe();
+    fit
 }
 
 /// Memory the system could give a new program now, in bytes.
@@ -99,7 +104,7 @@ pub fn available_memory() -> u64 {
 
 impl Fit {
     /// The numbers behind the verdict, as a person reads them.
-    pub fn summary(&self) -> String {
+    fn describe(&self) -> String {
         format!(
             "{}: needs {} ({} weights, {} KV cache and {} activations at {} tokens, {} engine) of {} free",
             self.verdict.as_str(),

@@ -50,7 +50,7 @@ pub enum GgufError {
 }
 
 /// What Hearth needs to know about a model file before loading it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct GgufInfo {
     pub path: PathBuf,

@@ -9,7 +9,7 @@ use super::fit::{self, Fit};
 use super::{catalog_entry_for, inspect, GgufInfo};
 
 /// Where a model file came from, which decides what removing it does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum Origin {
     /// In Hearth's own models folder: copied or downloaded by Hearth, deleted on removal.
@@ -20,7 +20,7 @@ pub enum Origin {
     Folder,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KnownModel {
     /// The catalog's name, else the file's own (`general.name`), else the file name.
