@@ -138,8 +138,10 @@ impl<'a> Reply<'a> {
             }
             Err(error) => {
                 if !self.shown.is_empty() {
+                    let (thinking, text) = crate::text::thinking::split(&self.shown);
                     let cut = Completion {
-                        text: self.shown,
+                        text,
+                        thinking,
                         stopped: true,
                         ..Completion::default()
                     };

@@ -11,6 +11,7 @@ use hearth_core::store::{ChunkText, Kind, Message, NewDocument, NewMessage, Pers
 async fn say(store: &Store, c: i64, parent: Option<&Message>, role: Role, text: &str) -> Message {
     let completion = Completion {
         text: text.to_string(),
+        thinking: None,
         stopped: text.ends_with('…'),
         prompt_tokens: 31,
         completion_tokens: 7,

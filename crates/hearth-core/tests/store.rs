@@ -34,6 +34,7 @@ fn messages_round_trip_and_survive_reopening() {
             .expect("user message");
         let completion = Completion {
             text: "Hi there".into(),
+            thinking: None,
             stopped: true,
             prompt_tokens: 12,
             completion_tokens: 3,

@@ -134,7 +134,11 @@ parentId: number | null,
  */
 versions: Array<number>, };
 
-export type Completion = { text: string, stopped: boolean, promptTokens: number, completionTokens: number, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, 
+export type Completion = { 
+/**
+ * The answer; a thinking model's reasoning is in `thinking`, not here.
+ */
+text: string, thinking: string | null, stopped: boolean, promptTokens: number, completionTokens: number, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, 
 /**
  * Earlier messages left out so the request fits the context window.
  */

@@ -17,6 +17,7 @@ use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
 use crate::models::{self, GgufError};
+use crate::text::thinking;
 pub use context::ContextPlan;
 pub use sampling::{Sampling, SamplingError};
 
@@ -96,7 +97,9 @@ pub struct ModelInfo {
 #[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Completion {
+    /// The answer; a thinking model's reasoning is in `thinking`, not here.
     pub text: String,
+    pub thinking: Option<String>,
     pub stopped: bool,
     pub prompt_tokens: usize,
     pub completion_tokens: usize,
@@ -286,6 +289,7 @@ impl Engine {
         }
         // Dropping the stream is what tells mistral.rs to stop the sequence.
         drop(stream);
+        (completion.thinking, completion.text) = thinking::split(&completion.text);
         if let Some(first) = first_token_at {
             completion.time_to_first_token_ms =
                 Some(first.duration_since(started).as_millis() as u64);

@@ -4,3 +4,4 @@
 pub mod chunking;
 pub mod language;
 pub mod markdown;
+pub mod thinking;
