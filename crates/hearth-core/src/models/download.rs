@@ -39,20 +39,12 @@ pub enum DownloadError {
 }
 
 /// How far a download has come.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy)]
 pub struct Progress {
     pub received: u64,
     pub total: Option<u64>,
     /// Over this session of the download, not counting what an earlier one fetched.
     pub bytes_per_second: f64,
-}
-
-impl Progress {
-    pub fn seconds_left(&self) -> Option<f64> {
-        let left = self.total?.checked_sub(self.received)?;
-        (self.bytes_per_second > 0.0).then(|| left as f64 / self.bytes_per_second)
-    }
 }
 
 /// One download: from `url` to `target` in the models folder, through `partial`.

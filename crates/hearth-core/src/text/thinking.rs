@@ -7,6 +7,9 @@ const CLOSE: &str = "</think>";
 /// `text` as (its reasoning, if any, and the answer without it). A block that was never
 /// closed (a reply stopped while thinking) is all reasoning.
 pub fn split(text: &str) -> (Option<String>, String) {
+    if !text.contains(OPEN) {
+        return (None, text.to_string());
+    }
     let mut thinking = Vec::new();
     let mut answer = String::new();
     let mut rest = text;
@@ -30,12 +33,7 @@ pub fn split(text: &str) -> (Option<String>, String) {
         .filter(|t| !t.is_empty())
         .collect::<Vec<_>>();
     let thinking = (!thinking.is_empty()).then(|| thinking.join("\n\n"));
-    let answer = if thinking.is_some() || text.contains(OPEN) {
-        answer.trim().to_string()
-    } else {
-        answer
-    };
-    (thinking, answer)
+    (thinking, answer.trim().to_string())
 }
 
 #[cfg(test)]

@@ -51,10 +51,9 @@ pub(crate) fn supports(tier: Tier, ty: QuantType) -> bool {
 /// apart into `out`, one `Packed` per sub-block.
 ///
 /// # Safety
-/// `supports(tier, ty)`, the CPU has `tier`, and `w` holds `rows` rows of `out.len()`
+/// `supports(tier, ty)` for a tier the CPU has, and `w` holds `rows` rows of `out.len()`
 /// sub-blocks of `ty`.
 pub(crate) unsafe fn pack(
-    tier: Tier,
     ty: QuantType,
     w: *const u8,
     w_stride: usize,
@@ -68,7 +67,7 @@ pub(crate) unsafe fn pack(
         QuantType::Q5_1 => pack_typed::<Q51>(w, w_stride, rows, out),
         QuantType::Q8_0 => pack_typed::<Q80>(w, w_stride, rows, out),
         QuantType::Q4_K => pack_typed::<Q4K>(w, w_stride, rows, out),
-        QuantType::Q6_K => unreachable!("{tier:?} has no interleaved kernel for Q6_K"),
+        QuantType::Q6_K => unreachable!("no interleaved kernel for Q6_K"),
     }
 }
 
@@ -148,22 +147,31 @@ pub(crate) unsafe fn multiply(
     let mut t = 0;
     while t < tokens {
         let (xt, yt) = (x.add(t * nb), y.add(t * ldy));
-        if tokens - t >= TOKENS {
-            let out = match tier {
-                Tier::Avx512Vnni => vnni::sweep::<TOKENS>(packed, xt, nb),
-                _ => avx2::sweep::<TOKENS>(packed, xt, nb),
-            };
-            store(&out, rows, yt, ldy);
-            t += TOKENS;
+        t += if tokens - t >= TOKENS {
+            sweep_into::<TOKENS>(tier, packed, xt, nb, rows, yt, ldy)
         } else {
-            let out = match tier {
-                Tier::Avx512Vnni => vnni::sweep::<1>(packed, xt, nb),
-                _ => avx2::sweep::<1>(packed, xt, nb),
-            };
-            store(&out, rows, yt, ldy);
-            t += 1;
-        }
+            sweep_into::<1>(tier, packed, xt, nb, rows, yt, ldy)
+        };
     }
+}
+
+/// `T` input rows through the packed group, written to `y`; returns `T`.
+#[inline(always)]
+unsafe fn sweep_into<const T: usize>(
+    tier: Tier,
+    packed: &[Packed],
+    x: *const Q8,
+    nb: usize,
+    rows: usize,
+    y: *mut f32,
+    ldy: usize,
+) -> usize {
+    let out = match tier {
+        Tier::Avx512Vnni => vnni::sweep::<T>(packed, x, nb),
+        _ => avx2::sweep::<T>(packed, x, nb),
+    };
+    store(&out, rows, y, ldy);
+    T
 }
 
 #[inline(always)]
