@@ -154,9 +154,13 @@ async fn perform(
                 event: Box::new(event),
             })
         });
-        jobs::run_quick(&engine, request, &cancel, |event| events.push(event))
-            .await
-            .map_err(|e| e.to_string())
+        // Counted in usage when the history is open; the popup works without it.
+        let store = state.store().ok();
+        jobs::run_quick(store.as_ref(), &engine, request, &cancel, |event| {
+            events.push(event)
+        })
+        .await
+        .map_err(|e| e.to_string())
     }
     .await;
     match outcome {

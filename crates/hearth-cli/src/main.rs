@@ -9,6 +9,7 @@ mod jobs;
 mod models;
 mod personas;
 mod unlock;
+mod usage;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,6 +60,8 @@ enum Command {
     Key(unlock::KeyArgs),
     /// The model files Hearth knows, and whether each fits in memory.
     Models(models::ModelsArgs),
+    /// What the local model did per day, job or model, how fast, and what it saved.
+    Usage(usage::UsageArgs),
 }
 
 fn main() -> ExitCode {
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
             Command::Extract(args) => jobs::extract(&data, args).await,
             Command::Key(args) => unlock::run(&data, args).await,
             Command::Models(args) => models::run(&data, args).await,
+            Command::Usage(args) => usage::run(&data, args).await,
         }
     });
     match result {

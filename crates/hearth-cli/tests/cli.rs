@@ -134,6 +134,38 @@ fn summarize_a_file_and_classify_stdin() {
 
     let list = hearth(data.path(), &["history"]);
     assert_eq!(stdout(&list).lines().count(), 2);
+
+    // Both are counted, per job, as a table, JSON and CSV.
+    let by_job = stdout(&hearth(data.path(), &["usage", "--by", "job"]));
+    let requests = |line: &str| line.split_whitespace().nth(1).map(str::to_string);
+    let rows: Vec<(&str, Option<String>)> = by_job
+        .lines()
+        .skip(1)
+        .take(3)
+        .map(|l| (l.split_whitespace().next().unwrap_or(""), requests(l)))
+        .collect();
+    let one = Some("1".to_string());
+    assert_eq!(
+        rows,
+        [
+            ("classify", one.clone()),
+            ("summarize", one),
+            ("total", Some("2".to_string()))
+        ],
+        "{by_job}"
+    );
+    assert!(by_job.contains("Data sent anywhere: none."), "{by_job}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&hearth(data.path(), &["usage", "--json"]))).expect("JSON");
+    assert_eq!(json["total"]["requests"], 2);
+    let csv = stdout(&hearth(data.path(), &["usage", "--csv"]));
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(
+        csv.lines()
+            .nth(1)
+            .is_some_and(|l| l.contains(",summarize,")),
+        "{csv}"
+    );
 }
 
 #[test]

@@ -7,7 +7,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::engine::{Engine, EngineError, Role, Sampling, Turn};
 use crate::reply::{Reply, ReplyEvent};
-use crate::store::{title_from, Conversation, Message, NewMessage, Persona, Store, StoreError};
+use crate::store::{
+    title_from, Asker, Conversation, Message, NewMessage, Persona, Store, StoreError,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChatError {
@@ -142,11 +144,23 @@ pub async fn send(
                 .await?
         }
     };
+    // Only questions about documents read something in place of the message.
+    let source = match request.reads {
+        Some(_) => Asker::Document,
+        None => Asker::Chat,
+    };
     history.push(match request.reads {
         Some(reads) => Turn::new(Role::User, reads),
         None => user_message.turn(),
     });
-    let mut reply = Reply::start(store, conversation, user_message, &mut on_event);
+    let mut reply = Reply::start(
+        store,
+        engine,
+        source,
+        conversation,
+        user_message,
+        &mut on_event,
+    );
     let result = engine
         .generate(&history, &sampling, cancel, |token| {
             reply.emit(ReplyEvent::Token {

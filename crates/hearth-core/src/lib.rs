@@ -13,3 +13,4 @@ pub mod reply;
 pub mod settings;
 pub mod store;
 pub mod text;
+pub mod usage;

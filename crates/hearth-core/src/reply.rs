@@ -25,8 +25,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::engine::{Completion, Role};
-use crate::store::{Conversation, Message, NewMessage, Store, StoreError};
+use crate::engine::{Completion, Engine, Role};
+use crate::store::{Asker, Conversation, Message, NewMessage, Store, StoreError};
+use crate::usage;
 
 /// What the caller sees while a message is answered, in the order the module's contract gives.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -80,9 +81,12 @@ pub enum Stage {
 }
 
 /// A reply on its way: events pass through it, and it remembers the text shown so that a
-/// reply cut short by an error is still kept.
+/// reply cut short by an error is still kept. Either way the request is counted in usage.
 pub struct Reply<'a> {
     store: &'a Store,
+    source: Asker,
+    model: &'a str,
+    started: Instant,
     conversation_id: i64,
     /// The user's message the reply answers (and follows in the tree).
     answers: i64,
@@ -91,9 +95,12 @@ pub struct Reply<'a> {
 }
 
 impl<'a> Reply<'a> {
-    /// Reports that `message` (the user's, already stored) opened the reply.
+    /// Reports that `message` (the user's, already stored) opened the reply, which `engine`
+    /// writes for `source`.
     pub fn start(
         store: &'a Store,
+        engine: &'a Engine,
+        source: Asker,
         conversation: Conversation,
         message: Message,
         on_event: &'a mut (dyn FnMut(ReplyEvent) + Send),
@@ -106,6 +113,9 @@ impl<'a> Reply<'a> {
         });
         Self {
             store,
+            source,
+            model: &engine.info().name,
+            started: Instant::now(),
             conversation_id,
             answers,
             on_event,
@@ -130,6 +140,7 @@ impl<'a> Reply<'a> {
             Ok(completion) => {
                 let message =
                     keep(self.store, self.conversation_id, self.answers, &completion).await?;
+                usage::count(self.store, self.source, &completion).await?;
                 (self.on_event)(ReplyEvent::Finished {
                     message: message.clone(),
                     completion,
@@ -137,16 +148,19 @@ impl<'a> Reply<'a> {
                 Ok(message)
             }
             Err(error) => {
+                let (thinking, text) = crate::text::thinking::split(&self.shown);
+                let cut = Completion {
+                    text,
+                    thinking,
+                    stopped: true,
+                    model: self.model.to_string(),
+                    duration_ms: self.started.elapsed().as_millis() as u64,
+                    ..Completion::default()
+                };
                 if !self.shown.is_empty() {
-                    let (thinking, text) = crate::text::thinking::split(&self.shown);
-                    let cut = Completion {
-                        text,
-                        thinking,
-                        stopped: true,
-                        ..Completion::default()
-                    };
                     keep(self.store, self.conversation_id, self.answers, &cut).await?;
                 }
+                usage::count(self.store, self.source, &cut).await?;
                 Err(error)
             }
         }

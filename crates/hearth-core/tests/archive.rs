@@ -18,6 +18,8 @@ async fn say(store: &Store, c: i64, parent: Option<&Message>, role: Role, text: 
         time_to_first_token_ms: Some(120),
         tokens_per_second: Some(68.25),
         dropped_turns: 0,
+        model: "small.gguf".into(),
+        duration_ms: 400,
     };
     let message = NewMessage {
         role,

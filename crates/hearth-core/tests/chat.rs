@@ -6,7 +6,7 @@ use common::{engine, temp_store, RUNTIME};
 use hearth_core::chat::{self, Branch, ChatError, ChatRequest};
 use hearth_core::engine::{Role, Sampling};
 use hearth_core::reply::ReplyEvent;
-use hearth_core::store::{NewMessage, PersonaFields};
+use hearth_core::store::{Asker, NewMessage, PersonaFields};
 use tokio_util::sync::CancellationToken;
 
 fn request(conversation_id: Option<i64>, text: &str) -> ChatRequest<'_> {
@@ -111,6 +111,24 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
             stored.last().map(|m| (m.stopped, m.content.clone())),
             Some((true, reply.content))
         );
+        assert_eq!(reply.model.as_deref(), Some(engine.info().name.as_str()));
+
+        // The stopped reply is counted, and its record outlives the conversation.
+        store
+            .delete_conversation(reply.conversation_id)
+            .await
+            .expect("deleted");
+        let usage = store.usage_records(None).await.expect("usage");
+        assert_eq!(usage.len(), 1);
+        let record = &usage[0];
+        assert_eq!(record.source, Asker::Chat);
+        assert!(record.stopped);
+        assert_eq!(record.model, engine.info().name);
+        assert_eq!(
+            record.completion_tokens,
+            reply.completion_tokens.unwrap_or(-1)
+        );
+        assert!(record.duration_ms >= record.time_to_first_token_ms.unwrap_or(0));
     });
 }
 

@@ -8,7 +8,7 @@ use common::{engine, temp_store, RUNTIME};
 use hearth_core::engine::Role;
 use hearth_core::jobs::{self, Classification, Entities, Job, JobError, JobRequest, SummaryStyle};
 use hearth_core::reply::{Progress, ReplyEvent, Stage};
-use hearth_core::store::{Message, Store};
+use hearth_core::store::{Asker, Message, Store};
 use hearth_core::text::chunking::{self, TokenCounter};
 use tokio_util::sync::CancellationToken;
 
@@ -375,16 +375,35 @@ fn a_quick_job_stores_nothing_until_it_is_kept() {
             document: None,
         };
         let mut tokens = String::new();
-        let quick = jobs::run_quick(engine, request, &CancellationToken::new(), |e| {
-            if let ReplyEvent::Token { text } = e {
-                tokens.push_str(&text);
-            }
-        })
+        let quick = jobs::run_quick(
+            Some(&store),
+            engine,
+            request,
+            &CancellationToken::new(),
+            |e| {
+                if let ReplyEvent::Token { text } = e {
+                    tokens.push_str(&text);
+                }
+            },
+        )
         .await
         .expect("the quick job runs");
         assert!(!quick.completion.text.trim().is_empty());
         assert_eq!(tokens, quick.completion.text);
         assert!(store.list_conversations().await.expect("list").is_empty());
+        // Kept nowhere, but counted.
+        let usage = store.usage_records(None).await.expect("usage");
+        assert_eq!(usage.len(), 1);
+        assert_eq!(usage[0].source, Asker::Popup);
+        assert_eq!(usage[0].model, engine.info().name);
+        assert_eq!(
+            usage[0].completion_tokens,
+            quick.completion.completion_tokens as i64
+        );
+        assert_eq!(
+            usage[0].prompt_tokens,
+            quick.completion.prompt_tokens as i64
+        );
 
         let kept = jobs::keep(&store, engine, &quick).await.expect("kept");
         assert!(kept.title.starts_with("Summary: "), "{}", kept.title);
@@ -406,8 +425,14 @@ fn a_quick_job_refuses_a_text_too_long_for_the_popup() {
             document: None,
         };
         let started = Instant::now();
-        let result =
-            jobs::run_quick(engine().await, request, &CancellationToken::new(), |_| {}).await;
+        let result = jobs::run_quick(
+            None,
+            engine().await,
+            request,
+            &CancellationToken::new(),
+            |_| {},
+        )
+        .await;
         let error = result.expect_err("5 MB is refused").to_string();
         assert!(error.contains("5120 KB"), "{error}");
         assert!(started.elapsed() < Duration::from_secs(5));

@@ -41,6 +41,8 @@ fn messages_round_trip_and_survive_reopening() {
             time_to_first_token_ms: Some(40),
             tokens_per_second: Some(31.5),
             dropped_turns: 0,
+            model: "small.gguf".into(),
+            duration_ms: 140,
         };
         let reply = NewMessage {
             role: Role::Assistant,
@@ -70,6 +72,7 @@ fn messages_round_trip_and_survive_reopening() {
         assert_eq!(reply.completion_tokens, Some(3));
         assert_eq!(reply.time_to_first_token_ms, Some(40));
         assert_eq!(reply.tokens_per_second, Some(31.5));
+        assert_eq!(reply.model.as_deref(), Some("small.gguf"));
     });
 }
 
@@ -173,6 +176,7 @@ fn settings_start_as_defaults_and_are_kept() {
             popup_style: PopupStyle::Bullets,
             translate_to: "German".into(),
             close_to_tray: false,
+            unload_after_seconds: 0,
         };
         store.save_settings(chosen).await.expect("saved");
         store.close().await;
@@ -184,6 +188,7 @@ fn settings_start_as_defaults_and_are_kept() {
         assert_eq!(settings.popup_style, PopupStyle::Bullets);
         assert_eq!(settings.translate_to, "de");
         assert!(!settings.close_to_tray);
+        assert_eq!(settings.unload_after_seconds, 0);
     });
 }
 
@@ -351,22 +356,13 @@ fn edited_questions_and_regenerated_replies_are_versions_kept_as_branches() {
     });
 }
 
-/// A database with the schema Hearth had before branches (its first five migrations).
-async fn history_before_branches(path: &std::path::Path) -> sqlx::SqlitePool {
-    let url = format!("sqlite:{}?mode=rwc", path.display());
-    let pool = sqlx::SqlitePool::connect(&url).await.expect("raw open");
-    let mut before = sqlx::migrate!("./src/store/migrations");
-    before.migrations = before.migrations[..5].to_vec().into();
-    before.run(&pool).await.expect("the schema before branches");
-    pool
-}
-
 #[test]
 fn a_history_from_before_branches_becomes_one_branch() {
     RUNTIME.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("history.sqlite3");
-        let pool = history_before_branches(&path).await;
+        // Its first five migrations: the schema before branches.
+        let pool = common::history_before(&path, 5).await;
         sqlx::query(
             "INSERT INTO conversations (id, title, model, created_at, updated_at) VALUES
                  (1, 'Old', 'm', 0, 0), (2, 'Empty', 'm', 0, 0);
@@ -485,7 +481,7 @@ fn several_processes_opening_one_new_or_old_history_at_once_all_succeed() {
         let dir = tempfile::tempdir().expect("temp dir");
         let new = dir.path().join("new.sqlite3");
         let old = dir.path().join("old.sqlite3");
-        history_before_branches(&old).await.close().await;
+        common::history_before(&old, 5).await.close().await;
         for path in [new, old] {
             // Each open is its own connection pool, as in separate processes (the lock is on
             // the file, so it holds between processes and within one alike).

@@ -107,6 +107,10 @@ pub struct Completion {
     pub tokens_per_second: Option<f64>,
     /// Earlier messages left out so the request fits the context window.
     pub dropped_turns: usize,
+    /// The model that wrote it (its file's name).
+    pub model: String,
+    /// From the request reaching the engine to its last token.
+    pub duration_ms: u64,
 }
 
 pub struct Engine {
@@ -213,7 +217,11 @@ impl Engine {
         sampling.validate()?;
         let _turn = tokio::select! {
             guard = self.turn.lock() => guard,
-            _ = cancel.cancelled() => return Ok(Completion { stopped: true, ..Completion::default() }),
+            _ = cancel.cancelled() => return Ok(Completion {
+                stopped: true,
+                model: self.info.name.clone(),
+                ..Completion::default()
+            }),
         };
         let fitted = self.fit_context(turns, sampling.max_tokens).await?;
         let (params, processor) = sampling.engine_params(fitted.max_len);
@@ -241,6 +249,7 @@ impl Engine {
         let mut completion = Completion {
             prompt_tokens: fitted.prompt_tokens,
             dropped_turns: fitted.dropped,
+            model: self.info.name.clone(),
             ..Completion::default()
         };
         let mut first_token_at = None;
@@ -290,6 +299,7 @@ impl Engine {
         // Dropping the stream is what tells mistral.rs to stop the sequence.
         drop(stream);
         (completion.thinking, completion.text) = thinking::split(&completion.text);
+        completion.duration_ms = started.elapsed().as_millis() as u64;
         if let Some(first) = first_token_at {
             completion.time_to_first_token_ms =
                 Some(first.duration_since(started).as_millis() as u64);

@@ -14,8 +14,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::engine::{Completion, Engine, EngineError};
 use crate::reply::{self, Reply, ReplyEvent, Stage};
-use crate::store::{title_from, Conversation, Message, NewMessage, Store, StoreError};
+use crate::store::{title_from, Asker, Conversation, Message, NewMessage, Store, StoreError};
 use crate::text::{chunking, language};
+use crate::usage;
 use runner::Runner;
 pub use structured::{Classification, Entities};
 
@@ -70,6 +71,18 @@ pub enum Job {
         labels: Vec<String>,
     },
     Extract,
+}
+
+impl From<&Job> for Asker {
+    fn from(job: &Job) -> Self {
+        match job {
+            Job::Summarize { .. } => Asker::Summarize,
+            Job::Translate { .. } => Asker::Translate,
+            Job::Rewrite { .. } => Asker::Rewrite,
+            Job::Classify { .. } => Asker::Classify,
+            Job::Extract => Asker::Extract,
+        }
+    }
 }
 
 impl Job {
@@ -155,8 +168,12 @@ pub async fn run(
         Some(name) => First::Document(name),
         None => First::Text(text),
     };
+    let source = match first {
+        First::Document(_) => Asker::Document,
+        First::Text(_) => Asker::from(&resolved.job),
+    };
     let (conversation, input) = start_conversation(store, engine, &resolved, first).await?;
-    let mut reply = Reply::start(store, conversation, input, &mut on_event);
+    let mut reply = Reply::start(store, engine, source, conversation, input, &mut on_event);
     let result = perform(
         engine,
         &resolved.job,
@@ -182,9 +199,10 @@ pub struct QuickResult {
 }
 
 /// Runs `request` as the popup does: at most `QUICK_INPUT_BYTES`, and nothing is stored (the
-/// text came from another app; `keep` stores it when the user asks). Events are `Progress` and
-/// `Token` only.
+/// text came from another app; `keep` stores it when the user asks) but its usage record, in
+/// `store` when a history is open. Events are `Progress` and `Token` only.
 pub async fn run_quick(
+    store: Option<&Store>,
     engine: &Engine,
     request: JobRequest<'_>,
     cancel: &CancellationToken,
@@ -207,6 +225,9 @@ pub async fn run_quick(
         &mut on_event,
     )
     .await?;
+    if let Some(store) = store {
+        usage::count(store, Asker::Popup, &completion).await?;
+    }
     Ok(QuickResult {
         job,
         input: text.to_string(),

@@ -186,6 +186,8 @@ impl<'a> Runner<'a> {
             totals.tokens_per_second = Some(totals.completion_tokens as f64 / self.writing_seconds);
         }
         totals.stopped |= self.cancel.is_cancelled();
+        totals.model = self.engine.info().name.clone();
+        totals.duration_ms = self.started.elapsed().as_millis() as u64;
         totals
     }
 }

@@ -23,6 +23,8 @@ pub struct Message {
     pub time_to_first_token_ms: Option<i64>,
     pub tokens_per_second: Option<f64>,
     pub stopped: bool,
+    /// The model that wrote a reply (its file's name).
+    pub model: Option<String>,
     /// The message this one follows (`None` for a conversation's first message).
     pub parent_id: Option<i64>,
     /// The ids of every version of this message (those with the same parent), oldest first,
@@ -60,6 +62,7 @@ struct Row {
     time_to_first_token_ms: Option<i64>,
     tokens_per_second: Option<f64>,
     stopped: bool,
+    model: Option<String>,
     parent_id: Option<i64>,
 }
 
@@ -86,6 +89,7 @@ impl Row {
             time_to_first_token_ms: row.time_to_first_token_ms,
             tokens_per_second: row.tokens_per_second,
             stopped: row.stopped,
+            model: row.model,
             parent_id: row.parent_id,
             versions,
         }
@@ -160,8 +164,9 @@ impl Store {
         }
         let row = sqlx::query_as::<_, Row>(
             "INSERT INTO messages (conversation_id, role, content, created_at, prompt_tokens,
-                 completion_tokens, time_to_first_token_ms, tokens_per_second, stopped, parent_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                 completion_tokens, time_to_first_token_ms, tokens_per_second, stopped, model,
+                 parent_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
         )
         .bind(conversation_id)
         .bind(message.role.as_str())
@@ -172,6 +177,11 @@ impl Store {
         .bind(completion.and_then(|c| c.time_to_first_token_ms.map(|t| t as i64)))
         .bind(completion.and_then(|c| c.tokens_per_second))
         .bind(completion.is_some_and(|c| c.stopped))
+        .bind(
+            completion
+                .map(|c| c.model.as_str())
+                .filter(|m| !m.is_empty()),
+        )
         .bind(parent_id)
         .fetch_one(&mut *tx)
         .await?;

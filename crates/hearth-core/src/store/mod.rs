@@ -10,6 +10,7 @@ mod messages;
 mod personas;
 mod search;
 mod settings;
+mod usage;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -32,6 +33,7 @@ pub use documents::{ChunkText, DocumentInfo, Kind, NewDocument, Passage};
 pub use messages::{Message, NewMessage};
 pub use personas::{Persona, PersonaFields};
 pub use search::{match_all, SearchHit, MATCH_END, MATCH_START};
+pub use usage::{Asker, UsageRecord};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./src/store/migrations");
 

@@ -64,3 +64,14 @@ pub async fn plain_history(path: &std::path::Path) -> sqlx::SqlitePool {
     )
     .await
 }
+
+/// A plain database with only Hearth's first `migrations` migrations: the history an older
+/// release wrote, to be opened (and upgraded) by this one. The pool is still open.
+pub async fn history_before(path: &std::path::Path, migrations: usize) -> sqlx::SqlitePool {
+    let url = format!("sqlite:{}?mode=rwc", path.display());
+    let pool = sqlx::SqlitePool::connect(&url).await.expect("raw open");
+    let mut before = sqlx::migrate!("./src/store/migrations");
+    before.migrations = before.migrations[..migrations].to_vec().into();
+    before.run(&pool).await.expect("the older schema");
+    pool
+}
