@@ -10,6 +10,7 @@ pub mod personas;
 pub mod popup;
 pub mod privacy;
 pub mod settings;
+pub mod usage;
 
 use std::time::Duration;
 
