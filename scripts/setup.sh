@@ -42,3 +42,6 @@ echo "setup: UI packages"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 
 ./models/fetch-default.sh
+if $for_tests; then
+  ./models/make-test-q8.sh
+fi

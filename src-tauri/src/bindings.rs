@@ -11,16 +11,21 @@ use hearth_core::engine::{Completion, ModelInfo, Role};
 use hearth_core::jobs::{Job, ResolvedJob, RewriteMode, SummaryStyle};
 use hearth_core::models::fit::{Fit, Verdict};
 use hearth_core::models::library::{KnownModel, Origin};
+use hearth_core::models::shelf::Removed;
 use hearth_core::models::GgufInfo;
 use hearth_core::reply::{Progress, ReplyEvent, Stage};
 use hearth_core::settings::{PopupStyle, Settings};
 use hearth_core::store::{
-    Conversation, DocumentInfo, KeptIn, Kind, Message, Passage, Persona, PersonaFields, SearchHit,
+    Asker, Conversation, DocumentInfo, KeptIn, Kind, Message, Passage, Persona, PersonaFields,
+    SearchHit,
 };
 use hearth_core::text::language::{Detection, Language};
+use hearth_core::usage::prices::{Price, Prices};
+use hearth_core::usage::report::{Day, Group, Period, Report, Spread, Summary};
 use ts_rs::{Config, TS};
 
 use crate::commands::history::{ConversationWithMessages, Source};
+use crate::commands::model::Imported;
 use crate::commands::settings::SettingsView;
 use crate::commands::CommandError;
 use crate::popup::{Action, Envelope, PopupEvent};
@@ -37,6 +42,8 @@ fn generated() -> String {
         Fit::decl(&cfg),
         Origin::decl(&cfg),
         KnownModel::decl(&cfg),
+        Removed::decl(&cfg),
+        Imported::decl(&cfg),
         SummaryStyle::decl(&cfg),
         RewriteMode::decl(&cfg),
         Job::decl(&cfg),
@@ -74,6 +81,15 @@ fn generated() -> String {
         KeptIn::decl(&cfg),
         Needs::decl(&cfg),
         HistoryView::decl(&cfg),
+        Asker::decl(&cfg),
+        Period::decl(&cfg),
+        Spread::decl(&cfg),
+        Summary::decl(&cfg),
+        Group::decl(&cfg),
+        Day::decl(&cfg),
+        Price::decl(&cfg),
+        Prices::decl(&cfg),
+        Report::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit by hand.\n\n",

@@ -4,6 +4,7 @@
 mod bindings;
 mod commands;
 mod hotkey;
+mod model_watch;
 mod platform;
 mod popup;
 mod selection;
@@ -47,6 +48,7 @@ pub fn run() {
             app.manage(state::AppState::start(data));
             app.manage(popup::Popup::default());
             let handle = app.handle();
+            model_watch::start(handle);
             hotkey::register_from_settings(handle);
             // Without a tray (no status area on this desktop), Hearth still works.
             if let Err(error) = tray::create(handle) {
@@ -59,6 +61,9 @@ pub fn run() {
             commands::model::model_state,
             commands::model::list_models,
             commands::model::use_model,
+            commands::model::import_models,
+            commands::model::pick_models,
+            commands::model::remove_model,
             commands::history::list_conversations,
             commands::history::open_conversation,
             commands::history::show_branch,
@@ -94,6 +99,10 @@ pub fn run() {
             commands::popup::popup_run,
             commands::popup::popup_close,
             commands::popup::popup_open_in_hearth,
+            commands::usage::usage_report,
+            commands::usage::usage_prices,
+            commands::usage::save_usage_prices,
+            commands::usage::export_usage,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

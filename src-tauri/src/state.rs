@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use hearth_core::engine::{self, Engine, ModelInfo};
 use hearth_core::paths::DataDir;
@@ -20,16 +21,36 @@ pub enum ModelSlot {
     Loading,
     Ready(Arc<Engine>),
     Failed(String),
+    /// Unloaded after the idle time the person chose; the next request loads it again.
+    Unloaded(ModelInfo),
 }
 
 /// The model's state as the UI sees it.
-#[derive(Serialize, ts_rs::TS)]
+#[derive(Clone, Serialize, ts_rs::TS)]
 #[ts(rename = "ModelState")]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum ModelView {
     Loading,
     Ready { model: ModelInfo },
     Failed { message: String },
+    Unloaded { model: ModelInfo },
+}
+
+impl From<&ModelSlot> for ModelView {
+    fn from(slot: &ModelSlot) -> Self {
+        match slot {
+            ModelSlot::Loading => ModelView::Loading,
+            ModelSlot::Ready(engine) => ModelView::Ready {
+                model: engine.info().clone(),
+            },
+            ModelSlot::Failed(message) => ModelView::Failed {
+                message: message.clone(),
+            },
+            ModelSlot::Unloaded(model) => ModelView::Unloaded {
+                model: model.clone(),
+            },
+        }
+    }
 }
 
 /// The history as the UI sees it: open (and where its key is kept), or locked, why, and
@@ -90,6 +111,8 @@ pub struct AppState {
     switching: tokio::sync::Mutex<()>,
     /// Cancelling it stops every running or queued generation; it is then replaced.
     stop: Mutex<CancellationToken>,
+    /// When a request last asked for the model, or was seen still running.
+    last_used: Mutex<Instant>,
     settings: Mutex<Settings>,
     hotkey: Mutex<Result<Hotkey, String>>,
 }
@@ -123,6 +146,7 @@ impl AppState {
             model: tx,
             switching: tokio::sync::Mutex::new(()),
             stop: Mutex::new(CancellationToken::new()),
+            last_used: Mutex::new(Instant::now()),
             settings: Mutex::new(settings),
             hotkey: Mutex::new(Err("The shortcut is not registered yet.".to_string())),
         }
@@ -218,7 +242,8 @@ impl AppState {
         hearth_core::models::inspect(path).map_err(|e| e.to_string())?;
         let previous = match self.model().await {
             ModelSlot::Ready(engine) => Some(engine.info().path.clone()),
-            _ => None,
+            ModelSlot::Unloaded(model) => Some(model.path),
+            ModelSlot::Loading | ModelSlot::Failed(_) => None,
         };
         self.stop_all();
         // The old engine's memory goes once the replies that hold it have stopped.
@@ -245,12 +270,57 @@ impl AppState {
         }
     }
 
+    /// The loaded model; one unloaded while idle is loaded again first.
     pub async fn engine(&self) -> Result<Arc<Engine>, String> {
+        *lock(&self.last_used) = Instant::now();
         match self.model().await {
             ModelSlot::Ready(engine) => Ok(engine),
             ModelSlot::Failed(message) => Err(message),
             ModelSlot::Loading => Err("The model is still loading.".to_string()),
+            ModelSlot::Unloaded(_) => self.reload().await,
         }
+    }
+
+    /// Loads the model unloaded while idle (once, however many requests wait for it).
+    async fn reload(&self) -> Result<Arc<Engine>, String> {
+        let _turn = self.switching.lock().await;
+        let path = match self.model().await {
+            ModelSlot::Unloaded(model) => model.path,
+            ModelSlot::Ready(engine) => return Ok(engine),
+            ModelSlot::Failed(message) => return Err(message),
+            ModelSlot::Loading => return Err("The model is still loading.".to_string()),
+        };
+        self.model.send_replace(ModelSlot::Loading);
+        let loaded = load(&path).await;
+        self.model.send_replace(loaded.clone().into());
+        loaded
+    }
+
+    /// Unloads the model when no request has used it for the person's idle time (none while a
+    /// reply, job or switch runs: each holds the engine or the switch).
+    pub fn unload_if_idle(&self) {
+        let after = self.settings().unload_after_seconds;
+        let Ok(_turn) = self.switching.try_lock() else {
+            return;
+        };
+        let ModelSlot::Ready(engine) = self.model.borrow().clone() else {
+            return;
+        };
+        let mut last_used = lock(&self.last_used);
+        // The slot and `engine` hold it; any other holder is a request still running.
+        if Arc::strong_count(&engine) > 2 {
+            *last_used = Instant::now();
+            return;
+        }
+        if after > 0 && last_used.elapsed() >= Duration::from_secs(after) {
+            self.model
+                .send_replace(ModelSlot::Unloaded(engine.info().clone()));
+        }
+    }
+
+    /// Follows the model's state as it loads, switches and unloads.
+    pub fn watch_model(&self) -> watch::Receiver<ModelSlot> {
+        self.model.subscribe()
     }
 
     /// What a generation needs: the store, the loaded model, and a token that Stop cancels.

@@ -31,7 +31,7 @@ fn main_window() -> (i32, i32, i32, i32) {
 }
 
 /// Drags `files` from a GTK window beside Hearth's onto the middle of Hearth's window.
-fn drag_onto_window(files: &[&Path]) {
+pub(super) fn drag_onto_window(files: &[&Path]) {
     use std::io::BufRead;
     let (x, y, width, height) = main_window();
     let (source_x, source_y) = (x + width + 20, y + 20);

@@ -73,3 +73,138 @@ async fn a_model_is_switched_without_a_restart_and_a_failed_switch_keeps_it() {
     .await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dropped_model_is_imported_in_place_used_for_a_reply_and_forgotten() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let q8 = std::fs::canonicalize(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.test-data/models/SmolLM2-135M-Instruct.Q8_0.gguf"
+    ))
+    .expect("the Q8_0 test model (./models/make-test-q8.sh makes it)");
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+    assert_eq!(
+        app.wait_for_text("[data-testid=model-name]").await,
+        DEFAULT_NAME
+    );
+
+    super::documents::drag_onto_window(&[&q8]);
+    let added = app.wait_for_text("[data-testid=models-notice]").await;
+    assert!(added.starts_with("Added "), "{added}");
+    let item = format!("[data-testid=model][data-path=\"{}\"]", q8.display());
+    let facts = app.wait_for_text(&format!("{item} .facts")).await;
+    assert!(facts.contains("Q8_0"), "{facts}");
+    let name = app
+        .wait_for_text(&format!("{item} [data-testid=model-title]"))
+        .await;
+    assert!(q8.is_file(), "used where it is");
+
+    app.click(&format!("{item} [data-testid=model-use]")).await;
+    until(
+        "the status line to name the Q8_0 model",
+        PATIENCE,
+        || async { (app.text("[data-testid=model-name]").await? == name).then_some(()) },
+    )
+    .await;
+    app.click("[data-testid=open-models]").await;
+    app.wait_for_model().await;
+    app.type_message("Say hello.").await;
+    app.reply_done().await;
+    assert_eq!(app.wait_for_text("[data-testid=reply-model]").await, name);
+
+    // Back to the default; then the imported file is forgotten, and stays on disk.
+    app.click("[data-testid=open-models]").await;
+    app.click("[data-testid=model-use]").await;
+    until(
+        "the status line to name the default model again",
+        PATIENCE,
+        || async { (app.text("[data-testid=model-name]").await? == DEFAULT_NAME).then_some(()) },
+    )
+    .await;
+    app.click(&format!("{item} [data-testid=model-remove]"))
+        .await;
+    until(
+        "the notice that the model is forgotten",
+        PATIENCE,
+        || async {
+            let notice = app.text("[data-testid=models-notice]").await?;
+            notice.contains("no longer listed").then_some(())
+        },
+    )
+    .await;
+    until("the list without the Q8_0 model", PATIENCE, || async {
+        app.text(&item).await.is_none().then_some(())
+    })
+    .await;
+    assert!(q8.is_file(), "forgetting keeps the file");
+    app.quit().await;
+}
+
+/// The resident memory of the newest running Hearth, in kB (one app runs at a time).
+fn app_memory_kb() -> Option<u64> {
+    let out = std::process::Command::new("pgrep")
+        .args(["--newest", "--exact", "hearth-desktop"])
+        .output()
+        .ok()?;
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_idle_model_is_unloaded_and_the_next_message_loads_it_again() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+    app.type_message("Say hello.").await;
+    app.reply_done().await;
+    let loaded = app_memory_kb().expect("the app's memory");
+
+    // Two seconds idle, through the command the Settings view saves with (its choices start at
+    // five minutes).
+    app.client()
+        .execute(
+            "const call = window.__TAURI_INTERNALS__.invoke;
+             return call('get_settings').then(v =>
+                 call('save_settings', { settings: { ...v.settings, unloadAfterSeconds: 2 } }))
+               .then(() => true);",
+            vec![],
+        )
+        .await
+        .expect("the settings saved");
+    let note = app.wait_for_text("[data-testid=model-unloaded]").await;
+    assert!(note.contains("next request loads it again"), "{note}");
+    let unloaded = until("the model's memory to be returned", PATIENCE, || async {
+        let now = app_memory_kb()?;
+        (now + 50_000 < loaded).then_some(now)
+    })
+    .await;
+    assert_eq!(
+        app.wait_for_text("[data-testid=model-name]").await,
+        DEFAULT_NAME
+    );
+
+    app.type_message("Say hello again.").await;
+    app.reply_done().await;
+    until(
+        "the status line to show the model loaded again",
+        PATIENCE,
+        || async {
+            app.text("[data-testid=model-unloaded]")
+                .await
+                .is_none()
+                .then_some(())
+        },
+    )
+    .await;
+    let replies = app.texts("[data-testid=reply-model]").await;
+    assert_eq!(replies.len(), 2, "{replies:?}");
+    eprintln!("memory: {loaded} kB loaded, {unloaded} kB unloaded");
+    app.quit().await;
+}

@@ -1,5 +1,5 @@
-//! The user's settings: the popup's shortcut, summary style and translation language, and what
-//! closing the window does. Kept in the history database; a missing or unreadable value falls
+//! The user's settings: the popup's shortcut, summary style and translation language, what
+//! closing the window does, and when an idle model is unloaded. Kept in the history database; a missing or unreadable value falls
 //! back to its default, so an old or damaged row never stops the app.
 
 use serde::{Deserialize, Serialize};
@@ -36,7 +36,13 @@ pub struct Settings {
     pub translate_to: String,
     /// Closing the main window keeps Hearth in the tray, so the shortcut keeps working.
     pub close_to_tray: bool,
+    /// The model is unloaded (its memory returned) after this many seconds without a request;
+    /// 0 keeps it loaded.
+    pub unload_after_seconds: u64,
 }
+
+/// A quarter of an hour: long enough not to reload between the questions of one sitting.
+pub const DEFAULT_UNLOAD_AFTER_SECONDS: u64 = 15 * 60;
 
 pub const DEFAULT_SHORTCUT: &str = "Ctrl+Shift+Space";
 
@@ -47,6 +53,7 @@ impl Default for Settings {
             popup_style: PopupStyle::default(),
             translate_to: "en".to_string(),
             close_to_tray: true,
+            unload_after_seconds: DEFAULT_UNLOAD_AFTER_SECONDS,
         }
     }
 }
@@ -116,6 +123,7 @@ mod tests {
         let old: Settings = serde_json::from_str(r#"{"shortcut":"Alt+F2"}"#).expect("parses");
         assert_eq!(old.shortcut, "Alt+F2");
         assert!(old.close_to_tray);
+        assert_eq!(old.unload_after_seconds, DEFAULT_UNLOAD_AFTER_SECONDS);
         assert_eq!(old.popup_style, PopupStyle::Sentence);
     }
 }

@@ -5,8 +5,9 @@ mod common;
 use std::io::Write;
 
 use common::{default_model, RUNTIME};
-use hearth_core::engine::{self, EngineError};
+use hearth_core::engine::{self, EngineError, Role, Sampling, Turn};
 use hearth_core::models::{self, GgufError};
+use tokio_util::sync::CancellationToken;
 
 fn load_error(path: &std::path::Path) -> EngineError {
     RUNTIME.block_on(async {
@@ -334,4 +335,41 @@ fn bad_files_are_refused_on_import_and_nothing_is_added() {
         std::fs::read_dir(s.data.models_dir()).expect("dir").count(),
         0
     );
+}
+
+#[test]
+fn a_q8_0_model_made_by_the_test_setup_is_imported_loads_and_answers() {
+    let q8 = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../.test-data/models/SmolLM2-135M-Instruct.Q8_0.gguf");
+    assert!(
+        q8.is_file(),
+        "the Q8_0 test model is missing: run ./models/make-test-q8.sh"
+    );
+    let q8 = std::fs::canonicalize(&q8).expect("path");
+    let s = setup();
+    let added = s
+        .data
+        .shelf()
+        .import(&q8, false)
+        .expect("imported in place");
+    let info = added.info.expect("its facts");
+    assert_eq!(info.quantization, "Q8_0");
+    assert_eq!(info.architecture, "llama");
+    RUNTIME.block_on(async {
+        let engine = engine::load(&q8).await.expect("the Q8_0 model loads");
+        let greedy = Sampling {
+            temperature: 0.0,
+            max_tokens: 12,
+            ..Sampling::default()
+        };
+        let question = [Turn::new(
+            Role::User,
+            "What is the capital of France? Answer in one word.",
+        )];
+        let reply = engine
+            .generate(&question, &greedy, &CancellationToken::new(), |_| {})
+            .await
+            .expect("an answer");
+        assert!(reply.text.contains("Paris"), "{}", reply.text);
+    });
 }

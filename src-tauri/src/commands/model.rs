@@ -1,21 +1,18 @@
 use std::path::PathBuf;
 
+use hearth_core::models::shelf::Removed;
 use hearth_core::models::KnownModel;
-use tauri::State;
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
 
-use super::CommandResult;
+use super::{sentence, CommandResult};
 use crate::state::{AppState, ModelSlot, ModelView};
 
 /// The model's state, once it has loaded or failed to.
 #[tauri::command]
 pub async fn model_state(state: State<'_, AppState>) -> CommandResult<ModelView> {
-    Ok(match state.model().await {
-        ModelSlot::Loading => ModelView::Loading,
-        ModelSlot::Ready(engine) => ModelView::Ready {
-            model: engine.info().clone(),
-        },
-        ModelSlot::Failed(message) => ModelView::Failed { message },
-    })
+    Ok(ModelView::from(&state.model().await))
 }
 
 /// Every model Hearth knows, with its facts and whether it fits.
@@ -30,4 +27,90 @@ pub async fn list_models(state: State<'_, AppState>) -> CommandResult<Vec<KnownM
 pub async fn use_model(state: State<'_, AppState>, path: PathBuf) -> CommandResult<ModelView> {
     let model = state.switch_model(&path).await?;
     Ok(ModelView::Ready { model })
+}
+
+/// Adds the `.gguf` files at `paths` (dropped on the window), each checked first: used where
+/// they are, or copied into Hearth's models folder. One outcome per file, in order.
+#[tauri::command]
+pub async fn import_models(
+    state: State<'_, AppState>,
+    paths: Vec<PathBuf>,
+    copy: bool,
+) -> CommandResult<Vec<Imported>> {
+    let shelf = state.data().shelf();
+    // A copy of a few gigabytes takes a while: off the async threads.
+    tauri::async_runtime::spawn_blocking(move || {
+        paths
+            .iter()
+            .map(|path| match shelf.import(path, copy) {
+                Ok(model) => Imported::Added {
+                    model: Box::new(model),
+                },
+                Err(e) => Imported::Refused {
+                    path: path.clone(),
+                    message: e.to_string(),
+                },
+            })
+            .collect()
+    })
+    .await
+    .map_err(sentence)
+}
+
+/// Asks for `.gguf` files with the system's open dialog, then imports them (none when
+/// cancelled).
+#[tauri::command]
+pub async fn pick_models(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    copy: bool,
+) -> CommandResult<Vec<Imported>> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Import models")
+        .add_filter("GGUF models", &["gguf"]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
+        .await
+        .map_err(sentence)?;
+    let paths = picked
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|file| file.into_path().ok())
+        .collect();
+    import_models(state, paths, copy).await
+}
+
+/// Forgets an imported model, or deletes one Hearth copied or downloaded when `delete` confirms
+/// it. The model in use is kept: switch to another first.
+#[tauri::command]
+pub async fn remove_model(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    delete: bool,
+) -> CommandResult<Removed> {
+    let in_use = match state.model().await {
+        ModelSlot::Ready(engine) => Some(engine.info().path.clone()),
+        ModelSlot::Unloaded(model) => Some(model.path),
+        ModelSlot::Loading | ModelSlot::Failed(_) => None,
+    };
+    if in_use.as_ref() == Some(&path) {
+        return Err(
+            "This model is in use: switch to another one before removing it."
+                .to_string()
+                .into(),
+        );
+    }
+    let data = state.data();
+    data.shelf()
+        .remove(&data.model_search_dirs(), &path.to_string_lossy(), delete)
+        .map_err(sentence)
+}
+
+/// What importing one file did.
+#[derive(Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Imported {
+    Added { model: Box<KnownModel> },
+    Refused { path: PathBuf, message: String },
 }

@@ -16,17 +16,22 @@ import type {
   Detection,
   DocumentInfo,
   HistoryState,
+  Imported,
   Job,
   KnownModel,
   Language,
   Message,
   ModelState,
   Outcome,
+  Period,
   Persona,
   PersonaFields,
   PopupAction,
   PopupMessage,
+  Prices,
   Reading,
+  Removed,
+  Report,
   ReplyEvent,
   SearchHit,
   Settings,
@@ -40,9 +45,43 @@ export function modelState(): Promise<ModelState> {
   return invoke('model_state');
 }
 
+/** What the local model did over `period`, per day, job and model, and what it saved. */
+export function usageReport(period: Period): Promise<Report> {
+  return invoke('usage_report', { period });
+}
+
+/** The cloud prices usage is compared with. */
+export function usagePrices(): Promise<Prices> {
+  return invoke('usage_prices');
+}
+
+export function saveUsagePrices(prices: Prices): Promise<Prices> {
+  return invoke('save_usage_prices', { prices });
+}
+
+/** Saves every usage record as CSV where the person picks; false when they cancelled. */
+export function exportUsage(): Promise<boolean> {
+  return invoke('export_usage');
+}
+
 /** Every model file Hearth knows, with its facts and whether it fits. */
 export function listModels(): Promise<KnownModel[]> {
   return invoke('list_models');
+}
+
+/** Adds the `.gguf` files at `paths`, each checked first; copied into Hearth's folder with `copy`. */
+export function importModels(paths: string[], copy: boolean): Promise<Imported[]> {
+  return invoke('import_models', { paths, copy });
+}
+
+/** Asks for `.gguf` files with the system's open dialog, then imports them (none when cancelled). */
+export function pickModels(copy: boolean): Promise<Imported[]> {
+  return invoke('pick_models', { copy });
+}
+
+/** Forgets an imported model, or deletes Hearth's own copy when `remove` confirms it. */
+export function removeModel(path: string, remove: boolean): Promise<Removed> {
+  return invoke('remove_model', { path, delete: remove });
 }
 
 /** Switches to the model at `path`; rejects with the reason, the previous model kept. */
@@ -280,6 +319,11 @@ export function popupOpenInHearth(): Promise<void> {
 /** The main window is asked to show conversation `id` (kept from the popup). */
 export function onOpenConversation(handler: (id: number) => void): Promise<UnlistenFn> {
   return listen<number>('open-conversation', (e) => handler(e.payload));
+}
+
+/** Every change of the model's state: loading, ready, failed, unloaded while idle. */
+export function onModelState(handler: (state: ModelState) => void): Promise<UnlistenFn> {
+  return listen<ModelState>('model-state', (e) => handler(e.payload));
 }
 
 /** Which window this page is in: the main window or the popup. */

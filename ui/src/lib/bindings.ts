@@ -2,7 +2,7 @@
 
 export type ModelInfo = { name: string, path: string, architecture: string, contextWindow: number, fileSize: number, };
 
-export type ModelState = { "state": "loading" } | { "state": "ready", model: ModelInfo, } | { "state": "failed", message: string, };
+export type ModelState = { "state": "loading" } | { "state": "ready", model: ModelInfo, } | { "state": "failed", message: string, } | { "state": "unloaded", model: ModelInfo, };
 
 export type GgufInfo = { path: string, architecture: string, name: string | null, contextLength: number | null, fileSize: number, 
 /**
@@ -54,6 +54,10 @@ info: GgufInfo | null, fit: Fit | null,
  * Why the file cannot be used, when it failed a check.
  */
 problem: string | null, };
+
+export type Removed = { "kind": "forgotten", "path": string } | { "kind": "deleted", "path": string };
+
+export type Imported = { "kind": "added", model: KnownModel, } | { "kind": "refused", path: string, message: string, };
 
 export type SummaryStyle = "sentence" | "paragraph" | "bullets" | "actions";
 
@@ -125,6 +129,10 @@ export type Role = "system" | "user" | "assistant";
 
 export type Message = { id: number, conversationId: number, role: Role, content: string, createdAt: number, promptTokens: number | null, completionTokens: number | null, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, stopped: boolean, 
 /**
+ * The model that wrote a reply (its file's name).
+ */
+model: string | null, 
+/**
  * The message this one follows (`None` for a conversation's first message).
  */
 parentId: number | null, 
@@ -142,7 +150,15 @@ text: string, thinking: string | null, stopped: boolean, promptTokens: number, c
 /**
  * Earlier messages left out so the request fits the context window.
  */
-droppedTurns: number, };
+droppedTurns: number, 
+/**
+ * The model that wrote it (its file's name).
+ */
+model: string, 
+/**
+ * From the request reaching the engine to its last token.
+ */
+durationMs: number, };
 
 export type ReplyEvent = { "kind": "started", conversation: Conversation, message: Message, } | { "kind": "token", text: string, } | { "kind": "note", text: string, } | { "kind": "progress" } & Progress | { "kind": "finished", message: Message, completion: Completion, };
 
@@ -209,7 +225,12 @@ translateTo: string,
 /**
  * Closing the main window keeps Hearth in the tray, so the shortcut keeps working.
  */
-closeToTray: boolean, };
+closeToTray: boolean, 
+/**
+ * The model is unloaded (its memory returned) after this many seconds without a request;
+ * 0 keeps it loaded.
+ */
+unloadAfterSeconds: number, };
 
 export type SettingsView = { settings: Settings, 
 /**
@@ -234,3 +255,58 @@ export type KeptIn = "keyring" | "passphrase";
 export type Needs = "passphrase" | "newPassphrase" | "keyring" | "newHistory";
 
 export type HistoryState = { "state": "open", keptIn: KeptIn, } | { "state": "locked", needs: Needs, message: string, };
+
+export type Asker = "chat" | "summarize" | "translate" | "rewrite" | "classify" | "extract" | "popup" | "document";
+
+export type Period = "today" | "week" | "month" | "all";
+
+export type Spread = { median: number | null, p90: number | null, };
+
+export type Summary = { requests: number, stopped: number, promptTokens: number, completionTokens: number, 
+/**
+ * Over the requests that wrote anything.
+ */
+timeToFirstTokenMs: Spread, tokensPerSecond: Spread, 
+/**
+ * What the same tokens would have cost on the cloud model compared with, in US dollars.
+ */
+costAvoided: number, };
+
+export type Group = { key: string, summary: Summary, };
+
+export type Day = { 
+/**
+ * The local date, `YYYY-MM-DD`.
+ */
+date: string, total: Summary, sources: Array<Group>, models: Array<Group>, };
+
+export type Price = { model: string, 
+/**
+ * US dollars per million prompt tokens.
+ */
+input: number, 
+/**
+ * US dollars per million reply tokens.
+ */
+output: number, 
+/**
+ * Where the figures were read ("you" for the person's own).
+ */
+source: string, 
+/**
+ * When they were read (a date, as written).
+ */
+taken: string, };
+
+export type Prices = { 
+/**
+ * The model in `list` that costs are worked out with.
+ */
+compareWith: string, list: Array<Price>, };
+
+export type Report = { total: Summary, 
+/**
+ * Every day of the period, oldest first, those without requests too (so charts show the
+ * gaps); for all time, from the first request's day.
+ */
+days: Array<Day>, sources: Array<Group>, models: Array<Group>, comparedWith: Price | null, };

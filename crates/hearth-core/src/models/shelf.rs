@@ -58,7 +58,8 @@ pub struct ShelfFile {
 }
 
 /// What `remove` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", content = "path", rename_all = "camelCase")]
 pub enum Removed {
     /// An imported file, no longer listed; the file is where it was.
     Forgotten(PathBuf),

@@ -6,10 +6,50 @@ export class ModelsState {
   /** The path of the model being switched to, while it loads. */
   switching = $state<string | null>(null);
   error = $state<string | null>(null);
+  /** What the last import or removal did. */
+  notice = $state<string | null>(null);
+  /** Imports copy the file into Hearth's folder (else it is used where it is). */
+  copy = $state(false);
+  /** The path of the model whose deletion waits for a confirmation. */
+  confirming = $state<string | null>(null);
 
   async refresh(): Promise<void> {
     try {
       this.list = await api.listModels();
+    } catch (e) {
+      this.error = api.errorText(e);
+    }
+  }
+
+  /** Imports dropped files, or (no paths) the files picked in the open dialog. */
+  async import(paths: string[] | null = null): Promise<void> {
+    this.error = null;
+    this.notice = null;
+    try {
+      const outcomes = paths === null ? await api.pickModels(this.copy) : await api.importModels(paths, this.copy);
+      const refused = outcomes.flatMap((o) => (o.kind === 'refused' ? [o.message] : []));
+      const added = outcomes.flatMap((o) => (o.kind === 'added' ? [o.model.name] : []));
+      if (added.length > 0) this.notice = `Added ${added.join(', ')}.`;
+      if (refused.length > 0) this.error = refused.join(' ');
+      await this.refresh();
+    } catch (e) {
+      this.error = api.errorText(e);
+    }
+  }
+
+  /** Forgets an imported model; Hearth's own copy is deleted once `confirmed`. */
+  async remove(model: api.KnownModel, confirmed = false): Promise<void> {
+    this.error = null;
+    this.notice = null;
+    if (model.origin === 'hearth' && !confirmed) {
+      this.confirming = model.path;
+      return;
+    }
+    this.confirming = null;
+    try {
+      const removed = await api.removeModel(model.path, confirmed);
+      this.notice = removed.kind === 'deleted' ? `Deleted ${model.name}.` : `${model.name} is no longer listed; the file is where it was.`;
+      await this.refresh();
     } catch (e) {
       this.error = api.errorText(e);
     }
