@@ -161,6 +161,19 @@ impl App {
         element.click().await.expect("click");
     }
 
+    /// Scrolls `element` to the middle of the view: WebKit's driver neither types into nor
+    /// photographs what is off the screen.
+    async fn scroll_to(&self, element: &fantoccini::elements::Element) {
+        let element = serde_json::to_value(element).expect("an element as a script argument");
+        self.client()
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center' });",
+                vec![element],
+            )
+            .await
+            .expect("scrolled to the element");
+    }
+
     async fn wait_for_model(&self) {
         until("the composer to be enabled", PATIENCE, || async {
             let composer = self

@@ -13,6 +13,7 @@ impl App {
             .find(Locator::Css(selector))
             .await
             .expect(selector);
+        self.scroll_to(&field).await;
         field.clear().await.expect("clear");
         field.send_keys(text).await.expect("typing");
     }

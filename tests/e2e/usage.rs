@@ -6,8 +6,9 @@ use fantoccini::Locator;
 
 use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
 
-const CHARTS: [&str; 5] = [
-    "chart-tokens",
+const CHARTS: [&str; 6] = [
+    "chart-prompt-tokens",
+    "chart-reply-tokens",
     "chart-requests",
     "chart-first-token",
     "chart-speed",
@@ -69,15 +70,7 @@ async fn the_usage_view_counts_a_chat_and_a_job_draws_its_charts_and_follows_a_p
             .find(Locator::Css(&format!("[data-testid={chart}]")))
             .await
             .unwrap_or_else(|_| panic!("the {chart} canvas"));
-        // Only what is on the screen is drawn into a screenshot.
-        let element = serde_json::to_value(&canvas).expect("the canvas as a script argument");
-        app.client()
-            .execute(
-                "arguments[0].scrollIntoView({ block: 'center' });",
-                vec![element],
-            )
-            .await
-            .expect("scrolled to the chart");
+        app.scroll_to(&canvas).await;
         let shot = canvas
             .screenshot()
             .await
@@ -88,13 +81,7 @@ async fn the_usage_view_counts_a_chat_and_a_job_draws_its_charts_and_follows_a_p
 
     // The first price is the one compared with; a dearer reply price, a dearer saving.
     let before = app.wait_for_text("[data-testid=usage-cost]").await;
-    let output = app
-        .client()
-        .find(Locator::Css("[data-testid=price-output]"))
-        .await
-        .expect("the first price's output field");
-    output.clear().await.expect("clear the price");
-    output.send_keys("1000").await.expect("type a price");
+    app.fill("[data-testid=price-output]", "1000").await;
     app.click("[data-testid=price-save]").await;
     let after = until("the cost avoided to follow the price", PATIENCE, || async {
         let now = app.text("[data-testid=usage-cost]").await?;

@@ -38,13 +38,17 @@ const report: Report = {
 
 describe('usage charts', () => {
   it('stack each source per day, with zero on days it was not used', () => {
-    expect(tokensBySource(report)).toEqual({
+    expect(tokensBySource(report, 'prompt')).toEqual({
       labels: ['Mar 9', 'Mar 10'],
       series: [
-        { label: 'Chat', color: '#3b6fd8', values: [0, 120] },
-        { label: 'Popup', color: '#e0b020', values: [0, 210] },
+        { label: 'Chat', color: '#3b6fd8', values: [0, 100] },
+        { label: 'Popup', color: '#e0b020', values: [0, 200] },
       ],
     });
+    expect(tokensBySource(report, 'reply').series.map((s) => s.values)).toEqual([
+      [0, 20],
+      [0, 10],
+    ]);
     expect(requestsBySource(report).series.map((s) => s.values)).toEqual([
       [0, 2],
       [0, 1],

@@ -52,9 +52,9 @@ function perSource(report: Report, value: (s: Summary) => number): ChartData {
   };
 }
 
-/** Prompt and reply tokens per day, one stacked series per source. */
-export function tokensBySource(report: Report): ChartData {
-  return perSource(report, (s) => s.promptTokens + s.completionTokens);
+/** Prompt (read) or reply (written) tokens per day, one stacked series per source. */
+export function tokensBySource(report: Report, which: 'prompt' | 'reply'): ChartData {
+  return perSource(report, (s) => (which === 'prompt' ? s.promptTokens : s.completionTokens));
 }
 
 export function requestsBySource(report: Report): ChartData {
