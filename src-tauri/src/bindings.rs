@@ -9,6 +9,7 @@ use hearth_core::chat::Branch;
 use hearth_core::documents::{Added, Answer, Outcome, Reading};
 use hearth_core::engine::{Completion, ModelInfo, Role};
 use hearth_core::jobs::{Job, ResolvedJob, RewriteMode, SummaryStyle};
+use hearth_core::models::download::Progress as DownloadProgress;
 use hearth_core::models::fit::{Fit, Verdict};
 use hearth_core::models::library::{KnownModel, Origin};
 use hearth_core::models::shelf::Removed;
@@ -43,6 +44,7 @@ fn generated() -> String {
         Origin::decl(&cfg),
         KnownModel::decl(&cfg),
         Removed::decl(&cfg),
+        DownloadProgress::decl(&cfg),
         Imported::decl(&cfg),
         SummaryStyle::decl(&cfg),
         RewriteMode::decl(&cfg),

@@ -64,6 +64,8 @@ pub fn run() {
             commands::model::import_models,
             commands::model::pick_models,
             commands::model::remove_model,
+            commands::model::download_model,
+            commands::model::stop_download,
             commands::history::list_conversations,
             commands::history::open_conversation,
             commands::history::show_branch,

@@ -110,9 +110,11 @@ pub struct AppState {
     /// Held while a model is being switched, so two switches take turns.
     switching: tokio::sync::Mutex<()>,
     /// Cancelling it stops every running or queued generation; it is then replaced.
-    stop: Mutex<CancellationToken>,
+    stop: Stopper,
     /// When a request last asked for the model, or was seen still running.
     last_used: Mutex<Instant>,
+    /// Cancelling it stops the running model download; it is then replaced.
+    download: Stopper,
     settings: Mutex<Settings>,
     hotkey: Mutex<Result<Hotkey, String>>,
 }
@@ -145,8 +147,9 @@ impl AppState {
             history: Mutex::new(history),
             model: tx,
             switching: tokio::sync::Mutex::new(()),
-            stop: Mutex::new(CancellationToken::new()),
+            stop: Stopper::default(),
             last_used: Mutex::new(Instant::now()),
+            download: Stopper::default(),
             settings: Mutex::new(settings),
             hotkey: Mutex::new(Err("The shortcut is not registered yet.".to_string())),
         }
@@ -325,16 +328,34 @@ impl AppState {
 
     /// What a generation needs: the store, the loaded model, and a token that Stop cancels.
     pub async fn for_generation(&self) -> Result<(Store, Arc<Engine>, CancellationToken), String> {
-        Ok((self.store()?, self.engine().await?, self.stop_token()))
+        Ok((self.store()?, self.engine().await?, self.stop.token()))
     }
 
-    /// A token that the next `stop_all` cancels.
-    fn stop_token(&self) -> CancellationToken {
-        lock(&self.stop).child_token()
+    /// A token that the next `stop_download` cancels.
+    pub fn download_token(&self) -> CancellationToken {
+        self.download.token()
+    }
+
+    pub fn stop_download(&self) {
+        self.download.stop();
     }
 
     pub fn stop_all(&self) {
-        let mut guard = lock(&self.stop);
+        self.stop.stop();
+    }
+}
+
+/// Hands out tokens that one `stop` cancels together; later tokens are fresh.
+#[derive(Default)]
+struct Stopper(Mutex<CancellationToken>);
+
+impl Stopper {
+    fn token(&self) -> CancellationToken {
+        lock(&self.0).child_token()
+    }
+
+    fn stop(&self) {
+        let mut guard = lock(&self.0);
         guard.cancel();
         *guard = CancellationToken::new();
     }

@@ -208,3 +208,70 @@ async fn an_idle_model_is_unloaded_and_the_next_message_loads_it_again() {
     eprintln!("memory: {loaded} kB loaded, {unloaded} kB unloaded");
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_model_is_downloaded_from_a_link_with_its_progress_and_checked() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let served = tempfile::tempdir().expect("temp dir");
+    let default = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+    );
+    std::fs::copy(default, served.path().join("served-copy.gguf")).expect("a file to serve");
+    let port = super::free_ports()[0];
+    // A real HTTP server on this machine, as a mirror would be.
+    let _server = tokio::process::Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            &port.to_string(),
+        ])
+        .current_dir(served.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3's http.server");
+    let link = format!("http://127.0.0.1:{port}/served-copy.gguf");
+    until("the local server to answer", PATIENCE, || async {
+        std::net::TcpStream::connect(("127.0.0.1", port)).ok()
+    })
+    .await;
+
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+    app.click("[data-testid=open-models]").await;
+    app.fill("[data-testid=download-link]", &link).await;
+    app.click("[data-testid=download-start]").await;
+    until(
+        "the download to be checked and listed",
+        PATIENCE,
+        || async {
+            let notice = app.text("[data-testid=models-notice]").await?;
+            notice.starts_with("Downloaded and checked").then_some(())
+        },
+    )
+    .await;
+    let progress = app.wait_for_text("[data-testid=download-progress]").await;
+    assert!(progress.contains("98 MB of 98 MB"), "{progress}");
+    app.save_screenshot("models-download.png").await;
+    let target = data.path().join("models").join("served-copy.gguf");
+    assert_eq!(
+        std::fs::read(&target).expect("the downloaded file"),
+        std::fs::read(default).expect("the served file")
+    );
+    let partial = data
+        .path()
+        .join("downloads")
+        .join("served-copy.gguf.partial");
+    assert!(!partial.exists(), "no partial file is left");
+    let item = format!(
+        "[data-testid=model][data-path=\"{}\"] [data-testid=model-use]",
+        std::fs::canonicalize(&target).expect("path").display()
+    );
+    app.wait_for_text(&item).await;
+    app.quit().await;
+}

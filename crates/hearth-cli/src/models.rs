@@ -112,8 +112,7 @@ async fn download(data: &DataDir, name: &str, url: Option<String>, discard: bool
             ids.join(", ")
         )
     })?;
-    let partial = data.downloads_dir().join(format!("{}.partial", entry.file));
-    let target = data.models_dir().join(&entry.file);
+    let (target, partial) = data.download_of(&entry.file);
     let sha256 = (!entry.sha256.is_empty()).then_some(entry.sha256.as_str());
     let url = url.or(entry.url.clone());
     let job = Download {

@@ -72,6 +72,15 @@ impl DataDir {
         self.root.join("downloads")
     }
 
+    /// Where a download of the model file `file` ends (in the models folder) and where it
+    /// grows until it is checked (in the downloads folder).
+    pub fn download_of(&self, file: &str) -> (PathBuf, PathBuf) {
+        (
+            self.models_dir().join(file),
+            self.downloads_dir().join(format!("{file}.partial")),
+        )
+    }
+
     /// The models a person imported and the one they chose.
     pub fn shelf(&self) -> ShelfFile {
         ShelfFile::new(self.root.join("models.json"), self.models_dir())

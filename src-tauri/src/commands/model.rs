@@ -1,13 +1,19 @@
 use std::path::PathBuf;
 
+use std::time::{Duration, Instant};
+
+use hearth_core::models::download::{self, Download, Progress};
 use hearth_core::models::shelf::Removed;
 use hearth_core::models::KnownModel;
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 use super::{sentence, CommandResult};
 use crate::state::{AppState, ModelSlot, ModelView};
+
+const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 
 /// The model's state, once it has loaded or failed to.
 #[tauri::command]
@@ -113,4 +119,63 @@ pub async fn remove_model(
 pub enum Imported {
     Added { model: Box<KnownModel> },
     Refused { path: PathBuf, message: String },
+}
+
+/// Downloads the model file at `url` into Hearth's models folder, going on from what an
+/// earlier try kept; checked against `sha256` when given (else the server's hash, where it
+/// sends one) and as a GGUF file before it is listed.
+#[tauri::command]
+pub async fn download_model(
+    state: State<'_, AppState>,
+    url: String,
+    sha256: Option<String>,
+    on_progress: Channel<Progress>,
+) -> CommandResult<KnownModel> {
+    let file = download::file_name(&url).map_err(sentence)?;
+    let data = state.data();
+    let (target, partial) = data.download_of(&file);
+    let sha256 = sha256
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    let job = Download {
+        url: &url,
+        target: &target,
+        partial: &partial,
+        sha256: sha256.as_deref(),
+    };
+    let mut sent = Instant::now();
+    let path = job
+        .run(&state.download_token(), |progress| {
+            // A few updates a second is all a progress bar shows.
+            if sent.elapsed() >= PROGRESS_EVERY || progress.total == Some(progress.received) {
+                sent = Instant::now();
+                let _ = on_progress.send(progress);
+            }
+        })
+        .await
+        .map_err(sentence)?;
+    data.shelf()
+        .list(&data.model_search_dirs())
+        .into_iter()
+        .find(|m| m.path == path)
+        .ok_or_else(|| format!("{} was downloaded but is not listed.", path.display()).into())
+}
+
+/// Stops the running download; what arrived is kept for later unless `discard` (the partial
+/// file of the download from `url` is then deleted).
+#[tauri::command]
+pub fn stop_download(state: State<'_, AppState>, url: String, discard: bool) -> CommandResult<()> {
+    state.stop_download();
+    if discard {
+        let file = download::file_name(&url).map_err(sentence)?;
+        let (target, partial) = state.data().download_of(&file);
+        let job = Download {
+            url: &url,
+            target: &target,
+            partial: &partial,
+            sha256: None,
+        };
+        job.discard();
+    }
+    Ok(())
 }

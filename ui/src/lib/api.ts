@@ -15,6 +15,7 @@ import type {
   Conversation,
   Detection,
   DocumentInfo,
+  DownloadProgress,
   HistoryState,
   Imported,
   Job,
@@ -82,6 +83,20 @@ export function pickModels(copy: boolean): Promise<Imported[]> {
 /** Forgets an imported model, or deletes Hearth's own copy when `remove` confirms it. */
 export function removeModel(path: string, remove: boolean): Promise<Removed> {
   return invoke('remove_model', { path, delete: remove });
+}
+
+/** Downloads the `.gguf` file at `url` into Hearth's models folder (going on from what an earlier try kept). */
+export function downloadModel(
+  url: string,
+  sha256: string | null,
+  onProgress: (p: DownloadProgress) => void,
+): Promise<KnownModel> {
+  return invoke('download_model', { url, sha256, onProgress: channel(onProgress) });
+}
+
+/** Stops the running download; with `discard`, what arrived of `url` is deleted too. */
+export function stopDownload(url: string, discard: boolean): Promise<void> {
+  return invoke('stop_download', { url, discard });
 }
 
 /** Switches to the model at `path`; rejects with the reason, the previous model kept. */

@@ -57,6 +57,12 @@ problem: string | null, };
 
 export type Removed = { "kind": "forgotten", "path": string } | { "kind": "deleted", "path": string };
 
+export type DownloadProgress = { received: number, total: number | null, 
+/**
+ * Over this session of the download, not counting what an earlier one fetched.
+ */
+bytesPerSecond: number, };
+
 export type Imported = { "kind": "added", model: KnownModel, } | { "kind": "refused", path: string, message: string, };
 
 export type SummaryStyle = "sentence" | "paragraph" | "bullets" | "actions";

@@ -25,6 +25,8 @@ pub enum DownloadError {
     Refused { status: u16 },
     #[error("The download is not a valid address: {0}")]
     BadUrl(String),
+    #[error("{0} does not end in a .gguf file name: give the link to the model file itself.")]
+    NotAModelLink(String),
     #[error("The downloaded file is not the one expected (sha256 {actual}, expected {expected}); it was deleted. Try again, or from another address.")]
     Mismatch { expected: String, actual: String },
     #[error("The downloaded file cannot be used: {0} It was deleted.")]
@@ -39,7 +41,9 @@ pub enum DownloadError {
 }
 
 /// How far a download has come.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "DownloadProgress")]
 pub struct Progress {
     pub received: u64,
     pub total: Option<u64>,
@@ -203,6 +207,17 @@ impl Download<'_> {
     }
 }
 
+/// The name of the `.gguf` file at `url` (its last path segment), which the download keeps.
+pub fn file_name(url: &str) -> Result<String, DownloadError> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| DownloadError::BadUrl(e.to_string()))?;
+    parsed
+        .path_segments()
+        .and_then(|mut segments| segments.next_back())
+        .filter(|name| name.to_lowercase().ends_with(".gguf") && name.len() > ".gguf".len())
+        .map(str::to_string)
+        .ok_or_else(|| DownloadError::NotAModelLink(url.to_string()))
+}
+
 fn stopped(bytes: u64) -> DownloadError {
     DownloadError::Stopped {
         kept: super::fit::size(bytes),
@@ -219,5 +234,24 @@ async fn sha256_of(path: &Path) -> std::io::Result<String> {
             return Ok(hex::encode(hasher.finalize()));
         }
         hasher.update(&buffer[..n]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_names_its_gguf_file_and_other_links_are_refused() {
+        let named =
+            file_name("https://example.org/org/repo/resolve/main/model-Q4_K_M.gguf?download=1");
+        assert_eq!(named.ok().as_deref(), Some("model-Q4_K_M.gguf"));
+        for bad in [
+            "https://example.org/model.bin",
+            "https://example.org/",
+            "not a link",
+        ] {
+            assert!(file_name(bad).is_err(), "{bad}");
+        }
     }
 }

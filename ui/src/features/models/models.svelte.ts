@@ -12,6 +12,13 @@ export class ModelsState {
   copy = $state(false);
   /** The path of the model whose deletion waits for a confirmation. */
   confirming = $state<string | null>(null);
+  /** The download being typed, and how the running one goes. */
+  link = $state('');
+  sha256 = $state('');
+  downloading = $state(false);
+  progress = $state<api.DownloadProgress | null>(null);
+  /** A download stopped or failed part-way: what arrived may be kept for the next try. */
+  unfinished = $state(false);
 
   async refresh(): Promise<void> {
     try {
@@ -32,6 +39,42 @@ export class ModelsState {
       if (added.length > 0) this.notice = `Added ${added.join(', ')}.`;
       if (refused.length > 0) this.error = refused.join(' ');
       await this.refresh();
+    } catch (e) {
+      this.error = api.errorText(e);
+    }
+  }
+
+  /** Downloads the file at `link`; stopped, what arrived is kept for the next try. */
+  async download(): Promise<void> {
+    if (this.downloading) return;
+    this.error = null;
+    this.notice = null;
+    this.downloading = true;
+    this.progress = null;
+    try {
+      const model = await api.downloadModel(this.link.trim(), this.sha256.trim() || null, (p) => (this.progress = p));
+      this.notice = `Downloaded and checked ${model.name}.`;
+      this.unfinished = false;
+      this.link = '';
+      this.sha256 = '';
+      await this.refresh();
+    } catch (e) {
+      this.error = api.errorText(e);
+      this.unfinished = true;
+    } finally {
+      this.downloading = false;
+    }
+  }
+
+  async stopDownload(discard: boolean): Promise<void> {
+    try {
+      await api.stopDownload(this.link.trim(), discard);
+      if (discard) {
+        this.progress = null;
+        this.unfinished = false;
+        this.error = null;
+        this.notice = 'The unfinished download was deleted.';
+      }
     } catch (e) {
       this.error = api.errorText(e);
     }
@@ -81,3 +124,13 @@ export function parameters(n: number): string {
 }
 
 export const VERDICTS: Record<api.Verdict, string> = { fits: 'fits', tight: 'tight', tooBig: 'too big' };
+
+/** "41 MB of 98 MB · 12 MB/s · 5 s left" (what is known of it). */
+export function downloaded(p: api.DownloadProgress): string {
+  const parts = [p.total === null ? size(p.received) : `${size(p.received)} of ${size(p.total)}`];
+  if (p.bytesPerSecond > 0) {
+    parts.push(`${size(p.bytesPerSecond)}/s`);
+    if (p.total !== null) parts.push(`${Math.ceil((p.total - p.received) / p.bytesPerSecond)} s left`);
+  }
+  return parts.join(' · ');
+}
