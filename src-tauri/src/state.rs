@@ -231,6 +231,15 @@ impl AppState {
         slot
     }
 
+    /// The file of the model in use: loaded, or unloaded while idle.
+    pub async fn model_in_use(&self) -> Option<PathBuf> {
+        match self.model().await {
+            ModelSlot::Ready(engine) => Some(engine.info().path.clone()),
+            ModelSlot::Unloaded(model) => Some(model.path),
+            ModelSlot::Loading | ModelSlot::Failed(_) => None,
+        }
+    }
+
     /// The data folder: models, the shelf of imported and chosen ones.
     pub fn data(&self) -> &DataDir {
         &self.data
@@ -243,11 +252,7 @@ impl AppState {
     pub async fn switch_model(&self, path: &std::path::Path) -> Result<ModelInfo, String> {
         let _turn = self.switching.lock().await;
         hearth_core::models::inspect(path).map_err(|e| e.to_string())?;
-        let previous = match self.model().await {
-            ModelSlot::Ready(engine) => Some(engine.info().path.clone()),
-            ModelSlot::Unloaded(model) => Some(model.path),
-            ModelSlot::Loading | ModelSlot::Failed(_) => None,
-        };
+        let previous = self.model_in_use().await;
         self.stop_all();
         // The old engine's memory goes once the replies that hold it have stopped.
         self.model.send_replace(ModelSlot::Loading);

@@ -1,5 +1,4 @@
 use std::path::PathBuf;
-
 use std::time::{Duration, Instant};
 
 use hearth_core::models::download::{self, Download, Progress};
@@ -11,8 +10,9 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 use super::{sentence, CommandResult};
-use crate::state::{AppState, ModelSlot, ModelView};
+use crate::state::{AppState, ModelView};
 
+/// A few updates a second is all a progress bar shows.
 const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 
 /// The model's state, once it has loaded or failed to.
@@ -95,12 +95,7 @@ pub async fn remove_model(
     path: PathBuf,
     delete: bool,
 ) -> CommandResult<Removed> {
-    let in_use = match state.model().await {
-        ModelSlot::Ready(engine) => Some(engine.info().path.clone()),
-        ModelSlot::Unloaded(model) => Some(model.path),
-        ModelSlot::Loading | ModelSlot::Failed(_) => None,
-    };
-    if in_use.as_ref() == Some(&path) {
+    if state.model_in_use().await.as_ref() == Some(&path) {
         return Err(
             "This model is in use: switch to another one before removing it."
                 .to_string()
@@ -146,7 +141,6 @@ pub async fn download_model(
     let mut sent = Instant::now();
     let path = job
         .run(&state.download_token(), |progress| {
-            // A few updates a second is all a progress bar shows.
             if sent.elapsed() >= PROGRESS_EVERY || progress.total == Some(progress.received) {
                 sent = Instant::now();
                 let _ = on_progress.send(progress);
