@@ -162,14 +162,9 @@ pub fn stop_download(state: State<'_, AppState>, url: String, discard: bool) -> 
     state.stop_download();
     if discard {
         let file = download::file_name(&url).map_err(sentence)?;
-        let (target, partial) = state.data().download_of(&file);
-        let job = Download {
-            url: &url,
-            target: &target,
-            partial: &partial,
-            sha256: None,
-        };
-        job.discard();
+        let (_, partial) = state.data().download_of(&file);
+        // Nothing kept is nothing to delete.
+        let _ = std::fs::remove_file(partial);
     }
     Ok(())
 }
