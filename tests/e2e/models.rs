@@ -57,10 +57,10 @@ async fn a_model_is_switched_without_a_restart_and_a_failed_switch_keeps_it() {
 
     // A file that has gone: the switch is refused and the model stays.
     app.click("[data-testid=open-models]").await;
-    until("the list again", PATIENCE, || async {
-        (app.texts("[data-testid=model-use]").await.len() == 1).then_some(())
-    })
-    .await;
+    // The list read again, not the one shown before: the file must go after it was listed.
+    app.wait_for_text("[data-testid=models]:not([aria-busy=true])")
+        .await;
+    assert_eq!(app.texts("[data-testid=model-use]").await.len(), 1);
     std::fs::remove_file(&copy).expect("remove the copy");
     app.click("[data-testid=model-use]").await;
     let error = app.wait_for_text("[data-testid=models-error]").await;

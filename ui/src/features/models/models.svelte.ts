@@ -3,6 +3,8 @@ import * as api from '../../lib/api';
 
 export class ModelsState {
   list = $state<api.KnownModel[]>([]);
+  /** While the list is being read again (files may have come or gone since it was shown). */
+  refreshing = $state(false);
   /** The path of the model being switched to, while it loads. */
   switching = $state<string | null>(null);
   error = $state<string | null>(null);
@@ -21,10 +23,13 @@ export class ModelsState {
   unfinished = $state(false);
 
   async refresh(): Promise<void> {
+    this.refreshing = true;
     try {
       this.list = await api.listModels();
     } catch (e) {
       this.error = api.errorText(e);
+    } finally {
+      this.refreshing = false;
     }
   }
 
