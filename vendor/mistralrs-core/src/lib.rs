@@ -60,6 +60,7 @@ mod diagnostics;
 mod diffusion_models;
 pub mod distributed;
 mod gguf;
+mod hearth;
 pub mod layers;
 mod layers_masker;
 mod layers_utils;
@@ -568,7 +569,8 @@ impl MistralRs {
         };
 
         let tx_for_engine = tx.clone();
-        let engine_handler = thread::spawn(move || {
+        // Hearth: the loop runs on a rayon thread (see hearth.rs).
+        let engine_handler = thread::spawn(move || hearth::on_rayon_thread(move || {
             #[cfg(feature = "metal")]
             objc::rc::autoreleasepool(move || {
                 let rt = Runtime::new().unwrap();
@@ -618,7 +620,7 @@ impl MistralRs {
                     Arc::new(engine).run().await;
                 })
             }
-        });
+        }));
 
         Ok(EngineInstance {
             sender: tx,
