@@ -5,6 +5,11 @@
 //! value row is read once for all of them. A causal tile stops at the last key its rows can
 //! see, so nothing above the diagonal is computed. The softmax is online (running maximum
 //! and sum per row), in tiles of 64 keys.
+//!
+//! A reply's one query row per head makes only as many tiles as KV heads (three on the
+//! default model), too few to keep every thread busy: then each tile is also cut along the
+//! keys into pieces, and the pieces' partial softmaxes are merged. The pieces depend on the
+//! shape alone, so any number of threads gives the same bits.
 
 use std::ops::Range;
 
@@ -17,6 +22,10 @@ const ROWS: usize = 4;
 const KEYS: usize = 64;
 /// The largest head dimension supported (the tiles live on the stack).
 pub const MAX_HEAD_DIM: usize = 256;
+/// Below this many tiles, tiles are cut along the keys.
+const FEW_TILES: usize = 8;
+/// Keys of one piece of a tile cut along the keys.
+const PIECE_KEYS: usize = 128;
 
 #[derive(Debug, Clone, Copy)]
 pub struct AttentionShape {
@@ -100,31 +109,107 @@ pub fn attention(
         )));
     }
     let group_rows = s.q_len * (s.heads / s.kv_heads);
-    let tiles = group_rows.div_ceil(ROWS);
-    let items = s.batch * s.kv_heads * tiles;
-    let out = Shared(out.as_mut_ptr());
-    pool.for_each(items, |item| {
-        let tile = Tile {
+    let per_group = group_rows.div_ceil(ROWS);
+    let tiles = s.batch * s.kv_heads * per_group;
+    let pieces = if tiles < FEW_TILES {
+        s.kv_len.div_ceil(PIECE_KEYS).max(1)
+    } else {
+        1
+    };
+    let tile = |item: usize| {
+        let t = item / pieces;
+        let first = (t % per_group) * ROWS;
+        let keys = if pieces == 1 {
+            0..s.kv_len
+        } else {
+            let piece = item % pieces;
+            piece * PIECE_KEYS..((piece + 1) * PIECE_KEYS).min(s.kv_len)
+        };
+        Tile {
             shape: s,
-            b: item / (s.kv_heads * tiles),
-            g: item / tiles % s.kv_heads,
-            rows: (item % tiles) * ROWS..((item % tiles + 1) * ROWS).min(group_rows),
+            b: t / (s.kv_heads * per_group),
+            g: t / per_group % s.kv_heads,
+            rows: first..(first + ROWS).min(group_rows),
+            keys,
             causal,
             scale,
-        };
-        // SAFETY: each tile writes only the output rows of its own query rows.
-        let write = |h: usize, i: usize, o: &[f32]| unsafe {
-            let at = ((tile.b * s.heads + h) * s.q_len + i) * d;
-            std::ptr::copy_nonoverlapping(o.as_ptr(), out.get().add(at), d);
-        };
-        match tier {
-            #[cfg(target_arch = "x86_64")]
-            Tier::Avx2 | Tier::Avx512Vnni => unsafe { tile_avx2(&tile, q, k, v, write) },
-            _ => tile.run(q, k, v, write),
         }
+    };
+    let run = |tile: &Tile, write: &mut RowOut| match tier {
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx2 | Tier::Avx512Vnni => unsafe { tile_avx2(tile, q, k, v, write) },
+        _ => tile.run(q, k, v, write),
+    };
+    let rep = s.heads / s.kv_heads;
+    // Where group row `p` of a tile goes in `out`, laid out (batch, head, position, dim).
+    let at = |tile: &Tile, p: usize| {
+        ((tile.b * s.heads + tile.g * rep + p % rep) * s.q_len + p / rep) * d
+    };
+    let out = Shared(out.as_mut_ptr());
+    if pieces == 1 {
+        pool.for_each(tiles, |item| {
+            let tile = tile(item);
+            run(&tile, &mut |p, o, _max, sum| {
+                let inv = 1.0 / sum;
+                // SAFETY: each tile writes only the output rows of its own query rows.
+                let dst = unsafe { std::slice::from_raw_parts_mut(out.get().add(at(&tile, p)), d) };
+                dst.iter_mut().zip(o).for_each(|(y, x)| *y = x * inv);
+            });
+        });
+        return Ok(());
+    }
+    // Each piece's rows: the unscaled output, then the running maximum and sum.
+    let width = d + 2;
+    let mut partial = vec![0f32; tiles * pieces * ROWS * width];
+    let parts = Shared(partial.as_mut_ptr());
+    pool.for_each(tiles * pieces, |item| {
+        let tile = tile(item);
+        run(&tile, &mut |p, o, max, sum| {
+            // SAFETY: each item writes only its own rows of `partial`.
+            let dst = unsafe {
+                let row = item * ROWS + p - tile.rows.start;
+                std::slice::from_raw_parts_mut(parts.get().add(row * width), width)
+            };
+            dst[..d].copy_from_slice(o);
+            dst[d] = max;
+            dst[d + 1] = sum;
+        });
     });
+    for t in 0..tiles {
+        let tile = tile(t * pieces);
+        for p in tile.rows.clone() {
+            let row = |piece: usize| {
+                let at = ((t * pieces + piece) * ROWS + p - tile.rows.start) * width;
+                &partial[at..at + width]
+            };
+            let max = (0..pieces)
+                .map(|i| row(i)[d])
+                .fold(f32::NEG_INFINITY, f32::max);
+            // SAFETY: the pool is done; this is the only writer.
+            let dst = unsafe { std::slice::from_raw_parts_mut(out.get().add(at(&tile, p)), d) };
+            dst.fill(0.0);
+            let mut sum = 0f32;
+            for i in 0..pieces {
+                let r = row(i);
+                if r[d] == f32::NEG_INFINITY {
+                    continue; // this row sees none of the piece's keys
+                }
+                let weight = exp(r[d] - max);
+                sum += r[d + 1] * weight;
+                dst.iter_mut()
+                    .zip(&r[..d])
+                    .for_each(|(y, x)| *y += x * weight);
+            }
+            let inv = 1.0 / sum;
+            dst.iter_mut().for_each(|y| *y *= inv);
+        }
+    }
     Ok(())
 }
+
+/// Takes group row `p` of a tile: its output not yet divided by the softmax's sum, the
+/// running maximum, and the sum.
+type RowOut<'a> = dyn FnMut(usize, &[f32], f32, f32) + 'a;
 
 #[derive(Clone, Copy)]
 struct Shared(*mut f32);
@@ -141,6 +226,8 @@ struct Tile {
     g: usize,
     /// Rows of the KV head's group: row `p` is position `p / rep` of head `g * rep + p % rep`.
     rows: Range<usize>,
+    /// The keys this tile scores (all of them, unless the tile is cut into pieces).
+    keys: Range<usize>,
     causal: bool,
     scale: f32,
 }
@@ -148,7 +235,7 @@ struct Tile {
 /// The same code as `Tile::run`, compiled for AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn tile_avx2(tile: &Tile, q: Rows, k: Rows, v: Rows, write: impl Fn(usize, usize, &[f32])) {
+unsafe fn tile_avx2(tile: &Tile, q: Rows, k: Rows, v: Rows, write: &mut RowOut) {
     tile.run(q, k, v, write)
 }
 
@@ -156,7 +243,8 @@ impl Tile {
     // `j` indexes a key row and every query row's scores at once.
     #[allow(clippy::needless_range_loop)]
     #[inline(always)]
-    fn run(&self, q: Rows, k: Rows, v: Rows, write: impl Fn(usize, usize, &[f32])) {
+    /// Scores the tile's keys and hands each of its rows to `write`.
+    fn run(&self, q: Rows, k: Rows, v: Rows, write: &mut RowOut) {
         let s = self.shape;
         let d = s.head_dim;
         let rep = s.heads / s.kv_heads;
@@ -178,11 +266,16 @@ impl Tile {
                 s.kv_len
             };
         }
-        let keys = visible[..n].iter().copied().max().unwrap_or(0);
+        let keys = visible[..n]
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .min(self.keys.end);
         let mut max = [f32::NEG_INFINITY; ROWS];
         let mut sum = [0f32; ROWS];
         let mut scores = [[0f32; KEYS]; ROWS];
-        for start in (0..keys).step_by(KEYS) {
+        for start in (self.keys.start..keys).step_by(KEYS) {
             let kn = KEYS.min(keys - start);
             for j in 0..kn {
                 let kr = k.row(self.b, start + j, self.g, d);
@@ -229,9 +322,7 @@ impl Tile {
             }
         }
         for (r, p) in self.rows.clone().enumerate() {
-            let inv = 1.0 / sum[r];
-            o[r][..d].iter_mut().for_each(|x| *x *= inv);
-            write(head(p), p / rep, &o[r][..d]);
+            write(p, &o[r][..d], max[r], sum[r]);
         }
     }
 }
