@@ -229,16 +229,19 @@ fn wait_for_job(shared: &Shared, seen: u64) -> u64 {
     }
 }
 
-/// The pool the engine uses: one thread per physical core, or `HEARTH_THREADS`.
+/// The pool the engine uses: `configured_threads()` threads.
 pub fn global() -> &'static Pool {
     static POOL: OnceLock<Pool> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let threads = std::env::var("HEARTH_THREADS")
-            .ok()
-            .and_then(|t| t.parse().ok())
-            .unwrap_or_else(num_cpus::get_physical);
-        Pool::new(threads)
-    })
+    POOL.get_or_init(|| Pool::new(configured_threads()))
+}
+
+/// One thread per physical core, or `HEARTH_THREADS`; read without starting the pool.
+pub fn configured_threads() -> usize {
+    std::env::var("HEARTH_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(num_cpus::get_physical)
+        .max(1)
 }
 
 #[cfg(test)]
