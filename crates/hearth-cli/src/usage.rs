@@ -107,7 +107,7 @@ fn row(key: &str, s: &Summary, width: usize) -> String {
             ms / 1000.0
         )),
         spread(&s.tokens_per_second, |t| format!("{t:.1}")),
-        format!("${:.4}", s.cost_avoided),
+        dollars(s.cost_avoided),
     )
 }
 
@@ -115,5 +115,29 @@ fn spread(s: &Spread, show: impl Fn(f64) -> String) -> String {
     match (s.median, s.p90) {
         (Some(median), Some(p90)) => format!("{}, {}", show(median), show(p90)),
         _ => "-".to_string(),
+    }
+}
+
+/// Cents from a cent up; below that, two significant digits, so a few requests do not show
+/// as nothing (the window shows the same).
+fn dollars(amount: f64) -> String {
+    if amount >= 0.01 || amount <= 0.0 {
+        return format!("${amount:.2}");
+    }
+    let decimals = (1.0 - amount.log10().floor()) as usize;
+    format!("${amount:.decimals$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dollars;
+
+    #[test]
+    fn small_costs_keep_two_significant_digits() {
+        assert_eq!(dollars(0.0), "$0.00");
+        assert_eq!(dollars(12.345), "$12.35");
+        assert_eq!(dollars(0.01), "$0.01");
+        assert_eq!(dollars(0.005), "$0.0050");
+        assert_eq!(dollars(0.000047), "$0.000047");
     }
 }
