@@ -87,8 +87,14 @@ fn main() {
     );
     println!("| weights | m | engine | one pass | tokens/s (matmuls only) |");
     println!("| --- | --- | --- | --- | --- |");
-    // The default model's family: its widths (576) are not whole K-quant blocks of 256.
-    for ty in [QuantType::Q4_0, QuantType::Q4_1, QuantType::Q8_0] {
+    // The default model's family: its widths (576) are not whole K-quant blocks of 256, so
+    // its Q4_K_M file is mostly Q5_0.
+    for ty in [
+        QuantType::Q4_0,
+        QuantType::Q4_1,
+        QuantType::Q5_0,
+        QuantType::Q8_0,
+    ] {
         // Thirty distinct layers, as in the model, so a reply streams them from memory as it
         // would; one pass = every layer once and the output head.
         let model: Vec<Matrix> = (0..LAYERS)

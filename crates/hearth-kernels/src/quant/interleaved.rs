@@ -78,7 +78,7 @@ unsafe fn pack_typed<W: Weights>(w: *const u8, w_stride: usize, rows: usize, out
         let mut d = [0f32; ROWS];
         let mut c = [0f32; ROWS];
         for r in 0..rows {
-            let (q, dr, cr) = W::load(w.add(r * w_stride), b);
+            let (q, dr, cr) = W::load::<false>(w.add(r * w_stride), b);
             if W::SIGNED {
                 // q + 128 as an unsigned byte; the constant term takes back 128 * sum(x).
                 v[r] = _mm256_xor_si256(q, _mm256_set1_epi8(-128));

@@ -16,7 +16,9 @@ pub(super) trait Weights {
     const SIGNED: bool;
     /// Each half of the sub-block has its own 16-bit scale (Q6_K), applied by `madd`.
     const SCALED: bool = false;
-    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32);
+    /// `AVX512`: the caller is compiled with AVX-512 BW and VL, which unpack Q5's fifth bits
+    /// in one instruction.
+    unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32);
     unsafe fn scales(_row: *const u8, _b: usize) -> __m256i {
         _mm256_setzero_si256()
     }
@@ -47,7 +49,7 @@ pub(super) struct Q40;
 impl Weights for Q40 {
     const SIGNED: bool = false;
     #[inline(always)]
-    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+    unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32) {
         let p = row.add(b * QuantType::Q4_0.block_bytes());
         let d = _mm_cvtss_f32(halves(p));
         (nibbles(p.add(2)), d, -8.0 * d)
@@ -58,7 +60,7 @@ pub(super) struct Q41;
 impl Weights for Q41 {
     const SIGNED: bool = false;
     #[inline(always)]
-    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+    unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32) {
         let p = row.add(b * QuantType::Q4_1.block_bytes());
         let dm = halves(p);
         let d = _mm_cvtss_f32(dm);
@@ -67,7 +69,17 @@ impl Weights for Q41 {
     }
 }
 
-/// The 32 bits at `p` as 32 bytes of 0x10 (bit set) or 0: Q5's fifth bits.
+/// 32 nibbles with Q5's fifth bits (the 32 bits at `p`) added as 16.
+#[inline(always)]
+unsafe fn with_fifth_bits<const AVX512: bool>(low: __m256i, p: *const u8) -> __m256i {
+    if AVX512 {
+        let bits = std::ptr::read_unaligned(p as *const u32);
+        return _mm256_mask_add_epi8(low, bits, low, _mm256_set1_epi8(0x10));
+    }
+    _mm256_or_si256(low, fifth_bits(p))
+}
+
+/// The 32 bits at `p` as 32 bytes of 0x10 (bit set) or 0.
 #[inline(always)]
 unsafe fn fifth_bits(p: *const u8) -> __m256i {
     let bits = std::ptr::read_unaligned(p as *const i32);
@@ -91,10 +103,10 @@ pub(super) struct Q50;
 impl Weights for Q50 {
     const SIGNED: bool = false;
     #[inline(always)]
-    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+    unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32) {
         let p = row.add(b * QuantType::Q5_0.block_bytes());
         let d = _mm_cvtss_f32(halves(p));
-        let q = _mm256_or_si256(nibbles(p.add(6)), fifth_bits(p.add(2)));
+        let q = with_fifth_bits::<AVX512>(nibbles(p.add(6)), p.add(2));
         (q, d, -16.0 * d)
     }
 }
@@ -103,10 +115,10 @@ pub(super) struct Q51;
 impl Weights for Q51 {
     const SIGNED: bool = false;
     #[inline(always)]
-    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+    unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32) {
         let p = row.add(b * QuantType::Q5_1.block_bytes());
         let dm = halves(p);
-        let q = _mm256_or_si256(nibbles(p.add(8)), fifth_bits(p.add(4)));
+        let q = with_fifth_bits::<AVX512>(nibbles(p.add(8)), p.add(4));
         (q, _mm_cvtss_f32(dm), _mm_cvtss_f32(_mm_movehdup_ps(dm)))
     }
 }
@@ -115,7 +127,7 @@ pub(super) struct Q80;
 impl Weights for Q80 {
     const SIGNED: bool = true;
     #[inline(always)]
-    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+    unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32) {
         let p = row.add(b * QuantType::Q8_0.block_bytes());
         let d = _mm_cvtss_f32(halves(p));
         (_mm256_loadu_si256(p.add(2) as *const __m256i), d, 0.0)
@@ -126,7 +138,7 @@ pub(super) struct Q4K;
 impl Weights for Q4K {
     const SIGNED: bool = false;
     #[inline(always)]
-    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+    unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32) {
         let (sup, j) = (b / 8, b % 8);
         let p = row.add(sup * QuantType::Q4_K.block_bytes());
         let (scale, min) = q4k_scale_min(std::slice::from_raw_parts(p.add(4), 12), j);
@@ -143,7 +155,7 @@ impl Weights for Q6K {
     const SIGNED: bool = true;
     const SCALED: bool = true;
     #[inline(always)]
-    unsafe fn load(row: *const u8, b: usize) -> (__m256i, f32, f32) {
+    unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32) {
         let (sup, part) = (b / 8, b % 8);
         let p = row.add(sup * QuantType::Q6_K.block_bytes());
         let (n, half) = (part / 4, part % 4);
@@ -183,7 +195,7 @@ unsafe fn hsum(v: __m256) -> f32 {
 }
 
 macro_rules! tier {
-    ($name:ident, $features:literal, $dot:ident) => {
+    ($name:ident, $features:literal, $dot:ident, $avx512:literal) => {
         pub(crate) mod $name {
             use super::*;
 
@@ -238,7 +250,7 @@ macro_rules! tier {
                 let block = |b: usize, acc: &mut __m256, constant: &mut f32| {
                     let xb = &*x.add(b);
                     let xv = _mm256_loadu_si256(xb.qs.as_ptr() as *const __m256i);
-                    let (wv, d, c) = W::load(w, b);
+                    let (wv, d, c) = W::load::<$avx512>(w, b);
                     let (u, s) = if W::SIGNED {
                         (_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(xv, wv))
                     } else {
@@ -288,7 +300,7 @@ macro_rules! tier {
                     let s_x = _mm256_loadu_ps(s_lanes.as_ptr());
                     for r in 0..R {
                         let row = w.add(r * w_stride);
-                        let (wv, d, c) = W::load(row, b);
+                        let (wv, d, c) = W::load::<$avx512>(row, b);
                         let u = if W::SIGNED {
                             _mm256_sign_epi8(wv, wv)
                         } else {
@@ -327,11 +339,12 @@ macro_rules! tier {
     };
 }
 
-tier!(avx2, "avx2,fma,f16c", dot_maddubs);
+tier!(avx2, "avx2,fma,f16c", dot_maddubs, false);
 tier!(
     vnni,
     "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni",
-    dot_vnni
+    dot_vnni,
+    true
 );
 
 /// `quantize_row` with AVX2; the same rounding as the scalar one.
