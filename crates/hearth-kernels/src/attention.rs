@@ -116,7 +116,7 @@ pub fn attention(
     } else {
         1
     };
-    let tile = |item: usize| {
+    let tile_of = |item: usize| {
         let t = item / pieces;
         let first = (t % per_group) * ROWS;
         let keys = if pieces == 1 {
@@ -145,10 +145,10 @@ pub fn attention(
     let at = |tile: &Tile, p: usize| {
         ((tile.b * s.heads + tile.g * rep + p % rep) * s.q_len + p / rep) * d
     };
-    let out = Shared(out.as_mut_ptr());
     if pieces == 1 {
+        let out = Shared(out.as_mut_ptr());
         pool.for_each(tiles, |item| {
-            let tile = tile(item);
+            let tile = tile_of(item);
             run(&tile, &mut |p, o, _max, sum| {
                 let inv = 1.0 / sum;
                 // SAFETY: each tile writes only the output rows of its own query rows.
@@ -163,7 +163,7 @@ pub fn attention(
     let mut partial = vec![0f32; tiles * pieces * ROWS * width];
     let parts = Shared(partial.as_mut_ptr());
     pool.for_each(tiles * pieces, |item| {
-        let tile = tile(item);
+        let tile = tile_of(item);
         run(&tile, &mut |p, o, max, sum| {
             // SAFETY: each item writes only its own rows of `partial`.
             let dst = unsafe {
@@ -176,7 +176,7 @@ pub fn attention(
         });
     });
     for t in 0..tiles {
-        let tile = tile(t * pieces);
+        let tile = tile_of(t * pieces);
         for p in tile.rows.clone() {
             let row = |piece: usize| {
                 let at = ((t * pieces + piece) * ROWS + p - tile.rows.start) * width;
@@ -185,8 +185,8 @@ pub fn attention(
             let max = (0..pieces)
                 .map(|i| row(i)[d])
                 .fold(f32::NEG_INFINITY, f32::max);
-            // SAFETY: the pool is done; this is the only writer.
-            let dst = unsafe { std::slice::from_raw_parts_mut(out.get().add(at(&tile, p)), d) };
+            let first = at(&tile, p);
+            let dst = &mut out[first..first + d];
             dst.fill(0.0);
             let mut sum = 0f32;
             for i in 0..pieces {
