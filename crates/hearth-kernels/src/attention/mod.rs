@@ -13,11 +13,14 @@
 
 use std::ops::Range;
 
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
 use crate::pool::Pool;
 use crate::{KernelError, Tier};
 
 /// Query rows one work item handles.
-const ROWS: usize = 4;
+const ROWS: usize = 8;
 /// Keys scored at a time, per row.
 const KEYS: usize = 64;
 /// The largest head dimension supported (the tiles live on the stack).
@@ -136,6 +139,11 @@ pub fn attention(
         }
     };
     let run = |tile: &Tile, write: &mut RowOut| match tier {
+        // SAFETY: the CPU has AVX2 and FMA on these tiers; `fits` checked every row.
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx2 | Tier::Avx512Vnni if d.is_multiple_of(x86::CHUNK) => unsafe {
+            x86::tile(tile, q, k, v, write)
+        },
         #[cfg(target_arch = "x86_64")]
         Tier::Avx2 | Tier::Avx512Vnni => unsafe { tile_avx2(tile, q, k, v, write) },
         _ => tile.run(q, k, v, write),
@@ -211,6 +219,9 @@ pub fn attention(
 /// running maximum, and the sum.
 type RowOut<'a> = dyn FnMut(usize, &[f32], f32, f32) + 'a;
 
+/// A tile's query rows, scaled.
+type Queries = [[f32; MAX_HEAD_DIM]; ROWS];
+
 #[derive(Clone, Copy)]
 struct Shared(*mut f32);
 unsafe impl Sync for Shared {}
@@ -223,6 +234,7 @@ impl Shared {
 struct Tile {
     shape: AttentionShape,
     b: usize,
+    /// The KV head.
     g: usize,
     /// Rows of the KV head's group: row `p` is position `p / rep` of head `g * rep + p % rep`.
     rows: Range<usize>,
@@ -240,24 +252,18 @@ unsafe fn tile_avx2(tile: &Tile, q: Rows, k: Rows, v: Rows, write: &mut RowOut) 
 }
 
 impl Tile {
-    // `j` indexes a key row and every query row's scores at once.
-    #[allow(clippy::needless_range_loop)]
+    /// The tile's query rows, scaled; how many keys each row sees; and the end of the keys
+    /// to score (the last any row sees, within the tile's keys).
     #[inline(always)]
-    /// Scores the tile's keys and hands each of its rows to `write`.
-    fn run(&self, q: Rows, k: Rows, v: Rows, write: &mut RowOut) {
+    fn queries(&self, q: Rows) -> (Queries, [usize; ROWS], usize) {
         let s = self.shape;
         let d = s.head_dim;
         let rep = s.heads / s.kv_heads;
-        let n = self.rows.len();
-        let head = |p: usize| self.g * rep + p % rep;
-        let mut qs = [[0f32; MAX_HEAD_DIM]; ROWS];
-        let mut o = [[0f32; MAX_HEAD_DIM]; ROWS];
+        let mut qs: Queries = [[0f32; MAX_HEAD_DIM]; ROWS];
         let mut visible = [0usize; ROWS];
         for (r, p) in self.rows.clone().enumerate() {
-            for (dst, x) in qs[r][..d]
-                .iter_mut()
-                .zip(q.row(self.b, p / rep, head(p), d))
-            {
+            let head = self.g * rep + p % rep;
+            for (dst, x) in qs[r][..d].iter_mut().zip(q.row(self.b, p / rep, head, d)) {
                 *dst = x * self.scale;
             }
             visible[r] = if self.causal {
@@ -266,12 +272,24 @@ impl Tile {
                 s.kv_len
             };
         }
-        let keys = visible[..n]
+        let keys = visible[..self.rows.len()]
             .iter()
             .copied()
             .max()
             .unwrap_or(0)
             .min(self.keys.end);
+        (qs, visible, keys)
+    }
+
+    // `j` indexes a key row and every query row's scores at once.
+    #[allow(clippy::needless_range_loop)]
+    #[inline(always)]
+    /// Scores the tile's keys and hands each of its rows to `write`.
+    fn run(&self, q: Rows, k: Rows, v: Rows, write: &mut RowOut) {
+        let d = self.shape.head_dim;
+        let n = self.rows.len();
+        let (qs, visible, keys) = self.queries(q);
+        let mut o = [[0f32; MAX_HEAD_DIM]; ROWS];
         let mut max = [f32::NEG_INFINITY; ROWS];
         let mut sum = [0f32; ROWS];
         let mut scores = [[0f32; KEYS]; ROWS];
