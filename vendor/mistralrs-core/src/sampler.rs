@@ -1060,6 +1060,12 @@ impl Sampler {
         } else {
             match self.temperature {
                 None => self.sample_argmax(logits, return_logprobs)?,
+                // Hearth: with one candidate the choice is the argmax at any temperature; the
+                // softmax, sort and weighted draw over the whole vocabulary took about 5% of
+                // the engine thread's time in a reply of the default model.
+                Some(_) if self.top_k == 1 && !return_logprobs => {
+                    self.sample_argmax(logits, false)?
+                }
                 Some(temperature) => {
                     let logits = (&logits / temperature)?;
                     let probs = candle_nn::ops::softmax_last_dim(&logits)?;
