@@ -135,6 +135,9 @@ fn matches_the_f64_reference_for_prompts_decode_and_grouped_heads() {
         (case(1, 1, 1, 2, 1, 64), false),
         (case(1, 3, 70, 8, 2, 20), true),
         (case(1, 130, 130, 6, 2, 128), true),
+        // Head sizes of other models: three registers' chunks, and the largest supported.
+        (case(1, 9, 20, 4, 2, 96), true),
+        (case(1, 1, 200, 8, 2, 256), false),
     ];
     for (c, causal) in &cases {
         let want = c.reference(*causal);
