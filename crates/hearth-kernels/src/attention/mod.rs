@@ -27,8 +27,9 @@ const KEYS: usize = 64;
 pub const MAX_HEAD_DIM: usize = 256;
 /// Below this many tiles, tiles are cut along the keys.
 const FEW_TILES: usize = 8;
-/// Keys of one piece of a tile cut along the keys.
-const PIECE_KEYS: usize = 128;
+/// Keys of one piece of a tile cut along the keys: long runs stream the cache best, and few
+/// pieces cost little to merge (128 made a reply after 730 tokens 1.7x slower).
+const PIECE_KEYS: usize = 512;
 
 #[derive(Debug, Clone, Copy)]
 pub struct AttentionShape {
