@@ -215,6 +215,7 @@ pub(crate) fn connect_options(
     path: &Path,
     key: Option<&Key>,
 ) -> Result<SqliteConnectOptions, sqlx::Error> {
+    cipher::openssl::skip_clean_up_at_exit();
     let mut options = SqliteConnectOptions::from_str("sqlite:")?
         .filename(path)
         .foreign_keys(true)

@@ -6,6 +6,7 @@
 mod key;
 mod keyring;
 pub(super) mod note;
+pub(super) mod openssl;
 mod passphrase;
 pub(super) mod rewrite;
 
