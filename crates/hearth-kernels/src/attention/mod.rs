@@ -1,6 +1,6 @@
 //! Attention, `softmax(scale * Q K^T) V`, over f32 tensors in place in the KV cache.
 //!
-//! One work item is a tile of up to four query rows of one KV head: in a prompt, a position
+//! One work item is a tile of up to eight query rows of one KV head: in a prompt, a position
 //! for each of the heads that share that KV head (grouped-query attention), so every key and
 //! value row is read once for all of them. A causal tile stops at the last key its rows can
 //! see, so nothing above the diagonal is computed. The softmax is online (running maximum
@@ -361,21 +361,31 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     acc.iter().sum::<f32>() + tail
 }
 
+/// `ln 2` in two parts, so that `x - n ln 2` keeps its precision.
+const LN2_HI: f32 = 0.693_145_75;
+const LN2_LO: f32 = 1.428_606_8e-6;
+/// The degree-6 polynomial for `e^r` in Horner order, highest term first.
+const EXP_TERMS: [f32; 7] = [
+    1.0 / 720.0,
+    1.0 / 120.0,
+    1.0 / 24.0,
+    1.0 / 6.0,
+    0.5,
+    1.0,
+    1.0,
+];
+
 /// `e^x` for `x <= 0` to about 1e-7 relative, in plain arithmetic the compiler vectorizes:
 /// `x = n ln 2 + r`, a degree-6 polynomial for `e^r`, and `2^n` put in the exponent bits.
 #[inline(always)]
 fn exp(x: f32) -> f32 {
     const LOG2E: f32 = std::f32::consts::LOG2_E;
-    const LN2_HI: f32 = 0.693_145_75;
-    const LN2_LO: f32 = 1.428_606_8e-6;
     // Adding and taking away 1.5 * 2^23 rounds to an integer without a rounding instruction.
     const ROUND: f32 = 12_582_912.0;
     let x = x.max(-87.0);
     let n = (x * LOG2E + ROUND) - ROUND;
     let r = x - n * LN2_HI - n * LN2_LO;
-    let p = 1.0
-        + r * (1.0
-            + r * (0.5
-                + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
+    let t = &EXP_TERMS;
+    let p = (((((t[0] * r + t[1]) * r + t[2]) * r + t[3]) * r + t[4]) * r + t[5]) * r + t[6];
     p * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }

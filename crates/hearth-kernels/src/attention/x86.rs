@@ -6,7 +6,8 @@
 
 use std::arch::x86_64::*;
 
-use super::{exp, RowOut, Rows, Tile, KEYS, MAX_HEAD_DIM, ROWS};
+use super::{exp, RowOut, Rows, Tile, EXP_TERMS, KEYS, LN2_HI, LN2_LO, MAX_HEAD_DIM, ROWS};
+use crate::quant::x86::hsum;
 
 /// Dimensions summed in registers at a time: four registers for each of two rows.
 pub(super) const CHUNK: usize = 32;
@@ -168,24 +169,17 @@ unsafe fn exp8(x: __m256) -> __m256 {
         x,
         _mm256_set1_ps(std::f32::consts::LOG2_E),
     ));
-    let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693_145_75), x);
-    let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(1.428_606_8e-6), r);
-    let mut p = _mm256_set1_ps(1.0 / 720.0);
-    for c in [1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0] {
-        p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(c));
+    let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_HI), x);
+    let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_LO), r);
+    let mut p = _mm256_set1_ps(EXP_TERMS[0]);
+    for c in &EXP_TERMS[1..] {
+        p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(*c));
     }
     let two_n = _mm256_slli_epi32(
         _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)),
         23,
     );
     _mm256_mul_ps(p, _mm256_castsi256_ps(two_n))
-}
-
-#[inline(always)]
-unsafe fn hsum(v: __m256) -> f32 {
-    let s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    let s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)))
 }
 
 #[inline(always)]
