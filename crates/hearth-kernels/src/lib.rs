@@ -8,7 +8,7 @@ pub mod pool;
 pub mod quant;
 mod tier;
 
-pub use attention::{AttentionShape, Rows};
+pub use attention::{AttentionShape, Element, Rows};
 pub use gemm::matmul;
 pub use quant::QuantType;
 pub use tier::Tier;
@@ -25,6 +25,13 @@ pub const fn enabled() -> bool {
     cfg!(target_arch = "x86_64")
 }
 
+/// Whether a KV cache of rows of `head_dim` is best kept in f16 for `attend`: where its
+/// vector tile reads it (AVX2 and F16C, a head size that is a multiple of 32), a reply then
+/// streams half the memory. Elsewhere f16 would be slower to read than f32.
+pub fn f16_cache(head_dim: usize) -> bool {
+    enabled() && Tier::best() != Tier::Scalar && attention::vector_tile(head_dim)
+}
+
 /// `matmul` on the global pool with the best tier this CPU has.
 pub fn quantized_matmul(
     ty: QuantType,
@@ -39,11 +46,11 @@ pub fn quantized_matmul(
 }
 
 /// `attention::attention` on the global pool with the best tier this CPU has.
-pub fn attend(
+pub fn attend<T: Element>(
     shape: &AttentionShape,
     q: Rows,
-    k: Rows,
-    v: Rows,
+    k: Rows<T>,
+    v: Rows<T>,
     causal: bool,
     scale: f32,
     out: &mut [f32],

@@ -1,18 +1,22 @@
 //! Attention against softmax(Q K^T) V in f64: grouped-query heads, causal masks, queries
 //! shorter than the keys (a prompt after a cached prefix), decode, a 2,000-token context,
-//! strided K/V as the cache holds them, every tier, and 1 or 2 threads.
+//! strided K/V as the cache holds them, K/V in f32 and in f16, every tier, and 1 or 2 threads.
 
+use half::f16;
 use hearth_kernels::attention::attention;
 use hearth_kernels::pool::Pool;
-use hearth_kernels::{AttentionShape, Rows, Tier};
+use hearth_kernels::{AttentionShape, Element, Rows, Tier};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 struct Case {
     s: AttentionShape,
     q: Vec<f32>,
+    /// K and V hold values f16 represents exactly, so one reference serves both copies.
     k: Vec<f32>,
     v: Vec<f32>,
+    k16: Vec<f16>,
+    v16: Vec<f16>,
     /// K and V rows are `cap` positions apart per batch, like a cache with room to grow.
     cap: usize,
 }
@@ -29,9 +33,14 @@ fn case(
     let cap = kv_len + 3;
     let mut gen = |n: usize| {
         (0..n)
-            .map(|_| rng.random_range(-2f32..2.0))
+            .map(|_| f16::from_f32(rng.random_range(-2f32..2.0)).to_f32())
             .collect::<Vec<_>>()
     };
+    let halves = |x: &[f32]| x.iter().map(|&x| f16::from_f32(x)).collect::<Vec<_>>();
+    let (k, v) = (
+        gen(batch * cap * kv_heads * d),
+        gen(batch * cap * kv_heads * d),
+    );
     Case {
         s: AttentionShape {
             batch,
@@ -42,39 +51,64 @@ fn case(
             head_dim: d,
         },
         q: gen(batch * q_len * heads * d),
-        k: gen(batch * cap * kv_heads * d),
-        v: gen(batch * cap * kv_heads * d),
+        k16: halves(&k),
+        v16: halves(&v),
+        k,
+        v,
         cap,
     }
 }
 
 impl Case {
     fn rows(&self) -> (Rows<'_>, Rows<'_>, Rows<'_>) {
-        let s = self.s;
-        let d = s.head_dim;
-        // q as (batch, position, head); k and v as (batch, head, position) in the cache.
         let q = Rows {
             data: &self.q,
-            strides: [s.q_len * s.heads * d, s.heads * d, d],
+            strides: [
+                self.s.q_len * self.s.heads * self.s.head_dim,
+                self.s.heads * self.s.head_dim,
+                self.s.head_dim,
+            ],
         };
-        let kv = [s.kv_heads * self.cap * d, d, self.cap * d];
-        (
-            q,
-            Rows {
-                data: &self.k,
-                strides: kv,
-            },
-            Rows {
-                data: &self.v,
-                strides: kv,
-            },
-        )
+        (q, self.cache(&self.k), self.cache(&self.v))
     }
 
-    fn run(&self, pool: &Pool, tier: Tier, causal: bool) -> Vec<f32> {
+    /// k or v as the cache holds them: (batch, head, position).
+    fn cache<'a, T>(&self, data: &'a [T]) -> Rows<'a, T> {
+        let d = self.s.head_dim;
+        Rows {
+            data,
+            strides: [self.s.kv_heads * self.cap * d, d, self.cap * d],
+        }
+    }
+
+    /// The attention with K and V in f32, or in f16 with `half`.
+    fn run(&self, pool: &Pool, tier: Tier, causal: bool, half: bool) -> Vec<f32> {
+        let (q, k, v) = self.rows();
+        if half {
+            self.attend(
+                pool,
+                tier,
+                causal,
+                q,
+                self.cache(&self.k16),
+                self.cache(&self.v16),
+            )
+        } else {
+            self.attend(pool, tier, causal, q, k, v)
+        }
+    }
+
+    fn attend<T: Element>(
+        &self,
+        pool: &Pool,
+        tier: Tier,
+        causal: bool,
+        q: Rows,
+        k: Rows<T>,
+        v: Rows<T>,
+    ) -> Vec<f32> {
         let s = self.s;
         let mut out = vec![f32::NAN; s.batch * s.heads * s.q_len * s.head_dim];
-        let (q, k, v) = self.rows();
         let scale = 1.0 / (s.head_dim as f32).sqrt();
         attention(pool, tier, &s, q, k, v, causal, scale, &mut out).expect("shapes fit");
         out
@@ -142,20 +176,22 @@ fn matches_the_f64_reference_for_prompts_decode_and_grouped_heads() {
     for (c, causal) in &cases {
         let want = c.reference(*causal);
         for tier in Tier::available() {
-            let got = c.run(&two, tier, *causal);
-            for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-                assert!(
-                    (*g as f64 - w).abs() <= 1e-4,
-                    "{:?} {tier:?} causal={causal} [{i}]: {g} vs {w}",
+            for half in [false, true] {
+                let got = c.run(&two, tier, *causal, half);
+                for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                    assert!(
+                        (*g as f64 - w).abs() <= 1e-4,
+                        "{:?} {tier:?} causal={causal} f16={half} [{i}]: {g} vs {w}",
+                        c.s
+                    );
+                }
+                assert_eq!(
+                    got,
+                    c.run(&one, tier, *causal, half),
+                    "{:?} {tier:?} f16={half}: 1 and 2 threads differ",
                     c.s
                 );
             }
-            assert_eq!(
-                got,
-                c.run(&one, tier, *causal),
-                "{:?} {tier:?}: 1 and 2 threads differ",
-                c.s
-            );
         }
     }
 }
@@ -168,9 +204,15 @@ fn a_two_thousand_token_context_is_exact_in_decode_and_prompt() {
         (case(1, 48, 2000, 3, 1, 64), true),
     ] {
         let want = c.reference(causal);
-        let got = c.run(&pool, Tier::best(), causal);
-        for (g, w) in got.iter().zip(&want) {
-            assert!((*g as f64 - w).abs() <= 1e-4, "{:?}: {g} vs {w}", c.s);
+        for half in [false, true] {
+            let got = c.run(&pool, Tier::best(), causal, half);
+            for (g, w) in got.iter().zip(&want) {
+                assert!(
+                    (*g as f64 - w).abs() <= 1e-4,
+                    "{:?} f16={half}: {g} vs {w}",
+                    c.s
+                );
+            }
         }
     }
 }

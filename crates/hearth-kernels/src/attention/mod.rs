@@ -1,4 +1,5 @@
-//! Attention, `softmax(scale * Q K^T) V`, over f32 tensors in place in the KV cache.
+//! Attention, `softmax(scale * Q K^T) V`, over f32 queries and a KV cache in place, in f32
+//! or f16 (half the memory a reply streams through; every sum is still f32).
 //!
 //! One work item is a tile of up to eight query rows of one KV head: in a prompt, a position
 //! for each of the heads that share that KV head (grouped-query attention), so every key and
@@ -41,16 +42,54 @@ pub struct AttentionShape {
     pub head_dim: usize,
 }
 
+/// What a KV cache holds: f32, or f16.
+pub trait Element: Copy + Send + Sync + 'static {
+    fn to_f32(self) -> f32;
+    /// Eight elements from `p`, as f32.
+    ///
+    /// # Safety
+    /// The CPU has AVX2 and F16C, and `p` points at eight elements.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn load8(p: *const Self) -> std::arch::x86_64::__m256;
+}
+
+impl Element for f32 {
+    #[inline(always)]
+    fn to_f32(self) -> f32 {
+        self
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn load8(p: *const f32) -> std::arch::x86_64::__m256 {
+        std::arch::x86_64::_mm256_loadu_ps(p)
+    }
+}
+
+impl Element for half::f16 {
+    #[inline(always)]
+    fn to_f32(self) -> f32 {
+        half::f16::to_f32(self)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn load8(p: *const half::f16) -> std::arch::x86_64::__m256 {
+        use std::arch::x86_64::*;
+        _mm256_cvtph_ps(_mm_loadu_si128(p as *const __m128i))
+    }
+}
+
 /// A `(batch, position, head, dim)` tensor: its elements and the strides of the first
 /// three dimensions (the last one is contiguous).
 #[derive(Debug, Clone, Copy)]
-pub struct Rows<'a> {
-    pub data: &'a [f32],
+pub struct Rows<'a, T = f32> {
+    pub data: &'a [T],
     pub strides: [usize; 3],
 }
 
-impl Rows<'_> {
-    fn row(&self, b: usize, pos: usize, head: usize, d: usize) -> &[f32] {
+impl<T> Rows<'_, T> {
+    fn row(&self, b: usize, pos: usize, head: usize, d: usize) -> &[T] {
         let at = b * self.strides[0] + pos * self.strides[1] + head * self.strides[2];
         &self.data[at..at + d]
     }
@@ -77,13 +116,13 @@ impl Rows<'_> {
 /// Writes the attention of `q` over `k` and `v` into `out`, laid out `(batch, head,
 /// position, dim)`. With `causal`, query `i` sees the keys up to `i + kv_len - q_len`.
 #[allow(clippy::too_many_arguments)]
-pub fn attention(
+pub fn attention<T: Element>(
     pool: &Pool,
     tier: Tier,
     shape: &AttentionShape,
     q: Rows,
-    k: Rows,
-    v: Rows,
+    k: Rows<T>,
+    v: Rows<T>,
     causal: bool,
     scale: f32,
     out: &mut [f32],
@@ -140,9 +179,9 @@ pub fn attention(
         }
     };
     let run = |tile: &Tile, write: &mut RowOut| match tier {
-        // SAFETY: the CPU has AVX2 and FMA on these tiers; `fits` checked every row.
+        // SAFETY: the CPU has AVX2, FMA and F16C on these tiers; `fits` checked every row.
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx2 | Tier::Avx512Vnni if d.is_multiple_of(x86::CHUNK) => unsafe {
+        Tier::Avx2 | Tier::Avx512Vnni if vector_tile(d) => unsafe {
             x86::tile(tile, q, k, v, write)
         },
         #[cfg(target_arch = "x86_64")]
@@ -216,6 +255,15 @@ pub fn attention(
     Ok(())
 }
 
+/// Whether the AVX2 tiers' vector tile takes heads of `head_dim` (the others take the plain
+/// tile compiled for AVX2).
+pub fn vector_tile(head_dim: usize) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return head_dim.is_multiple_of(x86::CHUNK) && head_dim <= MAX_HEAD_DIM;
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
 /// Takes group row `p` of a tile: its output not yet divided by the softmax's sum, the
 /// running maximum, and the sum.
 type RowOut<'a> = dyn FnMut(usize, &[f32], f32, f32) + 'a;
@@ -248,7 +296,7 @@ struct Tile {
 /// The same code as `Tile::run`, compiled for AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn tile_avx2(tile: &Tile, q: Rows, k: Rows, v: Rows, write: &mut RowOut) {
+unsafe fn tile_avx2<T: Element>(tile: &Tile, q: Rows, k: Rows<T>, v: Rows<T>, write: &mut RowOut) {
     tile.run(q, k, v, write)
 }
 
@@ -286,7 +334,7 @@ impl Tile {
     #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     /// Scores the tile's keys and hands each of its rows to `write`.
-    fn run(&self, q: Rows, k: Rows, v: Rows, write: &mut RowOut) {
+    fn run<T: Element>(&self, q: Rows, k: Rows<T>, v: Rows<T>, write: &mut RowOut) {
         let d = self.shape.head_dim;
         let n = self.rows.len();
         let (qs, visible, keys) = self.queries(q);
@@ -335,7 +383,7 @@ impl Tile {
                 for r in 0..n {
                     let p = scores[r][j];
                     for (x, vv) in o[r][..d].iter_mut().zip(vr) {
-                        *x += p * vv;
+                        *x += p * vv.to_f32();
                     }
                 }
             }
@@ -348,16 +396,16 @@ impl Tile {
 
 /// A dot product written so the compiler vectorizes it (eight running sums).
 #[inline(always)]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+fn dot<T: Element>(a: &[f32], b: &[T]) -> f32 {
     let mut acc = [0f32; 8];
     let (a8, a_rest) = a.split_at(a.len() / 8 * 8);
     let (b8, b_rest) = b.split_at(a8.len());
     for (x, y) in a8.chunks_exact(8).zip(b8.chunks_exact(8)) {
         for l in 0..8 {
-            acc[l] += x[l] * y[l];
+            acc[l] += x[l] * y[l].to_f32();
         }
     }
-    let tail: f32 = a_rest.iter().zip(b_rest).map(|(x, y)| x * y).sum();
+    let tail: f32 = a_rest.iter().zip(b_rest).map(|(x, y)| x * y.to_f32()).sum();
     acc.iter().sum::<f32>() + tail
 }
 

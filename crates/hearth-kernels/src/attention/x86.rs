@@ -6,17 +6,25 @@
 
 use std::arch::x86_64::*;
 
-use super::{exp, RowOut, Rows, Tile, EXP_TERMS, KEYS, LN2_HI, LN2_LO, MAX_HEAD_DIM, ROWS};
+use super::{
+    exp, Element, RowOut, Rows, Tile, EXP_TERMS, KEYS, LN2_HI, LN2_LO, MAX_HEAD_DIM, ROWS,
+};
 use crate::quant::x86::hsum;
 
 /// Dimensions summed in registers at a time: four registers for each of two rows.
 pub(super) const CHUNK: usize = 32;
 
 /// # Safety
-/// The CPU has AVX2 and FMA; `q`, `k` and `v` hold every row the tile reads (`Rows::fits`),
-/// and the head dimension is a multiple of `CHUNK`.
-#[target_feature(enable = "avx2,fma")]
-pub(super) unsafe fn tile(t: &Tile, q: Rows, k: Rows, v: Rows, write: &mut RowOut) {
+/// The CPU has AVX2, FMA and F16C; `q`, `k` and `v` hold every row the tile reads
+/// (`Rows::fits`), and the head dimension is a multiple of `CHUNK`.
+#[target_feature(enable = "avx2,fma,f16c")]
+pub(super) unsafe fn tile<T: Element>(
+    t: &Tile,
+    q: Rows,
+    k: Rows<T>,
+    v: Rows<T>,
+    write: &mut RowOut,
+) {
     let d = t.shape.head_dim;
     let n = t.rows.len();
     let (qs, visible, keys) = t.queries(q);
@@ -74,13 +82,18 @@ pub(super) unsafe fn tile(t: &Tile, q: Rows, k: Rows, v: Rows, write: &mut RowOu
 
 /// Two query rows' dot products with four key rows, `d` values each.
 #[inline(always)]
-unsafe fn dots(q0: *const f32, q1: *const f32, k: [*const f32; 4], d: usize) -> (__m128, __m128) {
+unsafe fn dots<T: Element>(
+    q0: *const f32,
+    q1: *const f32,
+    k: [*const T; 4],
+    d: usize,
+) -> (__m128, __m128) {
     let mut a = [_mm256_setzero_ps(); 4];
     let mut b = [_mm256_setzero_ps(); 4];
     for i in (0..d).step_by(8) {
         let (x0, x1) = (_mm256_loadu_ps(q0.add(i)), _mm256_loadu_ps(q1.add(i)));
         for j in 0..4 {
-            let kv = _mm256_loadu_ps(k[j].add(i));
+            let kv = T::load8(k[j].add(i));
             a[j] = _mm256_fmadd_ps(x0, kv, a[j]);
             b[j] = _mm256_fmadd_ps(x1, kv, b[j]);
         }
@@ -131,10 +144,10 @@ unsafe fn weigh(scores: &mut [f32], max: &mut f32, sum: &mut f32) -> Option<f32>
 /// `out[r][..CHUNK] += sum_j weights[r][j] * v_j[..CHUNK]` for two rows and `kn` value rows
 /// `step` apart.
 #[inline(always)]
-unsafe fn accumulate(
+unsafe fn accumulate<T: Element>(
     out: [*mut f32; 2],
     weights: [*const f32; 2],
-    v: *const f32,
+    v: *const T,
     step: usize,
     kn: usize,
 ) {
@@ -148,7 +161,7 @@ unsafe fn accumulate(
         let row = v.add(j * step);
         let [a0, a1] = &mut acc;
         for (i, (s0, s1)) in a0.iter_mut().zip(a1.iter_mut()).enumerate() {
-            let x = _mm256_loadu_ps(row.add(8 * i));
+            let x = T::load8(row.add(8 * i));
             *s0 = _mm256_fmadd_ps(w[0], x, *s0);
             *s1 = _mm256_fmadd_ps(w[1], x, *s1);
         }
