@@ -1,14 +1,16 @@
 //! Hearth: CPU attention through `hearth_kernels` (grouped-query heads share one pass over
-//! the KV cache, causal tiles stop at the diagonal, one thread pool) for f32 tensors with a
-//! plain causal mask or none; `None` leaves anything else to mistral.rs's own kernel.
+//! the KV cache, causal tiles stop at the diagonal, one thread pool) for f32 queries over an
+//! f32 or f16 KV cache (`kv_cache/hearth.rs`), with a plain causal mask or none; `None`
+//! leaves anything else to mistral.rs's own kernels.
 
-use candle_core::{DType, Device, Layout, Result, Storage, Tensor};
-use hearth_kernels::{AttentionShape, Rows};
+use candle_core::{DType, Device, Layout, Result, Storage, Tensor, WithDType};
+use half::f16;
+use hearth_kernels::{AttentionShape, Element, Rows};
 
 use super::SdpaParams;
 
-/// `q`, `k`, `v` are `(batch, positions, heads, head_dim)`; the result is `(batch, heads,
-/// positions, head_dim)`, as `run_flash_attn_cpu` gives.
+/// `q`, `k`, `v` are `(batch, heads, positions, head_dim)`, as `Sdpa::run_attention` takes
+/// them, and so is the result.
 pub(crate) fn attention(
     q: &Tensor,
     k: &Tensor,
@@ -19,9 +21,18 @@ pub(crate) fn attention(
     let plain = params.sliding_window.is_none()
         && params.softcap.is_none_or(|c| c == 1.0)
         && params.sinks.is_none();
-    if !hearth_kernels::enabled() || !plain || [q, k, v].iter().any(|t| t.dtype() != DType::F32) {
+    let cache = k.dtype();
+    if !hearth_kernels::enabled()
+        || !q.device().is_cpu()
+        || !plain
+        || q.dtype() != DType::F32
+        || v.dtype() != cache
+        || !matches!(cache, DType::F32 | DType::F16)
+    {
         return Ok(None);
     }
+    // The kernels take `(batch, positions, heads, head_dim)` strides.
+    let (q, k, v) = (q.transpose(1, 2)?, k.transpose(1, 2)?, v.transpose(1, 2)?);
     let (batch, q_len, heads, head_dim) = q.dims4()?;
     let (_, kv_len, kv_heads, _) = k.dims4()?;
     // The causal mask mistral.rs builds for a prompt is `(q_len, kv_len)`; decode has none.
@@ -38,19 +49,44 @@ pub(crate) fn attention(
         kv_heads,
         head_dim,
     };
+    let mut out = vec![0f32; batch * heads * q_len * head_dim];
     let (qs, ql) = q.storage_and_layout();
-    let (ks, kl) = k.storage_and_layout();
-    let (vs, vl) = v.storage_and_layout();
-    let (Some(qr), Some(kr), Some(vr)) = (rows(&qs, ql)?, rows(&ks, kl)?, rows(&vs, vl)?) else {
+    let Some(qr) = rows::<f32>(&qs, ql)? else {
         return Ok(None);
     };
-    let mut out = vec![0f32; batch * heads * q_len * head_dim];
-    hearth_kernels::attend(&shape, qr, kr, vr, causal, params.softmax_scale, &mut out)
-        .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+    let scale = params.softmax_scale;
+    let done = if cache == DType::F16 {
+        attend::<f16>(&shape, qr, &k, &v, causal, scale, &mut out)?
+    } else {
+        attend::<f32>(&shape, qr, &k, &v, causal, scale, &mut out)?
+    };
+    if !done {
+        return Ok(None);
+    }
     Tensor::from_vec(out, (batch, heads, q_len, head_dim), &Device::Cpu).map(Some)
 }
 
-fn rows<'a>(storage: &'a Storage, layout: &Layout) -> Result<Option<Rows<'a>>> {
+/// `hearth_kernels::attend` over a cache in `T`; false when `k` and `v` are not plain CPU rows.
+fn attend<T: WithDType + Element>(
+    shape: &AttentionShape,
+    q: Rows,
+    k: &Tensor,
+    v: &Tensor,
+    causal: bool,
+    scale: f32,
+    out: &mut [f32],
+) -> Result<bool> {
+    let (ks, kl) = k.storage_and_layout();
+    let (vs, vl) = v.storage_and_layout();
+    let (Some(kr), Some(vr)) = (rows::<T>(&ks, kl)?, rows::<T>(&vs, vl)?) else {
+        return Ok(false);
+    };
+    hearth_kernels::attend(shape, q, kr, vr, causal, scale, out)
+        .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+    Ok(true)
+}
+
+fn rows<'a, T: WithDType>(storage: &'a Storage, layout: &Layout) -> Result<Option<Rows<'a, T>>> {
     let Storage::Cpu(cpu) = storage else {
         return Ok(None);
     };
@@ -59,7 +95,16 @@ fn rows<'a>(storage: &'a Storage, layout: &Layout) -> Result<Option<Rows<'a>>> {
         return Ok(None);
     }
     Ok(Some(Rows {
-        data: &cpu.as_slice::<f32>()?[layout.start_offset()..],
+        data: &cpu.as_slice::<T>()?[layout.start_offset()..],
         strides: [stride[0], stride[1], stride[2]],
     }))
+}
+
+/// `k` and `v` in `q`'s dtype, for mistral.rs's own kernels: Hearth keeps the KV cache in
+/// f16 where its attention reads it.
+pub(crate) fn widened(q: &Tensor, k: &Tensor, v: &Tensor) -> Result<(Tensor, Tensor)> {
+    if k.dtype() == q.dtype() && v.dtype() == q.dtype() {
+        return Ok((k.clone(), v.clone()));
+    }
+    Ok((k.to_dtype(q.dtype())?, v.to_dtype(q.dtype())?))
 }

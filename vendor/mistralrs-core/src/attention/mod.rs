@@ -114,6 +114,14 @@ impl Sdpa {
         flash_params: Option<&FlashParams>,
         sdpa_params: &SdpaParams,
     ) -> Result<Tensor> {
+        // Hearth: attention on CPU through hearth_kernels; what it declines goes on below, with
+        // the KV cache (f16 where Hearth keeps it so) in the queries' dtype.
+        if let Some(y) = hearth::attention(q, k, v, mask, sdpa_params)? {
+            return Ok(y);
+        }
+        let (k, v) = hearth::widened(q, k, v)?;
+        let (k, v) = (&k, &v);
+
         // If sinks are present, dispatch to the sinks backend
         if let Some(sinks) = &sdpa_params.sinks {
             return sinks_attn(q, k, v, sinks, mask, flash_params, sdpa_params);
@@ -133,9 +141,6 @@ impl Sdpa {
             let v = v.transpose(1, 2)?;
 
             if q.device().is_cpu() {
-                if let Some(y) = hearth::attention(&q, &k, &v, mask, sdpa_params)? {
-                    return Ok(y);
-                }
                 match q.dtype() {
                     DType::F32 => {
                         return cpu::run_flash_attn_cpu::<f32>(&q, &k, &v, mask, sdpa_params);
@@ -174,6 +179,9 @@ impl Sdpa {
         mask: Option<&Tensor>,
         sdpa_params: &SdpaParams,
     ) -> Result<Tensor> {
+        // Hearth: the KV cache may be f16 (see `run_attention`).
+        let (k, v) = hearth::widened(q, k, v)?;
+        let (k, v) = (&k, &v);
         let (b_sz, n_attn_heads, seq_len, head_dim) = q.dims4()?;
         let (_, _, _, k_head_dim) = k.dims4()?;
         let (_, _, _, v_head_dim) = v.dims4()?;

@@ -509,7 +509,10 @@ impl Engine {
                         model_metadata.v_head_dim_for_layer(layer_idx),
                     );
 
-                    let k_seq_cache = match Tensor::zeros(k_shape, dtype, &device) {
+                    // Hearth: in the dtype the cache keeps (f16 on CPU, see kv_cache/hearth.rs).
+                    let k_dtype = crate::kv_cache::hearth::dtype(dtype, &device, k_shape.3);
+                    let v_dtype = crate::kv_cache::hearth::dtype(dtype, &device, v_shape.3);
+                    let k_seq_cache = match Tensor::zeros(k_shape, k_dtype, &device) {
                         Ok(x) => x,
                         Err(_) => {
                             request
@@ -527,7 +530,7 @@ impl Engine {
                     let v_seq_cache = if k_shape == v_shape {
                         k_seq_cache.clone()
                     } else {
-                        match Tensor::zeros(v_shape, dtype, &device) {
+                        match Tensor::zeros(v_shape, v_dtype, &device) {
                             Ok(x) => x,
                             Err(_) => {
                                 request

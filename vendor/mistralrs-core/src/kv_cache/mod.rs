@@ -9,6 +9,7 @@ use crate::{
 };
 
 mod full_cache;
+pub(crate) mod hearth;
 mod hybrid_cache;
 mod rotating_cache;
 mod single_cache;
@@ -83,8 +84,8 @@ impl KvCache {
         let v = v.contiguous()?;
         let (out_k, out_v) = match self {
             Self::Normal { k: kc, v: vc } => {
-                kc.append(&k)?;
-                vc.append(&v)?;
+                kc.append(&hearth::stored(k.clone())?)?;
+                vc.append(&hearth::stored(v.clone())?)?;
                 (kc.current_data()?, vc.current_data()?)
             }
             Self::Rotating { k: kc, v: vc } => {
