@@ -133,7 +133,9 @@ unsafe fn transpose(v: [__m256i; 8]) -> [__m256i; 8] {
 ///
 /// # Safety
 /// The CPU has `tier`; `x` holds `tokens` rows of `packed.len()` blocks; `y` has room.
+// Compiled for AVX2 (every tier here has it) so that the stores are inlined, not calls.
 #[allow(clippy::too_many_arguments)]
+#[target_feature(enable = "avx2,fma,f16c")]
 pub(crate) unsafe fn multiply(
     tier: Tier,
     packed: &[Packed],
