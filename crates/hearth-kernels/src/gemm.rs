@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use crate::pool::Pool;
+use crate::pool::{Pool, SharedMut};
 use crate::quant::activation::{quantize_row, Q8};
 #[cfg(target_arch = "x86_64")]
 use crate::quant::interleaved;
@@ -21,18 +21,6 @@ fn tile_tokens(tier: Tier) -> usize {
         4
     } else {
         2
-    }
-}
-
-/// A pointer that threads may share because each writes a part no other thread touches.
-#[derive(Clone, Copy)]
-struct Shared<T>(*mut T);
-unsafe impl<T> Sync for Shared<T> {}
-unsafe impl<T> Send for Shared<T> {}
-
-impl<T> Shared<T> {
-    fn get(&self) -> *mut T {
-        self.0
     }
 }
 
@@ -92,7 +80,7 @@ fn quantize(pool: &Pool, tier: Tier, x: &[f32], k: usize, xq: &mut [Q8]) {
     let m = x.len() / k;
     let simd = tier != Tier::Scalar;
     let rows_per_item = (m / (pool.threads() * 4)).max(1);
-    let out = Shared(xq.as_mut_ptr());
+    let out = SharedMut(xq.as_mut_ptr());
     pool.for_each(m.div_ceil(rows_per_item), |item| {
         let first = item * rows_per_item;
         let last = (first + rows_per_item).min(m);
@@ -136,7 +124,7 @@ fn multiply(
     };
     let row_items = n.div_ceil(rows_per_item);
     let token_items = m.div_ceil(TOKENS_PER_ITEM);
-    let out = Shared(y.as_mut_ptr());
+    let out = SharedMut(y.as_mut_ptr());
     pool.for_each(row_items * token_items, |item| {
         let (ti, ri) = (item / row_items, item % row_items);
         let rows = ri * rows_per_item..((ri + 1) * rows_per_item).min(n);
@@ -214,7 +202,7 @@ fn multiply_interleaved(
     y: &mut [f32],
 ) {
     let groups = n.div_ceil(interleaved::ROWS);
-    let out = Shared(y.as_mut_ptr());
+    let out = SharedMut(y.as_mut_ptr());
     pool.for_each(groups * m.div_ceil(INTERLEAVED_TOKENS_PER_ITEM), |item| {
         let (ti, group) = (item / groups, item % groups);
         let r = group * interleaved::ROWS;

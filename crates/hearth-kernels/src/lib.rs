@@ -3,6 +3,7 @@
 //! plain slices (see vendor/README.md).
 
 pub mod attention;
+mod exp;
 mod gemm;
 pub mod pool;
 pub mod quant;

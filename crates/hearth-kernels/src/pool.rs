@@ -277,3 +277,16 @@ mod tests {
         assert_eq!(sum.load(Ordering::Relaxed), 45);
     }
 }
+
+/// A pointer that the pool's threads may share because each writes a part no other thread
+/// touches.
+#[derive(Clone, Copy)]
+pub(crate) struct SharedMut<T>(pub(crate) *mut T);
+unsafe impl<T> Sync for SharedMut<T> {}
+unsafe impl<T> Send for SharedMut<T> {}
+
+impl<T> SharedMut<T> {
+    pub(crate) fn get(&self) -> *mut T {
+        self.0
+    }
+}

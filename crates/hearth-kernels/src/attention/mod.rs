@@ -17,7 +17,8 @@ use std::ops::Range;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
-use crate::pool::Pool;
+use crate::exp::exp;
+use crate::pool::{Pool, SharedMut};
 use crate::{KernelError, Tier};
 
 /// Query rows one work item handles.
@@ -194,7 +195,7 @@ pub fn attention<T: Element>(
         ((tile.b * s.heads + tile.g * rep + p % rep) * s.q_len + p / rep) * d
     };
     if pieces == 1 {
-        let out = Shared(out.as_mut_ptr());
+        let out = SharedMut(out.as_mut_ptr());
         pool.for_each(tiles, |item| {
             let tile = tile_of(item);
             run(&tile, &mut |p, o, _max, sum| {
@@ -209,7 +210,7 @@ pub fn attention<T: Element>(
     // Each piece's rows: the unscaled output, then the running maximum and sum.
     let width = d + 2;
     let mut partial = vec![0f32; tiles * pieces * ROWS * width];
-    let parts = Shared(partial.as_mut_ptr());
+    let parts = SharedMut(partial.as_mut_ptr());
     pool.for_each(tiles * pieces, |item| {
         let tile = tile_of(item);
         run(&tile, &mut |p, o, max, sum| {
@@ -270,15 +271,6 @@ type RowOut<'a> = dyn FnMut(usize, &[f32], f32, f32) + 'a;
 
 /// A tile's query rows, scaled.
 type Queries = [[f32; MAX_HEAD_DIM]; ROWS];
-
-#[derive(Clone, Copy)]
-struct Shared(*mut f32);
-unsafe impl Sync for Shared {}
-impl Shared {
-    fn get(&self) -> *mut f32 {
-        self.0
-    }
-}
 
 struct Tile {
     shape: AttentionShape,
@@ -407,33 +399,4 @@ fn dot<T: Element>(a: &[f32], b: &[T]) -> f32 {
     }
     let tail: f32 = a_rest.iter().zip(b_rest).map(|(x, y)| x * y.to_f32()).sum();
     acc.iter().sum::<f32>() + tail
-}
-
-/// `ln 2` in two parts, so that `x - n ln 2` keeps its precision.
-const LN2_HI: f32 = 0.693_145_75;
-const LN2_LO: f32 = 1.428_606_8e-6;
-/// The degree-6 polynomial for `e^r` in Horner order, highest term first.
-const EXP_TERMS: [f32; 7] = [
-    1.0 / 720.0,
-    1.0 / 120.0,
-    1.0 / 24.0,
-    1.0 / 6.0,
-    0.5,
-    1.0,
-    1.0,
-];
-
-/// `e^x` for `x <= 0` to about 1e-7 relative, in plain arithmetic the compiler vectorizes:
-/// `x = n ln 2 + r`, a degree-6 polynomial for `e^r`, and `2^n` put in the exponent bits.
-#[inline(always)]
-fn exp(x: f32) -> f32 {
-    const LOG2E: f32 = std::f32::consts::LOG2_E;
-    // Adding and taking away 1.5 * 2^23 rounds to an integer without a rounding instruction.
-    const ROUND: f32 = 12_582_912.0;
-    let x = x.max(-87.0);
-    let n = (x * LOG2E + ROUND) - ROUND;
-    let r = x - n * LN2_HI - n * LN2_LO;
-    let t = &EXP_TERMS;
-    let p = (((((t[0] * r + t[1]) * r + t[2]) * r + t[3]) * r + t[4]) * r + t[5]) * r + t[6];
-    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }

@@ -6,9 +6,8 @@
 
 use std::arch::x86_64::*;
 
-use super::{
-    exp, Element, RowOut, Rows, Tile, EXP_TERMS, KEYS, LN2_HI, LN2_LO, MAX_HEAD_DIM, ROWS,
-};
+use super::{Element, RowOut, Rows, Tile, KEYS, MAX_HEAD_DIM, ROWS};
+use crate::exp::{exp, x86::exp8};
 use crate::quant::x86::hsum;
 
 /// Dimensions summed in registers at a time: four registers for each of two rows.
@@ -172,27 +171,6 @@ unsafe fn accumulate<T: Element>(
             _mm256_storeu_ps(out[r].add(8 * i), *a);
         }
     }
-}
-
-/// `e^x` for eight `x <= 0`, as `super::exp` computes it.
-#[inline(always)]
-unsafe fn exp8(x: __m256) -> __m256 {
-    let x = _mm256_max_ps(x, _mm256_set1_ps(-87.0));
-    let n = _mm256_round_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(_mm256_mul_ps(
-        x,
-        _mm256_set1_ps(std::f32::consts::LOG2_E),
-    ));
-    let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_HI), x);
-    let r = _mm256_fnmadd_ps(n, _mm256_set1_ps(LN2_LO), r);
-    let mut p = _mm256_set1_ps(EXP_TERMS[0]);
-    for c in &EXP_TERMS[1..] {
-        p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(*c));
-    }
-    let two_n = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)),
-        23,
-    );
-    _mm256_mul_ps(p, _mm256_castsi256_ps(two_n))
 }
 
 #[inline(always)]
