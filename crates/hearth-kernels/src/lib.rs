@@ -5,6 +5,7 @@
 pub mod attention;
 mod exp;
 mod gemm;
+pub mod glu;
 pub mod pool;
 pub mod quant;
 mod tier;
@@ -44,6 +45,11 @@ pub fn quantized_matmul(
     y: &mut [f32],
 ) -> Result<(), KernelError> {
     matmul(pool::global(), Tier::best(), ty, w, n, k, x, m, y)
+}
+
+/// `glu::silu_mul` on the global pool with the best tier this CPU has.
+pub fn silu_mul(a: &[f32], b: &[f32], out: &mut [f32]) -> Result<(), KernelError> {
+    glu::silu_mul(pool::global(), Tier::best(), a, b, out)
 }
 
 /// `attention::attention` on the global pool with the best tier this CPU has.
