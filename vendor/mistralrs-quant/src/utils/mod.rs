@@ -1,5 +1,6 @@
 #[cfg(feature = "cuda")]
 mod ffi;
+mod hearth;
 pub(crate) mod isq;
 pub mod log;
 mod ops;

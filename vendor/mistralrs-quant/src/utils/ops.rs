@@ -2660,6 +2660,13 @@ impl CustomOp2 for FusedGlu {
                 let a_offset = l1.start_offset();
                 let b_offset = l2.start_offset();
 
+                if let Some(result) = super::hearth::fused_glu(
+                    activation,
+                    &a_slice[a_offset..a_offset + len],
+                    &b_slice[b_offset..b_offset + len],
+                )? {
+                    return Ok((CpuStorage::F32(result), out_shape));
+                }
                 let result: Vec<f32> = (0..len)
                     .into_par_iter()
                     .map(|i| {
