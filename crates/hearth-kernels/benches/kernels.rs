@@ -1,7 +1,9 @@
 //! Micro-benchmark of the quantized matmul on the default model's shapes (SmolLM2-135M:
 //! 30 layers, hidden 576, 3 KV heads of 64, MLP 1536, vocabulary 49,152 in Q8_0), for each
 //! tier this CPU has, beside candle's kernels as mistral.rs 0.8.1 calls them. It prints the
-//! matmul time of one forward pass as tokens/s: a ceiling for the whole engine.
+//! matmul time of one forward pass as tokens/s: a ceiling for the whole engine. Then a
+//! reply's matmul for every weight type on square 1,536-wide matrices (whole K-quant blocks),
+//! as the memory it streams per second: a reply is limited by that.
 //!
 //! `cargo bench -p hearth-kernels --bench kernels` (HEARTH_THREADS sets the threads).
 
@@ -125,6 +127,37 @@ fn main() {
                     candle(mat, x, x.len() / mat.k, y)
                 });
             }
+        }
+    }
+    bandwidth(pool);
+}
+
+/// A reply's matmul (m = 1) over 30 matrices of 1,536 x 1,536, each type, each tier.
+fn bandwidth(pool: &Pool) {
+    println!();
+    println!("| weights | m | engine | one pass of 30 x 1536 x 1536 | GB/s |");
+    println!("| --- | --- | --- | --- | --- |");
+    for ty in [
+        QuantType::Q4_0,
+        QuantType::Q4_1,
+        QuantType::Q5_0,
+        QuantType::Q5_1,
+        QuantType::Q8_0,
+        QuantType::Q4_K,
+        QuantType::Q6_K,
+    ] {
+        let mats: Vec<Matrix> = (0..LAYERS).map(|_| matrix(ty, 1536, 1536)).collect();
+        let bytes: usize = mats.iter().map(|m| m.w.len()).sum();
+        for tier in Tier::available().into_iter().filter(|t| *t != Tier::Scalar) {
+            let pass = best(&mats, 1, |mat, x, y| {
+                matmul(pool, tier, mat.ty, &mat.w, mat.n, mat.k, x, 1, y).expect("shapes fit")
+            });
+            println!(
+                "| {ty:?} | 1 | {} | {:.2} ms | {:.1} |",
+                tier.name(),
+                pass * 1e3,
+                bytes as f64 / pass / 1e9
+            );
         }
     }
 }

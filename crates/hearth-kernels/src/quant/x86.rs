@@ -5,7 +5,6 @@
 use std::arch::x86_64::*;
 
 use super::activation::Q8;
-use half::f16;
 
 use super::{q4k_scale_min, QuantType, BLOCK};
 
@@ -164,7 +163,10 @@ impl Weights for Q6K {
         let high = _mm256_srl_epi16(qh, _mm_cvtsi32_si128(2 * half as i32));
         let high = _mm256_slli_epi16(_mm256_and_si256(high, _mm256_set1_epi8(3)), 4);
         let q = _mm256_or_si256(nibbles_of(ql, half >= 2), high);
-        let d = f16::from_le_bytes([*p.add(208), *p.add(209)]).to_f32();
+        // F16C on the two bytes; `half`'s conversion checks the CPU on every call.
+        let d = _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(i32::from(
+            std::ptr::read_unaligned(p.add(208) as *const u16),
+        ))));
         (_mm256_sub_epi8(q, _mm256_set1_epi8(32)), d, 0.0)
     }
     #[inline(always)]
