@@ -137,15 +137,7 @@ fn bandwidth(pool: &Pool) {
     println!();
     println!("| weights | m | engine | one pass of 30 x 1536 x 1536 | GB/s |");
     println!("| --- | --- | --- | --- | --- |");
-    for ty in [
-        QuantType::Q4_0,
-        QuantType::Q4_1,
-        QuantType::Q5_0,
-        QuantType::Q5_1,
-        QuantType::Q8_0,
-        QuantType::Q4_K,
-        QuantType::Q6_K,
-    ] {
+    for ty in QuantType::ALL {
         let mats: Vec<Matrix> = (0..LAYERS).map(|_| matrix(ty, 1536, 1536)).collect();
         let bytes: usize = mats.iter().map(|m| m.w.len()).sum();
         for tier in Tier::available().into_iter().filter(|t| *t != Tier::Scalar) {
