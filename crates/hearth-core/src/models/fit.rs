@@ -11,8 +11,14 @@ use crate::engine::MAX_CONTEXT;
 /// measured on the default model, see docs/benchmarks.md, "Models: the fit estimate".
 pub const OVERHEAD_BYTES: u64 = 300 << 20;
 pub const ACTIVATION_BYTES_PER_TOKEN_AND_WIDTH: u64 = 80;
-/// Bytes per KV cache value: activations are f32 on CPU.
-const KV_BYTES_PER_VALUE: u64 = 4;
+/// Bytes per KV cache value: f16 where the engine's attention reads the cache so (AVX2 and a
+/// head size that is a multiple of 32: vendored change 8 in vendor/README.md), else f32.
+fn kv_bytes_per_value(head_size: Option<u64>) -> u64 {
+    match head_size {
+        Some(d) if hearth_kernels::f16_cache(d as usize) => 2,
+        _ => 4,
+    }
+}
 /// A model needing up to this share of the memory available "fits"; up to all of it is
 /// "tight" (the rest of the laptop will feel it).
 const COMFORTABLE_SHARE: f64 = 0.75;
@@ -63,7 +69,7 @@ pub fn estimate(info: &GgufInfo, available_bytes: u64) -> Fit {
     let context = context_window(info);
     // A file without the sizes: assume a KV cache as large as a tenth of the weights.
     let kv_cache_bytes = info
-        .kv_cache_bytes(context, KV_BYTES_PER_VALUE)
+        .kv_cache_bytes(context, kv_bytes_per_value(info.head_size))
         .unwrap_or(info.file_size / 10);
     let activations_bytes = info
         .embedding_length
