@@ -53,7 +53,7 @@ fn scalar(a: &[f32], b: &[f32], out: &mut [f32]) {
 #[inline(always)]
 fn silu(x: f32) -> f32 {
     let e = exp(-x.abs());
-    let sigmoid = if x >= 0.0 { 1.0 } else { e } / (1.0 + e);
+    let sigmoid = (if x >= 0.0 { 1.0 } else { e }) / (1.0 + e);
     x * sigmoid
 }
 

@@ -244,6 +244,19 @@ pub fn configured_threads() -> usize {
         .max(1)
 }
 
+/// A pointer that the pool's threads may share because each writes a part no other thread
+/// touches.
+#[derive(Clone, Copy)]
+pub(crate) struct SharedMut<T>(pub(crate) *mut T);
+unsafe impl<T> Sync for SharedMut<T> {}
+unsafe impl<T> Send for SharedMut<T> {}
+
+impl<T> SharedMut<T> {
+    pub(crate) fn get(&self) -> *mut T {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,18 +288,5 @@ mod tests {
             sum.fetch_add(i, Ordering::Relaxed);
         });
         assert_eq!(sum.load(Ordering::Relaxed), 45);
-    }
-}
-
-/// A pointer that the pool's threads may share because each writes a part no other thread
-/// touches.
-#[derive(Clone, Copy)]
-pub(crate) struct SharedMut<T>(pub(crate) *mut T);
-unsafe impl<T> Sync for SharedMut<T> {}
-unsafe impl<T> Send for SharedMut<T> {}
-
-impl<T> SharedMut<T> {
-    pub(crate) fn get(&self) -> *mut T {
-        self.0
     }
 }

@@ -258,7 +258,7 @@ pub fn attention<T: Element>(
 
 /// Whether the AVX2 tiers' vector tile takes heads of `head_dim` (the others take the plain
 /// tile compiled for AVX2).
-pub fn vector_tile(head_dim: usize) -> bool {
+pub(crate) fn vector_tile(head_dim: usize) -> bool {
     #[cfg(target_arch = "x86_64")]
     return head_dim.is_multiple_of(x86::CHUNK) && head_dim <= MAX_HEAD_DIM;
     #[cfg(not(target_arch = "x86_64"))]
