@@ -5,7 +5,8 @@
 //! reply's matmul for every weight type on square 1,536-wide matrices (whole K-quant blocks),
 //! as the memory it streams per second: a reply is limited by that.
 //!
-//! `cargo bench -p hearth-kernels --bench kernels` (HEARTH_THREADS sets the threads).
+//! `cargo bench -p hearth-kernels --bench kernels` (HEARTH_THREADS sets the threads); with
+//! `-- bandwidth`, only the second table.
 
 use std::time::{Duration, Instant};
 
@@ -87,6 +88,9 @@ fn main() {
         pool.threads(),
         Tier::available()
     );
+    if std::env::args().any(|a| a == "bandwidth") {
+        return bandwidth(pool);
+    }
     println!("| weights | m | engine | one pass | tokens/s (matmuls only) |");
     println!("| --- | --- | --- | --- | --- |");
     // The default model's family: its widths (576) are not whole K-quant blocks of 256, so

@@ -27,6 +27,8 @@ fn tile_tokens(tier: Tier) -> usize {
 thread_local! {
     /// The quantized input, kept between calls so a prompt does not allocate per matmul.
     static INPUT: RefCell<Vec<Q8>> = const { RefCell::new(Vec::new()) };
+    /// A reply's input blocks' `d`, then their `s`: the vector kernels load eight at a time.
+    static FACTORS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
 /// `y[t * n + r] = sum_i x[t * k + i] * W[r][i]` for `m` input rows `x` and `n` weight rows of
@@ -125,49 +127,57 @@ fn multiply(
     let row_items = n.div_ceil(rows_per_item);
     let token_items = m.div_ceil(TOKENS_PER_ITEM);
     let out = SharedMut(y.as_mut_ptr());
-    pool.for_each(row_items * token_items, |item| {
-        let (ti, ri) = (item / row_items, item % row_items);
-        let rows = ri * rows_per_item..((ri + 1) * rows_per_item).min(n);
-        let tokens = ti * TOKENS_PER_ITEM..((ti + 1) * TOKENS_PER_ITEM).min(m);
+    FACTORS.with_borrow_mut(|factors| {
+        factors.clear();
         if m == 1 {
-            for r in rows {
-                // SAFETY: as below, for one row and the one input row.
-                unsafe {
-                    let wp = w.as_ptr().add(r * row_bytes);
-                    *out.get().add(r) = row(tier, ty, wp, xq.as_ptr(), nb);
-                }
-            }
-            return;
+            factors.extend(xq.iter().map(|q| q.d));
+            factors.extend(xq.iter().map(|q| q.s));
         }
-        let mut r = rows.start;
-        while r < rows.end {
-            let mut t = tokens.start;
-            let tile_rows = (rows.end - r).min(ROWS);
-            while t < tokens.end {
-                let tile_tokens = (tokens.end - t).min(tile_tokens(tier));
-                // SAFETY: rows `r..` and tokens `t..` lie inside `w` and `xq` (checked by
-                // `matmul`), and this item alone writes their outputs.
-                unsafe {
-                    let wp = w.as_ptr().add(r * row_bytes);
-                    let xp = xq.as_ptr().add(t * nb);
-                    let yp = out.get().add(t * n + r);
-                    tile(
-                        tier,
-                        ty,
-                        tile_rows,
-                        tile_tokens,
-                        wp,
-                        row_bytes,
-                        xp,
-                        nb,
-                        yp,
-                        n,
-                    );
+        let xd: &[f32] = factors;
+        pool.for_each(row_items * token_items, |item| {
+            let (ti, ri) = (item / row_items, item % row_items);
+            let rows = ri * rows_per_item..((ri + 1) * rows_per_item).min(n);
+            let tokens = ti * TOKENS_PER_ITEM..((ti + 1) * TOKENS_PER_ITEM).min(m);
+            if m == 1 {
+                for r in rows {
+                    // SAFETY: as below, for one row and the one input row.
+                    unsafe {
+                        let wp = w.as_ptr().add(r * row_bytes);
+                        *out.get().add(r) = row(tier, ty, wp, xq.as_ptr(), xd.as_ptr(), nb);
+                    }
                 }
-                t += tile_tokens;
+                return;
             }
-            r += tile_rows;
-        }
+            let mut r = rows.start;
+            while r < rows.end {
+                let mut t = tokens.start;
+                let tile_rows = (rows.end - r).min(ROWS);
+                while t < tokens.end {
+                    let tile_tokens = (tokens.end - t).min(tile_tokens(tier));
+                    // SAFETY: rows `r..` and tokens `t..` lie inside `w` and `xq` (checked by
+                    // `matmul`), and this item alone writes their outputs.
+                    unsafe {
+                        let wp = w.as_ptr().add(r * row_bytes);
+                        let xp = xq.as_ptr().add(t * nb);
+                        let yp = out.get().add(t * n + r);
+                        tile(
+                            tier,
+                            ty,
+                            tile_rows,
+                            tile_tokens,
+                            wp,
+                            row_bytes,
+                            xp,
+                            nb,
+                            yp,
+                            n,
+                        );
+                    }
+                    t += tile_tokens;
+                }
+                r += tile_rows;
+            }
+        });
     });
 }
 
@@ -232,14 +242,24 @@ fn multiply_interleaved(
     });
 }
 
-/// One weight row times the one input row of a reply.
-unsafe fn row(tier: Tier, ty: QuantType, w: *const u8, x: *const Q8, nb: usize) -> f32 {
+/// One weight row times the one input row of a reply (its blocks' `d` and `s` also at `xd`).
+unsafe fn row(
+    tier: Tier,
+    ty: QuantType,
+    w: *const u8,
+    x: *const Q8,
+    xd: *const f32,
+    nb: usize,
+) -> f32 {
     match tier {
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx512Vnni => crate::quant::x86::vnni::row(ty, w, x, nb),
+        Tier::Avx512Vnni => crate::quant::x86::vnni::row(ty, w, x, xd, nb),
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx2 => crate::quant::x86::avx2::row(ty, w, x, nb),
-        _ => scalar::row(ty, w, x, nb),
+        Tier::Avx2 => crate::quant::x86::avx2::row(ty, w, x, xd, nb),
+        _ => {
+            let _ = xd;
+            scalar::row(ty, w, x, nb)
+        }
     }
 }
 

@@ -15,12 +15,59 @@ pub(super) trait Weights {
     const SIGNED: bool;
     /// Each half of the sub-block has its own 16-bit scale (Q6_K), applied by `madd`.
     const SCALED: bool = false;
+    /// `c` is not always 0.
+    const CONSTANT: bool = true;
     /// `AVX512`: the caller is compiled with AVX-512 BW and VL, which unpack Q5's fifth bits
     /// in one instruction.
     unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32);
     unsafe fn scales(_row: *const u8, _b: usize) -> __m256i {
         _mm256_setzero_si256()
     }
+    /// `d` and `c` of the eight sub-blocks from `b` (a multiple of 8), one per lane.
+    unsafe fn factors8(row: *const u8, b: usize) -> (__m256, __m256);
+}
+
+/// The two f16 at the start of each of eight blocks `stride` bytes apart, from `p`: eight
+/// first halves and eight second halves.
+#[inline(always)]
+unsafe fn halves8(p: *const u8, stride: i32) -> (__m256, __m256) {
+    let at = _mm256_mullo_epi32(
+        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+        _mm256_set1_epi32(stride),
+    );
+    let both = _mm256_i32gather_epi32::<1>(p as *const i32, at);
+    // Within each 128-bit lane the first halves to the low eight bytes, then the lanes' low
+    // quadwords together: eight first halves, then eight second.
+    let split = _mm256_shuffle_epi8(
+        both,
+        _mm256_setr_epi8(
+            0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15, 0, 1, 4, 5, 8, 9, 12, 13, 2, 3,
+            6, 7, 10, 11, 14, 15,
+        ),
+    );
+    let split = _mm256_permute4x64_epi64::<0b11_01_10_00>(split);
+    (
+        _mm256_cvtph_ps(_mm256_castsi256_si128(split)),
+        _mm256_cvtph_ps(_mm256_extracti128_si256::<1>(split)),
+    )
+}
+
+/// `factors8` of the types with one f16 `d` first in each block and `c = offset * d`.
+#[inline(always)]
+unsafe fn offset_factors8(
+    row: *const u8,
+    b: usize,
+    ty: QuantType,
+    offset: f32,
+) -> (__m256, __m256) {
+    let (d, _) = halves8(row.add(b * ty.block_bytes()), ty.block_bytes() as i32);
+    (d, _mm256_mul_ps(d, _mm256_set1_ps(offset)))
+}
+
+/// `factors8` of the types with an f16 `d` and `m` first in each block.
+#[inline(always)]
+unsafe fn min_factors8(row: *const u8, b: usize, ty: QuantType) -> (__m256, __m256) {
+    halves8(row.add(b * ty.block_bytes()), ty.block_bytes() as i32)
 }
 
 #[inline(always)]
@@ -28,13 +75,13 @@ unsafe fn halves(p: *const u8) -> __m128 {
     _mm_cvtph_ps(_mm_cvtsi32_si128(std::ptr::read_unaligned(p as *const i32)))
 }
 
+/// 16 bytes' low nibbles, then their high nibbles. The bytes are loaded into both halves and
+/// the upper half shifted, which needs no shuffle (shuffle ports are the scarce ones).
 #[inline(always)]
 unsafe fn nibbles(p: *const u8) -> __m256i {
-    let raw = _mm_loadu_si128(p as *const __m128i);
-    let low = _mm_set1_epi8(0x0F);
-    let lo = _mm_and_si128(raw, low);
-    let hi = _mm_and_si128(_mm_srli_epi16(raw, 4), low);
-    _mm256_set_m128i(hi, lo)
+    let raw = _mm256_broadcastsi128_si256(_mm_loadu_si128(p as *const __m128i));
+    let shifted = _mm256_srlv_epi64(raw, _mm256_setr_epi64x(0, 0, 4, 4));
+    _mm256_and_si256(shifted, _mm256_set1_epi8(0x0F))
 }
 
 /// The low (`high == false`) or high nibbles of 32 bytes.
@@ -53,6 +100,10 @@ impl Weights for Q40 {
         let d = _mm_cvtss_f32(halves(p));
         (nibbles(p.add(2)), d, -8.0 * d)
     }
+    #[inline(always)]
+    unsafe fn factors8(row: *const u8, b: usize) -> (__m256, __m256) {
+        offset_factors8(row, b, QuantType::Q4_0, -8.0)
+    }
 }
 
 pub(super) struct Q41;
@@ -65,6 +116,10 @@ impl Weights for Q41 {
         let d = _mm_cvtss_f32(dm);
         let m = _mm_cvtss_f32(_mm_movehdup_ps(dm));
         (nibbles(p.add(4)), d, m)
+    }
+    #[inline(always)]
+    unsafe fn factors8(row: *const u8, b: usize) -> (__m256, __m256) {
+        min_factors8(row, b, QuantType::Q4_1)
     }
 }
 
@@ -108,6 +163,10 @@ impl Weights for Q50 {
         let q = with_fifth_bits::<AVX512>(nibbles(p.add(6)), p.add(2));
         (q, d, -16.0 * d)
     }
+    #[inline(always)]
+    unsafe fn factors8(row: *const u8, b: usize) -> (__m256, __m256) {
+        offset_factors8(row, b, QuantType::Q5_0, -16.0)
+    }
 }
 
 pub(super) struct Q51;
@@ -120,16 +179,25 @@ impl Weights for Q51 {
         let q = with_fifth_bits::<AVX512>(nibbles(p.add(8)), p.add(4));
         (q, _mm_cvtss_f32(dm), _mm_cvtss_f32(_mm_movehdup_ps(dm)))
     }
+    #[inline(always)]
+    unsafe fn factors8(row: *const u8, b: usize) -> (__m256, __m256) {
+        min_factors8(row, b, QuantType::Q5_1)
+    }
 }
 
 pub(super) struct Q80;
 impl Weights for Q80 {
     const SIGNED: bool = true;
+    const CONSTANT: bool = false;
     #[inline(always)]
     unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32) {
         let p = row.add(b * QuantType::Q8_0.block_bytes());
         let d = _mm_cvtss_f32(halves(p));
         (_mm256_loadu_si256(p.add(2) as *const __m256i), d, 0.0)
+    }
+    #[inline(always)]
+    unsafe fn factors8(row: *const u8, b: usize) -> (__m256, __m256) {
+        offset_factors8(row, b, QuantType::Q8_0, 0.0)
     }
 }
 
@@ -147,12 +215,40 @@ impl Weights for Q4K {
         let raw = _mm256_loadu_si256(p.add(16 + 32 * (j / 2)) as *const __m256i);
         (nibbles_of(raw, j % 2 == 1), d, -dmin * f32::from(min))
     }
+    /// The eight 6-bit scales and mins unpacked at once, as llama.cpp does.
+    #[inline(always)]
+    unsafe fn factors8(row: *const u8, b: usize) -> (__m256, __m256) {
+        const LOW6: u32 = 0x3f3f3f3f;
+        const LOW4: u32 = 0x0f0f0f0f;
+        const LOW2: u32 = 0x03030303;
+        let p = row.add(b / 8 * QuantType::Q4_K.block_bytes());
+        let u: [u32; 3] =
+            std::array::from_fn(|i| std::ptr::read_unaligned(p.add(4 + 4 * i) as *const u32));
+        let scales = [u[0] & LOW6, (u[2] & LOW4) | (((u[0] >> 6) & LOW2) << 4)];
+        let mins = [
+            u[1] & LOW6,
+            ((u[2] >> 4) & LOW4) | (((u[1] >> 6) & LOW2) << 4),
+        ];
+        let bytes = |v: [u32; 2]| {
+            _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(
+                (u64::from(v[1]) << 32 | u64::from(v[0])) as i64,
+            )))
+        };
+        let dm = halves(p);
+        let d = _mm256_set1_ps(_mm_cvtss_f32(dm));
+        let dmin = _mm256_set1_ps(-_mm_cvtss_f32(_mm_movehdup_ps(dm)));
+        (
+            _mm256_mul_ps(d, bytes(scales)),
+            _mm256_mul_ps(dmin, bytes(mins)),
+        )
+    }
 }
 
 pub(super) struct Q6K;
 impl Weights for Q6K {
     const SIGNED: bool = true;
     const SCALED: bool = true;
+    const CONSTANT: bool = false;
     #[inline(always)]
     unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32) {
         let (sup, part) = (b / 8, b % 8);
@@ -168,6 +264,14 @@ impl Weights for Q6K {
             std::ptr::read_unaligned(p.add(208) as *const u16),
         ))));
         (_mm256_sub_epi8(q, _mm256_set1_epi8(32)), d, 0.0)
+    }
+    #[inline(always)]
+    unsafe fn factors8(row: *const u8, b: usize) -> (__m256, __m256) {
+        let d = row.add(b / 8 * QuantType::Q6_K.block_bytes() + 208);
+        let d = _mm_cvtph_ps(_mm_cvtsi32_si128(i32::from(std::ptr::read_unaligned(
+            d as *const u16,
+        ))));
+        (_mm256_broadcastss_ps(d), _mm256_setzero_ps())
     }
     #[inline(always)]
     unsafe fn scales(row: *const u8, b: usize) -> __m256i {
@@ -187,6 +291,23 @@ unsafe fn dot_maddubs(u: __m256i, s: __m256i) -> __m256i {
 #[inline(always)]
 unsafe fn dot_vnni(u: __m256i, s: __m256i) -> __m256i {
     _mm256_dpbusd_epi32(_mm256_setzero_si256(), u, s)
+}
+
+/// Eight registers' lane sums, in one register in their order.
+#[inline(always)]
+unsafe fn totals(v: [__m256i; 8]) -> __m256i {
+    // Each 128-bit lane of `quarters` holds four registers' sums over that lane.
+    let quarters = |a: usize| {
+        _mm256_hadd_epi32(
+            _mm256_hadd_epi32(v[a], v[a + 1]),
+            _mm256_hadd_epi32(v[a + 2], v[a + 3]),
+        )
+    };
+    let (first, second) = (quarters(0), quarters(4));
+    _mm256_add_epi32(
+        _mm256_permute2x128_si256::<0x20>(first, second),
+        _mm256_permute2x128_si256::<0x31>(first, second),
+    )
 }
 
 /// The sum of a register's eight lanes.
@@ -232,51 +353,79 @@ macro_rules! tier {
                 }
             }
 
-            /// One weight row times one input row (a reply's matmul): the row is read
-            /// straight through, four blocks at a time into four independent sums.
-            pub(crate) unsafe fn row(ty: QuantType, w: *const u8, x: *const Q8, nb: usize) -> f32 {
+            /// One weight row times one input row (a reply's matmul), whose blocks' `d` are also
+            /// at `xd` and their `s` at `xd + nb`.
+            pub(crate) unsafe fn row(
+                ty: QuantType,
+                w: *const u8,
+                x: *const Q8,
+                xd: *const f32,
+                nb: usize,
+            ) -> f32 {
                 match ty {
-                    QuantType::Q4_0 => typed_row::<Q40>(w, x, nb),
-                    QuantType::Q4_1 => typed_row::<Q41>(w, x, nb),
-                    QuantType::Q5_0 => typed_row::<Q50>(w, x, nb),
-                    QuantType::Q5_1 => typed_row::<Q51>(w, x, nb),
-                    QuantType::Q8_0 => typed_row::<Q80>(w, x, nb),
-                    QuantType::Q4_K => typed_row::<Q4K>(w, x, nb),
-                    QuantType::Q6_K => typed_row::<Q6K>(w, x, nb),
+                    QuantType::Q4_0 => typed_row::<Q40>(w, x, xd, nb),
+                    QuantType::Q4_1 => typed_row::<Q41>(w, x, xd, nb),
+                    QuantType::Q5_0 => typed_row::<Q50>(w, x, xd, nb),
+                    QuantType::Q5_1 => typed_row::<Q51>(w, x, xd, nb),
+                    QuantType::Q8_0 => typed_row::<Q80>(w, x, xd, nb),
+                    QuantType::Q4_K => typed_row::<Q4K>(w, x, xd, nb),
+                    QuantType::Q6_K => typed_row::<Q6K>(w, x, xd, nb),
                 }
             }
 
-            #[target_feature(enable = $features)]
-            unsafe fn typed_row<W: Weights>(w: *const u8, x: *const Q8, nb: usize) -> f32 {
-                let mut acc = [_mm256_setzero_ps(); 4];
-                let mut constant = [0f32; 4];
-                let block = |b: usize, acc: &mut __m256, constant: &mut f32| {
-                    let xb = &*x.add(b);
-                    let xv = _mm256_loadu_si256(xb.qs.as_ptr() as *const __m256i);
-                    let (wv, d, c) = W::load::<$avx512>(w, b);
-                    let (u, s) = if W::SIGNED {
-                        (_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(xv, wv))
-                    } else {
-                        (wv, xv)
-                    };
-                    let dot = _mm256_cvtepi32_ps(dot::<W>(u, s, w, b));
-                    *acc = _mm256_fmadd_ps(_mm256_set1_ps(d * xb.d), dot, *acc);
-                    *constant += c * xb.s;
+            /// The 8 partial sums of sub-block `b`'s integer dot product.
+            #[inline(always)]
+            unsafe fn block_dot<W: Weights>(
+                w: *const u8,
+                x: *const Q8,
+                b: usize,
+            ) -> (__m256i, f32, f32) {
+                let xv = _mm256_loadu_si256((*x.add(b)).qs.as_ptr() as *const __m256i);
+                let (wv, d, c) = W::load::<$avx512>(w, b);
+                let (u, s) = if W::SIGNED {
+                    (_mm256_sign_epi8(wv, wv), _mm256_sign_epi8(xv, wv))
+                } else {
+                    (wv, xv)
                 };
+                (dot::<W>(u, s, w, b), d, c)
+            }
+
+            /// The row is read straight through, eight sub-blocks at a time: their integer
+            /// sums land in one register, scaled by one multiply-add with the eight blocks'
+            /// factors (per-block scalar work was most of a reply's matmul).
+            #[target_feature(enable = $features)]
+            unsafe fn typed_row<W: Weights>(
+                w: *const u8,
+                x: *const Q8,
+                xd: *const f32,
+                nb: usize,
+            ) -> f32 {
+                let mut acc = _mm256_setzero_ps();
+                let mut constant = _mm256_setzero_ps();
                 let mut b = 0;
-                while b + 4 <= nb {
-                    for i in 0..4 {
-                        block(b + i, &mut acc[i], &mut constant[i]);
+                while b + 8 <= nb {
+                    // A loop, not `array::from_fn`: a closure here is compiled without this
+                    // function's target features, and its intrinsics become calls.
+                    let mut sums = [_mm256_setzero_si256(); 8];
+                    for (i, sum) in sums.iter_mut().enumerate() {
+                        *sum = block_dot::<W>(w, x, b + i).0;
                     }
-                    b += 4;
+                    let (d, c) = W::factors8(w, b);
+                    let d = _mm256_mul_ps(d, _mm256_loadu_ps(xd.add(b)));
+                    acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(totals(sums)), acc);
+                    if W::CONSTANT {
+                        constant = _mm256_fmadd_ps(c, _mm256_loadu_ps(xd.add(nb + b)), constant);
+                    }
+                    b += 8;
                 }
+                let mut tail = 0f32;
                 while b < nb {
-                    block(b, &mut acc[0], &mut constant[0]);
+                    let (sum, d, c) = block_dot::<W>(w, x, b);
+                    let xb = &*x.add(b);
+                    tail += d * xb.d * hsum(_mm256_cvtepi32_ps(sum)) + c * xb.s;
                     b += 1;
                 }
-                let sum =
-                    _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
-                hsum(sum) + constant.iter().sum::<f32>()
+                hsum(_mm256_add_ps(acc, constant)) + tail
             }
 
             #[target_feature(enable = $features)]
