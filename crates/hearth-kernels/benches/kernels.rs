@@ -136,24 +136,31 @@ fn main() {
     bandwidth(pool);
 }
 
-/// A reply's matmul (m = 1) over 30 matrices of 1,536 x 1,536, each type, each tier.
+/// A reply's matmul (m = 1) over 30 matrices of 1,536 x 1,536 for each type and tier, then of
+/// 1,536 x 576 (the default model's width: 18 blocks a row, not a multiple of the 8 that the
+/// vector kernels take at once) for the types whose blocks fit it.
 fn bandwidth(pool: &Pool) {
     println!();
-    println!("| weights | m | engine | one pass of 30 x 1536 x 1536 | GB/s |");
+    println!("| weights | n x k | engine | one pass of 30 | GB/s |");
     println!("| --- | --- | --- | --- | --- |");
-    for ty in QuantType::ALL {
-        let mats: Vec<Matrix> = (0..LAYERS).map(|_| matrix(ty, 1536, 1536)).collect();
-        let bytes: usize = mats.iter().map(|m| m.w.len()).sum();
-        for tier in Tier::available().into_iter().filter(|t| *t != Tier::Scalar) {
-            let pass = best(&mats, 1, |mat, x, y| {
-                matmul(pool, tier, mat.ty, &mat.w, mat.n, mat.k, x, 1, y).expect("shapes fit")
-            });
-            println!(
-                "| {ty:?} | 1 | {} | {:.2} ms | {:.1} |",
-                tier.name(),
-                pass * 1e3,
-                bytes as f64 / pass / 1e9
-            );
+    for (n, k) in [(1536usize, 1536usize), (1536, 576)] {
+        for ty in QuantType::ALL {
+            if !k.is_multiple_of(ty.block_values()) {
+                continue;
+            }
+            let mats: Vec<Matrix> = (0..LAYERS).map(|_| matrix(ty, n, k)).collect();
+            let bytes: usize = mats.iter().map(|m| m.w.len()).sum();
+            for tier in Tier::available().into_iter().filter(|t| *t != Tier::Scalar) {
+                let pass = best(&mats, 1, |mat, x, y| {
+                    matmul(pool, tier, mat.ty, &mat.w, mat.n, mat.k, x, 1, y).expect("shapes fit")
+                });
+                println!(
+                    "| {ty:?} | {n} x {k} | {} | {:.2} ms | {:.1} |",
+                    tier.name(),
+                    pass * 1e3,
+                    bytes as f64 / pass / 1e9
+                );
+            }
         }
     }
 }

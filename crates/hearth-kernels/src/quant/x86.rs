@@ -422,7 +422,9 @@ macro_rules! tier {
                 while b < nb {
                     let (sum, d, c) = block_dot::<W>(w, x, b);
                     let xb = &*x.add(b);
-                    tail += d * xb.d * hsum(_mm256_cvtepi32_ps(sum)) + c * xb.s;
+                    let dot = _mm256_cvtepi32_ps(sum);
+                    acc = _mm256_fmadd_ps(_mm256_set1_ps(d * xb.d), dot, acc);
+                    tail += c * xb.s;
                     b += 1;
                 }
                 hsum(_mm256_add_ps(acc, constant)) + tail
