@@ -3,14 +3,19 @@
 # default model (Q4_1) and Q4_0 / Q8_0 / Q4_K_M copies of it made by llama.cpp's llama-quantize.
 # Prints a markdown table of prompt and reply tokens/s with the ratio Hearth : llama.cpp.
 #
+# This machine's speed moves by a quarter within minutes (it is shared), so the two engines
+# take turns: every round runs each file on Hearth and then on llama.cpp, and the table gives
+# each engine's median over the rounds, with every round's own ratio beside it.
+#
 # llama.cpp is built once, for this CPU as its users build it (GGML_NATIVE), from the source
 # that the llama-cpp-python sdist carries, under ~/.cache/hearth-bench (HEARTH_BENCH_DIR).
 # That build is for this comparison only: nothing else in Hearth uses it.
 #
-# Usage: scripts/bench-engine.sh [threads]   (default 2)
+# Usage: scripts/bench-engine.sh [threads] [rounds]   (default 2 threads, 3 rounds)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 threads="${1:-2}"
+rounds="${2:-3}"
 work="${HEARTH_BENCH_DIR:-$HOME/.cache/hearth-bench}"
 version=0.3.36
 llama="$work/llama_cpp_python-$version/vendor/llama.cpp"
@@ -42,45 +47,57 @@ done
 
 cargo bench --workspace --bench engine --no-run 2>/dev/null
 out="$(mktemp -d)"
-for file in "${files[@]}"; do
-  name="$(basename "$file" .gguf)"
-  echo "== $name: Hearth" >&2
-  HEARTH_THREADS="$threads" cargo bench --workspace --bench engine -- "$(realpath "$file")" \
-    2>/dev/null | tee "$out/$name.hearth" >&2
-  echo "== $name: llama.cpp" >&2
-  for args in "-p 512 -n 0" "-p 730 -n 0" "-p 0 -n 128" "-p 0 -n 128 -d 730"; do
-    # shellcheck disable=SC2086
-    "$llama/build/bin/llama-bench" -m "$file" -t "$threads" $args -o jsonl 2>/dev/null
-  done >"$out/$name.llama"
+for round in $(seq 1 "$rounds"); do
+  for file in "${files[@]}"; do
+    name="$(basename "$file" .gguf)"
+    echo "== round $round, $name: Hearth" >&2
+    HEARTH_THREADS="$threads" cargo bench --workspace --bench engine -- "$(realpath "$file")" \
+      2>/dev/null | tee "$out/$name.hearth.$round" >&2
+    echo "== round $round, $name: llama.cpp" >&2
+    for args in "-p 512 -n 0" "-p 730 -n 0" "-p 0 -n 128" "-p 0 -n 128 -d 730"; do
+      # shellcheck disable=SC2086
+      "$llama/build/bin/llama-bench" -m "$file" -t "$threads" $args -o jsonl 2>/dev/null
+    done >"$out/$name.llama.$round"
+  done
 done
 
-python3 - "$out" "$threads" "${files[@]}" <<'PY'
-import json, os, sys
-out, threads, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+python3 - "$out" "$threads" "$rounds" "${files[@]}" <<'PY'
+import json, os, statistics, sys
+out, threads, rounds, files = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 rows = [("prompt, 512 tokens", "pp512", (512, 0, 0)), ("prompt, 730 tokens", "pp730", (730, 0, 0)),
         ("reply, 128 tokens at depth 0", "tg128@0", (0, 128, 0)),
         ("reply, 128 tokens after 730", "tg128@730", (0, 128, 730))]
-print(f"threads: {threads}\n")
-print("| file | measure (tokens/s) | Hearth | llama.cpp | Hearth : llama.cpp |")
-print("| --- | --- | --- | --- | --- |")
+
+def hearth(name, r):
+    return {l.split()[1]: float(l.split()[2]) for l in open(f"{out}/{name}.hearth.{r}")
+            if l.startswith("RESULT ")}
+
+def llama(name, r):
+    runs = (json.loads(l) for l in open(f"{out}/{name}.llama.{r}"))
+    return {(j["n_prompt"], j["n_gen"], j.get("n_depth", 0)): j["avg_ts"] for j in runs}
+
+print(f"threads: {threads}; rounds: {rounds} (each engine's median; every round's ratio after it)\n")
+print("| file | measure (tokens/s) | Hearth | llama.cpp | Hearth : llama.cpp | by round |")
+print("| --- | --- | --- | --- | --- | --- |")
 for f in files:
     name = os.path.basename(f)[:-5]
-    hearth = {}
-    for line in open(f"{out}/{name}.hearth"):
-        if line.startswith("RESULT "):
-            _, key, value = line.split()
-            hearth[key] = float(value)
-    llama = {}
-    for line in open(f"{out}/{name}.llama"):
-        r = json.loads(line)
-        llama[(r["n_prompt"], r["n_gen"], r.get("n_depth", 0))] = r["avg_ts"]
+    h_rounds = [hearth(name, r) for r in range(1, rounds + 1)]
+    l_rounds = [llama(name, r) for r in range(1, rounds + 1)]
     for label, key, shape in rows:
-        h, l = hearth.get(key), llama.get(shape)
-        ratio = f"{h / l:.2f}" if h and l else "n/a"
-        print(f"| {name.split('.')[-1]} | {label} | {h or 0:.0f} | {l or 0:.0f} | {ratio} |")
+        pairs = [(h.get(key), l.get(shape)) for h, l in zip(h_rounds, l_rounds)]
+        pairs = [(h, l) for h, l in pairs if h and l]
+        if not pairs:
+            print(f"| {name.split('.')[-1]} | {label} | n/a | n/a | n/a | |")
+            continue
+        h = statistics.median(p[0] for p in pairs)
+        l = statistics.median(p[1] for p in pairs)
+        each = ", ".join(f"{a / b:.2f}" for a, b in pairs)
+        print(f"| {name.split('.')[-1]} | {label} | {h:.0f} | {l:.0f} | {h / l:.2f} | {each} |")
 for f in files:
     name = os.path.basename(f)[:-5]
-    hearth = dict(l.split()[1:] for l in open(f"{out}/{name}.hearth") if l.startswith("RESULT "))
-    print(f"\n{name.split('.')[-1]}: chat turn 1 first token {hearth.get('turn1_ms')} ms, turn 10 {hearth.get('turn10_ms')} ms")
+    turns = [hearth(name, r) for r in range(1, rounds + 1)]
+    first = statistics.median(t.get("turn1_ms", 0) for t in turns)
+    tenth = statistics.median(t.get("turn10_ms", 0) for t in turns)
+    print(f"\n{name.split('.')[-1]}: chat turn 1 first token {first:.0f} ms, turn 10 {tenth:.0f} ms (medians)")
 PY
 rm -rf "$out"
