@@ -98,6 +98,8 @@ for f in files:
     turns = [hearth(name, r) for r in range(1, rounds + 1)]
     first = statistics.median(t.get("turn1_ms", 0) for t in turns)
     tenth = statistics.median(t.get("turn10_ms", 0) for t in turns)
-    print(f"\n{name.split('.')[-1]}: chat turn 1 first token {first:.0f} ms, turn 10 {tenth:.0f} ms (medians)")
+    follow = statistics.median(t.get("follow_up_ms", 0) for t in turns)
+    print(f"\n{name.split('.')[-1]}: first token of chat turn 1 {first:.0f} ms, turn 10 {tenth:.0f} ms, "
+          f"a question after a 512-token reply {follow:.0f} ms (medians)")
 PY
 rm -rf "$out"

@@ -2,7 +2,9 @@
 //! Hearth's own API, on the default model or the GGUF file given:
 //! - prompt tokens/s for a ~512-token and a ~730-token prompt (time to first token);
 //! - reply tokens/s at depth 0 and after the ~730-token prompt (128 tokens);
-//! - time to first token of turn 1 and turn 10 of a chat, each turn answered in turn.
+//! - time to first token of turn 1 and turn 10 of a chat, each turn answered in turn;
+//! - time to first token of a follow-up to a 512-token reply (the model's own tokens for its
+//!   reply need not be the tokenizer's, and the prompt cache must still serve it).
 //!
 //! Each figure is the median of 3 runs; every run's prompt starts with its own words so that
 //! no cache answers for it. Prints a table, then `RESULT name value` lines for
@@ -98,12 +100,17 @@ async fn run() {
     let (first, tenth, tenth_tokens) = chat_turns(&engine).await;
     println!("| time to first token, chat turn 1 | {first} ms | |");
     println!("| time to first token, chat turn 10 | {tenth} ms | {tenth_tokens} |");
+    let (follow_up, follow_up_tokens) = follow_up(&engine).await;
+    println!(
+        "| time to first token, after a 512-token reply | {follow_up} ms | {follow_up_tokens} |"
+    );
     println!();
     for (_, key, value, _) in &rows {
         println!("RESULT {key} {value:.1}");
     }
     println!("RESULT turn1_ms {first}");
     println!("RESULT turn10_ms {tenth}");
+    println!("RESULT follow_up_ms {follow_up}");
     common::print_memory();
 }
 
@@ -171,4 +178,21 @@ async fn chat_turns(engine: &Engine) -> (u64, u64, usize) {
         turns.push(Turn::new(Role::Assistant, done.text));
     }
     (times[0], times[9], last_prompt)
+}
+
+/// A story of 512 tokens, then a question about it: the question's time to first token and
+/// its prompt tokens.
+async fn follow_up(engine: &Engine) -> (u64, usize) {
+    let mut turns = vec![Turn::new(
+        Role::User,
+        "Tell me a very long story about a dragon who learns to bake bread.".to_string(),
+    )];
+    let story = generate(engine, &turns, 512).await;
+    turns.push(Turn::new(Role::Assistant, story.text));
+    turns.push(Turn::new(
+        Role::User,
+        "What was the dragon's name?".to_string(),
+    ));
+    let done = generate(engine, &turns, 16).await;
+    (done.time_to_first_token_ms.unwrap_or(0), done.prompt_tokens)
 }

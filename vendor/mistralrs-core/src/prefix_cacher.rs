@@ -2,6 +2,8 @@ use candle_core::Result;
 use indexmap::IndexMap;
 use tracing::info;
 
+mod hearth;
+
 use crate::{
     kv_cache::RecurrentStateSnapshot, paged_attention::block_hash::BlockHash, pipeline::KvCache,
     sequence::Sequence,
@@ -64,6 +66,9 @@ pub enum MatchingCache {
         videos_to_keep: usize,
         toks: Vec<u32>,
         offset: usize,
+        /// Hearth: the prompt's tokens with the matched part spelled as the cache has it,
+        /// where the two tokenize the same text differently (see `hearth`).
+        realigned: Option<Vec<u32>>,
     },
 }
 
@@ -205,6 +210,7 @@ impl PrefixCacheManagerV2 {
         image_hashes: Option<&[u64]>,
         audio_hashes: Option<&[u64]>,
         video_hashes: Option<&[u64]>,
+        same_text: Option<&dyn Fn(&[u32], &[u32]) -> bool>,
     ) -> Result<Option<MatchingCache>> {
         // Do not search if prefix caching disabled or no tokens
         if self.no_prefix_cache || toks.is_empty() {
@@ -219,9 +225,26 @@ impl PrefixCacheManagerV2 {
 
         let toks = Tokens(toks.to_vec());
 
+        let text_only = image_hashes.is_none() && audio_hashes.is_none() && video_hashes.is_none();
         let mut best_match: Option<(usize, &CacheElement, usize, usize, usize)> = None;
+        // Hearth: how much of the prompt the best match covers, and the prompt spelled as
+        // the cache has it where the two differ.
+        let mut best_covered: Option<(usize, Option<Vec<u32>>)> = None;
         for (k, v) in &self.caches {
-            let match_len = toks.shared_prefix_len(k);
+            let mut match_len = toks.shared_prefix_len(k);
+            // Hearth: past where the tokens part, the same text may go on (`hearth`); and
+            // only the tokens with keys and values count.
+            let mut covered = match_len;
+            if let (Some(same_text), true) = (same_text, text_only) {
+                let computed = v
+                    .cache
+                    .iter()
+                    .flatten()
+                    .map(|layer| layer.current_seq_len())
+                    .min()
+                    .unwrap_or(0);
+                (match_len, covered) = hearth::realign(&k.0, &toks.0, computed, same_text);
+            }
             if match_len == 0 {
                 continue;
             }
@@ -293,10 +316,11 @@ impl PrefixCacheManagerV2 {
                 continue;
             }
 
-            if best_match
-                .as_ref()
-                .is_none_or(|(len, _, _, _, _)| match_len > *len)
-            {
+            // Hearth: the candidate that covers most of the prompt wins.
+            if best_covered.as_ref().is_none_or(|(best, _)| covered > *best) {
+                let respelled = (k.0[..match_len] != toks.0[..covered])
+                    .then(|| [&k.0[..match_len], &toks.0[covered..]].concat());
+                best_covered = Some((covered, respelled));
                 best_match = Some((
                     match_len,
                     v,
@@ -315,7 +339,8 @@ impl PrefixCacheManagerV2 {
             videos_match_until,
         )) = best_match
         {
-            let new_toks = toks.0[match_len..].to_vec();
+            let (covered, realigned) = best_covered.unwrap_or((match_len, None));
+            let new_toks = toks.0[covered..].to_vec();
             if new_toks.is_empty() {
                 return Ok(None);
             }
@@ -353,6 +378,7 @@ impl PrefixCacheManagerV2 {
                 videos_to_keep,
                 toks: new_toks,
                 offset: match_len,
+                realigned,
             }));
         }
 
@@ -422,6 +448,7 @@ mod tests {
             None,
             None,
             None,
+            None,
         )?;
 
         match hit {
@@ -452,6 +479,7 @@ mod tests {
 
         let hit = prefix_cacher.search_for_matching_cache(
             &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+            None,
             None,
             None,
             None,

@@ -689,12 +689,25 @@ impl Engine {
                 );
             }
 
+            // Hearth: the tokenizer tells where a cached reply and the prompt spell the same
+            // text with different tokens (`prefix_cacher::hearth`).
+            let tokenizer = get_mut_arcmutex!(self.pipeline).tokenizer();
+            let same_text = |a: &[u32], b: &[u32]| {
+                tokenizer.as_ref().is_some_and(|t| {
+                    match (t.decode(a, false), t.decode(b, false)) {
+                        // A token split inside a character decodes to U+FFFD on both sides.
+                        (Ok(a), Ok(b)) => a == b && !a.contains('\u{FFFD}'),
+                        _ => false,
+                    }
+                })
+            };
             let prefill_cache = handle_seq_error!(
                 get_mut_arcmutex!(self.prefix_cacher).search_for_matching_cache(
                     seq.get_toks(),
                     seq.image_hashes(),
                     seq.audio_hashes(),
                     seq.video_hashes(),
+                    Some(&same_text),
                 ),
                 request.response
             );
@@ -708,8 +721,12 @@ impl Engine {
                     videos_to_keep,
                     toks,
                     offset,
+                    realigned,
                 }) => {
                     self.logger.add_prefix_cache_hit();
+                    if let Some(prompt) = realigned {
+                        seq.set_toks_and_reallocate(prompt, None);
+                    }
 
                     // Restore recurrent state for hybrid models
                     if let Some(snapshots) = recurrent_snapshots {
