@@ -725,13 +725,11 @@ impl Engine {
                 }) => {
                     self.logger.add_prefix_cache_hit();
                     if let Some(prompt) = realigned {
-                        // The prompt spelled the cache's way can be a few tokens longer; the
-                        // reply gives them back, so the sequence stays within the length the
-                        // request was planned for (a model's context may end right there).
-                        let grown = prompt.len().saturating_sub(seq.get_toks().len());
-                        if let Some(max_len) = request.sampling_params.max_len {
-                            seq.set_max_len(max_len.saturating_sub(grown).max(1));
-                        }
+                        // The prompt spelled the cache's way can be a few tokens longer; where
+                        // that would take the reply past the model's context, the reply ends
+                        // that much sooner (`set_max_len` only ever lowers it).
+                        let limit = get_mut_arcmutex!(self.pipeline).get_metadata().max_seq_len;
+                        seq.set_max_len(limit.saturating_sub(prompt.len()).max(1));
                         seq.set_toks_and_reallocate(prompt, None);
                     }
 
