@@ -32,7 +32,6 @@ pub fn run() {
         }
     };
     data.prepare_engine_environment();
-    platform::prepare_webview();
 
     let result = tauri::Builder::default()
         // First, so that a second start hands over its arguments before anything else starts.

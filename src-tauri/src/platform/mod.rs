@@ -15,9 +15,3 @@ pub fn selected_text() -> Option<String> {
         None
     }
 }
-
-/// Settles how the webview draws, before it starts (it reads the environment then).
-pub fn prepare_webview() {
-    #[cfg(target_os = "linux")]
-    linux::prepare_webview();
-}
