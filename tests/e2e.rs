@@ -99,11 +99,16 @@ impl App {
             if !app.driver_alive() {
                 return None;
             }
-            let connected = ClientBuilder::native()
-                .capabilities(capabilities.clone())
-                .connect(&url)
-                .await;
-            if let Ok(client) = connected {
+            // A session request that is never answered (WebKitWebDriver busy with another
+            // session) is given up and tried again, like a refused one.
+            let connected = tokio::time::timeout(
+                Duration::from_secs(10),
+                ClientBuilder::native()
+                    .capabilities(capabilities.clone())
+                    .connect(&url),
+            )
+            .await;
+            if let Ok(Ok(client)) = connected {
                 if !app.driver_alive() {
                     let _ = client.close().await;
                     return None;
@@ -126,7 +131,8 @@ impl App {
 
     async fn quit(self) {
         if let Some(client) = self.client.clone() {
-            let _ = client.close().await;
+            // Past the limit, dropping `self` ends the app anyway.
+            let _ = tokio::time::timeout(COMMAND_LIMIT, client.close()).await;
         }
     }
 
@@ -158,20 +164,24 @@ impl App {
             self.client().find(Locator::Css(selector)).await.ok()
         })
         .await;
-        element.click().await.expect("click");
+        within(&format!("a click on {selector}"), element.click())
+            .await
+            .expect("click");
     }
 
     /// Scrolls `element` to the middle of the view: WebKit's driver neither types into nor
     /// photographs what is off the screen.
     async fn scroll_to(&self, element: &fantoccini::elements::Element) {
         let element = serde_json::to_value(element).expect("an element as a script argument");
-        self.client()
-            .execute(
+        within(
+            "scrolling to an element",
+            self.client().execute(
                 "arguments[0].scrollIntoView({ block: 'center' });",
                 vec![element],
-            )
-            .await
-            .expect("scrolled to the element");
+            ),
+        )
+        .await
+        .expect("scrolled to the element");
     }
 
     async fn wait_for_model(&self) {
@@ -196,14 +206,17 @@ impl App {
             .find(Locator::Css(selector))
             .await
             .expect(selector);
-        field
-            .send_keys(&format!("{text}{}", char::from(Key::Enter)))
-            .await
-            .expect("typing");
+        within(
+            &format!("typing into {selector}"),
+            field.send_keys(&format!("{text}{}", char::from(Key::Enter))),
+        )
+        .await
+        .expect("typing");
     }
 
     async fn save_screenshot(&self, name: &str) {
-        if let Ok(png) = self.client().screenshot().await {
+        let what = format!("a screenshot for {name}");
+        if let Ok(png) = within(&what, self.client().screenshot()).await {
             let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
             let _ = std::fs::write(dir.join(name), png);
         }
@@ -227,6 +240,16 @@ fn words(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// How long one WebDriver command may take before the test fails.
+const COMMAND_LIMIT: Duration = Duration::from_secs(60);
+
+/// `command`'s answer; fails the test, naming `what`, if none comes within `COMMAND_LIMIT`.
+async fn within<T>(what: &str, command: impl Future<Output = T>) -> T {
+    tokio::time::timeout(COMMAND_LIMIT, command)
+        .await
+        .unwrap_or_else(|_| panic!("WebDriver did not answer {what} within a minute"))
+}
+
 /// Polls `probe` until it gives a value; fails the test with `what` after `timeout`.
 async fn until<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> T
 where
@@ -235,7 +258,9 @@ where
 {
     let start = Instant::now();
     loop {
-        if let Some(value) = probe().await {
+        // A probe is a WebDriver command, which can itself stop answering.
+        let left = timeout.saturating_sub(start.elapsed());
+        if let Ok(Some(value)) = tokio::time::timeout(left, probe()).await {
             return value;
         }
         assert!(start.elapsed() < timeout, "timed out waiting for {what}");
