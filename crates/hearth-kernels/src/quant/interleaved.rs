@@ -185,21 +185,67 @@ unsafe fn store(out: &[__m256], rows: usize, y: *mut f32, ldy: usize) {
     }
 }
 
+/// Four input bytes of group `g` of each of the `T` input rows, broadcast to every lane.
+// Loops, not `array::from_fn`: a closure does not take its caller's target features and,
+// if not inlined, turns every intrinsic in it into a call.
 #[inline(always)]
-unsafe fn dot_maddubs(acc: __m256i, w: __m256i, x: __m256i) -> __m256i {
-    _mm256_add_epi32(
-        acc,
-        _mm256_madd_epi16(_mm256_maddubs_epi16(w, x), _mm256_set1_epi16(1)),
-    )
+unsafe fn inputs<const T: usize>(xs: &[&Q8; T], g: usize) -> [__m256i; T] {
+    let mut v = [_mm256_setzero_si256(); T];
+    for t in 0..T {
+        let four = std::ptr::read_unaligned(xs[t].qs.as_ptr().add(4 * g) as *const i32);
+        v[t] = _mm256_set1_epi32(four);
+    }
+    v
 }
 
+/// A sub-block's integer dot products with AVX2. `maddubs` leaves 16-bit sums of two
+/// products; four groups of them add up in 16 bits before one `madd` widens them, so a
+/// sub-block takes two `madd`s a row instead of eight (the multiplier is the bottleneck:
+/// it is one port on many CPUs). Four groups fit: the weights here are at most 31 (the
+/// unsigned 4- and 5-bit types; AVX2 has no interleaved Q8_0) and inputs at most 127, so
+/// four groups sum to at most 4 x 2 x 31 x 127 = 31,496 in magnitude.
 #[inline(always)]
-unsafe fn dot_vnni(acc: __m256i, w: __m256i, x: __m256i) -> __m256i {
-    _mm256_dpbusd_epi32(acc, w, x)
+unsafe fn sums_maddubs<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [__m256i; T] {
+    let mut low = [_mm256_setzero_si256(); T];
+    let mut high = [_mm256_setzero_si256(); T];
+    for g in 0..8 {
+        let (wv, xv) = (p.q[g], inputs(xs, g));
+        let sums = if g < 4 { &mut low } else { &mut high };
+        for t in 0..T {
+            sums[t] = _mm256_add_epi16(sums[t], _mm256_maddubs_epi16(wv, xv[t]));
+        }
+    }
+    let ones = _mm256_set1_epi16(1);
+    for t in 0..T {
+        low[t] = _mm256_add_epi32(
+            _mm256_madd_epi16(low[t], ones),
+            _mm256_madd_epi16(high[t], ones),
+        );
+    }
+    low
+}
+
+/// A sub-block's integer dot products with VNNI: two sums per input row, so the dot products
+/// do not all wait on one another.
+#[inline(always)]
+unsafe fn sums_vnni<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [__m256i; T] {
+    let mut even = [_mm256_setzero_si256(); T];
+    let mut odd = [_mm256_setzero_si256(); T];
+    for g in 0..8 {
+        let (wv, xv) = (p.q[g], inputs(xs, g));
+        let sums = if g % 2 == 0 { &mut even } else { &mut odd };
+        for t in 0..T {
+            sums[t] = _mm256_dpbusd_epi32(sums[t], wv, xv[t]);
+        }
+    }
+    for t in 0..T {
+        even[t] = _mm256_add_epi32(even[t], odd[t]);
+    }
+    even
 }
 
 macro_rules! tier {
-    ($name:ident, $features:literal, $dot:ident) => {
+    ($name:ident, $features:literal, $sums:ident) => {
         mod $name {
             use super::*;
 
@@ -213,32 +259,9 @@ macro_rules! tier {
                 let mut acc = [_mm256_setzero_ps(); T];
                 for (b, p) in packed.iter().enumerate() {
                     let xs: [&Q8; T] = std::array::from_fn(|t| &*x.add(t * nb + b));
-                    // Two integer sums per input row, so the dot products do not all wait
-                    // on one another.
-                    // The eight groups written out, so that every sum stays in a register.
-                    let mut even = [_mm256_setzero_si256(); T];
-                    let mut odd = [_mm256_setzero_si256(); T];
-                    macro_rules! group {
-                        ($g:literal, $sums:ident) => {
-                            let wv = p.q[$g];
-                            for t in 0..T {
-                                let four = std::ptr::read_unaligned(
-                                    xs[t].qs.as_ptr().add(4 * $g) as *const i32
-                                );
-                                $sums[t] = $dot($sums[t], wv, _mm256_set1_epi32(four));
-                            }
-                        };
-                    }
-                    group!(0, even);
-                    group!(1, odd);
-                    group!(2, even);
-                    group!(3, odd);
-                    group!(4, even);
-                    group!(5, odd);
-                    group!(6, even);
-                    group!(7, odd);
+                    let sums = $sums(p, &xs);
                     for t in 0..T {
-                        let sum = _mm256_cvtepi32_ps(_mm256_add_epi32(even[t], odd[t]));
+                        let sum = _mm256_cvtepi32_ps(sums[t]);
                         let scale = _mm256_mul_ps(p.d, _mm256_set1_ps(xs[t].d));
                         acc[t] = _mm256_fmadd_ps(sum, scale, acc[t]);
                         acc[t] = _mm256_fmadd_ps(p.c, _mm256_set1_ps(xs[t].s), acc[t]);
@@ -250,9 +273,9 @@ macro_rules! tier {
     };
 }
 
-tier!(avx2, "avx2,fma,f16c", dot_maddubs);
+tier!(avx2, "avx2,fma,f16c", sums_maddubs);
 tier!(
     vnni,
     "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni",
-    dot_vnni
+    sums_vnni
 );
