@@ -31,11 +31,10 @@ pub(super) trait Weights {
 /// first halves and eight second halves.
 #[inline(always)]
 unsafe fn halves8(p: *const u8, stride: i32) -> (__m256, __m256) {
-    let at = _mm256_mullo_epi32(
-        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
-        _mm256_set1_epi32(stride),
-    );
-    let both = _mm256_i32gather_epi32::<1>(p as *const i32, at);
+    // Eight plain loads, not a gather: gathers are microcoded on some AVX2 CPUs (Zen 1), where
+    // the reply kernel spent a third of its time waiting on this one.
+    let at = |i: isize| std::ptr::read_unaligned(p.offset(i * stride as isize) as *const i32);
+    let both = _mm256_setr_epi32(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7));
     // Within each 128-bit lane the first halves to the low eight bytes, then the lanes' low
     // quadwords together: eight first halves, then eight second.
     let split = _mm256_shuffle_epi8(
