@@ -1,10 +1,13 @@
-//! `cargo bench -p hearth-core --bench engine [-- MODEL.gguf]`: the engine's speed through
+//! `cargo bench -p hearth-core --bench engine [-- MODEL.gguf] [MEASURE...]`: the engine's speed through
 //! Hearth's own API, on the default model or the GGUF file given:
 //! - prompt tokens/s for a ~512-token and a ~730-token prompt (time to first token);
 //! - reply tokens/s at depth 0 and after the ~730-token prompt (128 tokens);
 //! - time to first token of turn 1 and turn 10 of a chat, each turn answered in turn;
 //! - time to first token of a follow-up to a 512-token reply (the model's own tokens for its
 //!   reply need not be the tokenizer's, and the prompt cache must still serve it).
+//!
+//! Measure names after the file (`pp512 pp730 tg128@0 turn1_ms follow_up_ms`; tg128@730 and
+//! turn10_ms come with pp730 and turn1_ms) run only those.
 //!
 //! Each figure is the median of 3 runs; every run's prompt starts with its own words so that
 //! no cache answers for it. Prints a table, then `RESULT name value` lines for
@@ -49,69 +52,96 @@ async fn run() {
     println!("model: {} (loaded in {load:.2} s)", model.display());
 
     let mut rows = Vec::new();
-    let short = median(
-        &engine,
-        |run| prompt(run, "Repeat the first word of this text.", 10),
-        1,
-    )
-    .await;
-    rows.push((
-        "prompt tokens/s, ~512 tokens",
-        "pp512",
-        prompt_rate(&short),
-        short.prompt_tokens,
-    ));
-    let long = median(
-        &engine,
-        |run| prompt(run, "Summarize this text in two sentences.", 14),
-        128,
-    )
-    .await;
-    rows.push((
-        "prompt tokens/s, ~730 tokens",
-        "pp730",
-        prompt_rate(&long),
-        long.prompt_tokens,
-    ));
-    rows.push((
-        "reply tokens/s after ~730 tokens",
-        "tg128@730",
-        reply_rate(&long),
-        long.completion_tokens,
-    ));
-    let fresh = median(
-        &engine,
-        |run| format!("Story {run}: tell me a long story about a dragon who learns to bake bread."),
-        128,
-    )
-    .await;
-    rows.push((
-        "reply tokens/s at depth 0",
-        "tg128@0",
-        reply_rate(&fresh),
-        fresh.completion_tokens,
-    ));
+    if wanted(&["pp512"]) {
+        let short = median(
+            &engine,
+            |run| prompt(run, "Repeat the first word of this text.", 10),
+            1,
+        )
+        .await;
+        rows.push((
+            "prompt tokens/s, ~512 tokens",
+            "pp512",
+            prompt_rate(&short),
+            short.prompt_tokens,
+        ));
+    }
+    if wanted(&["pp730", "tg128@730"]) {
+        let long = median(
+            &engine,
+            |run| prompt(run, "Summarize this text in two sentences.", 14),
+            128,
+        )
+        .await;
+        rows.push((
+            "prompt tokens/s, ~730 tokens",
+            "pp730",
+            prompt_rate(&long),
+            long.prompt_tokens,
+        ));
+        rows.push((
+            "reply tokens/s after ~730 tokens",
+            "tg128@730",
+            reply_rate(&long),
+            long.completion_tokens,
+        ));
+    }
+    if wanted(&["tg128@0"]) {
+        let fresh = median(
+            &engine,
+            |run| {
+                format!(
+                    "Story {run}: tell me a long story about a dragon who learns to bake bread."
+                )
+            },
+            128,
+        )
+        .await;
+        rows.push((
+            "reply tokens/s at depth 0",
+            "tg128@0",
+            reply_rate(&fresh),
+            fresh.completion_tokens,
+        ));
+    }
 
     println!("| measure | value | tokens |");
     println!("| --- | --- | --- |");
     for (name, _, value, tokens) in &rows {
         println!("| {name} | {value:.1} | {tokens} |");
     }
-    let (first, tenth, tenth_tokens) = chat_turns(&engine).await;
-    println!("| time to first token, chat turn 1 | {first} ms | |");
-    println!("| time to first token, chat turn 10 | {tenth} ms | {tenth_tokens} |");
-    let (follow_up, follow_up_tokens) = follow_up(&engine).await;
-    println!(
-        "| time to first token, after a 512-token reply | {follow_up} ms | {follow_up_tokens} |"
-    );
-    println!();
-    for (_, key, value, _) in &rows {
-        println!("RESULT {key} {value:.1}");
+    let mut results: Vec<(&str, String)> = rows
+        .iter()
+        .map(|(_, key, value, _)| (*key, format!("{value:.1}")))
+        .collect();
+    if wanted(&["turn1_ms", "turn10_ms"]) {
+        let (first, tenth, tenth_tokens) = chat_turns(&engine).await;
+        println!("| time to first token, chat turn 1 | {first} ms | |");
+        println!("| time to first token, chat turn 10 | {tenth} ms | {tenth_tokens} |");
+        results.push(("turn1_ms", first.to_string()));
+        results.push(("turn10_ms", tenth.to_string()));
     }
-    println!("RESULT turn1_ms {first}");
-    println!("RESULT turn10_ms {tenth}");
-    println!("RESULT follow_up_ms {follow_up}");
+    if wanted(&["follow_up_ms"]) {
+        let (follow_up, follow_up_tokens) = follow_up(&engine).await;
+        println!(
+            "| time to first token, after a 512-token reply | {follow_up} ms | {follow_up_tokens} |"
+        );
+        results.push(("follow_up_ms", follow_up.to_string()));
+    }
+    println!();
+    for (key, value) in results {
+        println!("RESULT {key} {value}");
+    }
     common::print_memory();
+}
+
+/// Whether any of these measures was asked for: every one when no measure names are given.
+fn wanted(keys: &[&str]) -> bool {
+    let asked: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-') && !a.ends_with(".gguf"))
+        .collect();
+    asked.is_empty() || keys.iter().any(|k| asked.iter().any(|a| a == k))
 }
 
 fn prompt(run: usize, instruction: &str, repeats: usize) -> String {
