@@ -82,6 +82,21 @@ impl Case {
         (exact, bound)
     }
 
+    /// Every tier within `reference`'s bound of the exact product.
+    fn assert_matches_reference(&self, pool: &Pool) {
+        let (exact, bound) = self.reference(BLOCK);
+        let (ty, m, n, k) = (self.ty, self.m, self.n, self.k);
+        for tier in Tier::available() {
+            let y = self.run(pool, tier);
+            for (i, ((y, e), b)) in y.iter().zip(&exact).zip(&bound).enumerate() {
+                assert!(
+                    (*y as f64 - e).abs() <= *b,
+                    "{ty:?} {tier:?} m={m} n={n} k={k} [{i}]: {y} vs {e} (bound {b})"
+                );
+            }
+        }
+    }
+
     fn candle(&self) -> Vec<f32> {
         let mut y = vec![0f32; self.m * self.n];
         let mkn = (self.m, self.k, self.n);
@@ -116,17 +131,33 @@ fn every_tier_matches_the_dequantized_reference_for_every_type_and_odd_shape() {
     let pool = Pool::new(2);
     for (seed, ty) in QuantType::ALL.into_iter().enumerate() {
         for (m, n, k) in shapes(ty) {
-            let c = case(ty, m, n, k, seed as u64 * 100 + m as u64);
-            let (exact, bound) = c.reference(BLOCK);
-            for tier in Tier::available() {
-                let y = c.run(&pool, tier);
-                for (i, ((y, e), b)) in y.iter().zip(&exact).zip(&bound).enumerate() {
-                    assert!(
-                        (*y as f64 - e).abs() <= *b,
-                        "{ty:?} {tier:?} m={m} n={n} k={k} [{i}]: {y} vs {e} (bound {b})"
-                    );
-                }
-            }
+            case(ty, m, n, k, seed as u64 * 100 + m as u64).assert_matches_reference(&pool);
+        }
+    }
+}
+
+/// Each type's largest codes times the largest inputs, all of one sign: the kernels that add
+/// `maddubs` sums in 16 bits before widening them must not overflow there.
+#[test]
+fn the_largest_weights_and_inputs_do_not_overflow() {
+    let pool = Pool::new(2);
+    for ty in QuantType::ALL {
+        for m in [1, 16] {
+            let (n, k) = (8, 1024);
+            // One -1 at the start of each block and +1 after it: every type then gives the +1s
+            // its top code (the scale comes from the -1 where it is signed).
+            let w: Vec<f32> = (0..n * k)
+                .map(|i| if i % BLOCK == 0 { -1.0 } else { 1.0 })
+                .collect();
+            let c = Case {
+                ty,
+                m,
+                n,
+                k,
+                w: quantize(ty, &w),
+                x: vec![3.0; m * k],
+            };
+            c.assert_matches_reference(&pool);
         }
     }
 }
