@@ -226,9 +226,17 @@ fn multiply_interleaved(
             // and tokens `t..t + tokens` lie inside `w` and `xq` (checked by `matmul`), and
             // this item alone writes their outputs.
             unsafe {
-                interleaved::pack(ty, w.as_ptr().add(r * row_bytes), row_bytes, rows, packed);
+                interleaved::pack(
+                    tier,
+                    ty,
+                    w.as_ptr().add(r * row_bytes),
+                    row_bytes,
+                    rows,
+                    packed,
+                );
                 interleaved::multiply(
                     tier,
+                    ty,
                     packed,
                     xq.as_ptr().add(t * nb),
                     nb,

@@ -36,15 +36,17 @@ impl Packed {
     }
 }
 
-/// Whether `tier` has an interleaved kernel for `ty`. AVX2's `maddubs` multiplies unsigned by
-/// signed bytes into 16 bits, which overflows for the full 0..255 range that signed weights
-/// take once offset, so Q8_0 needs VNNI; Q6_K's per-16 scales do not fit the layout.
+/// Whether `tier` has an interleaved kernel for `ty`: Q6_K's per-16 scales do not fit the
+/// layout.
 pub(crate) fn supports(tier: Tier, ty: QuantType) -> bool {
-    match tier {
-        Tier::Avx512Vnni => !matches!(ty, QuantType::Q6_K),
-        Tier::Avx2 => !matches!(ty, QuantType::Q6_K | QuantType::Q8_0),
-        Tier::Scalar => false,
-    }
+    tier != Tier::Scalar && ty != QuantType::Q6_K
+}
+
+/// Whether the packed bytes keep a signed type's signs. VNNI takes signed weights offset by
+/// 128 (unsigned, with the offset taken back in the constant term); AVX2's `maddubs` would
+/// overflow 16 bits on the offset range, so it takes `|w|` and `x * sign(w)` instead.
+fn keeps_signs(tier: Tier, ty: QuantType) -> bool {
+    tier == Tier::Avx2 && ty == QuantType::Q8_0
 }
 
 /// Packs `rows` (at most eight; the rest of the group is zero) weight rows `w_stride` bytes
@@ -54,32 +56,40 @@ pub(crate) fn supports(tier: Tier, ty: QuantType) -> bool {
 /// `supports(tier, ty)` for a tier the CPU has, and `w` holds `rows` rows of `out.len()`
 /// sub-blocks of `ty`.
 pub(crate) unsafe fn pack(
+    tier: Tier,
     ty: QuantType,
     w: *const u8,
     w_stride: usize,
     rows: usize,
     out: &mut [Packed],
 ) {
+    let signs = keeps_signs(tier, ty);
     match ty {
-        QuantType::Q4_0 => pack_typed::<Q40>(w, w_stride, rows, out),
-        QuantType::Q4_1 => pack_typed::<Q41>(w, w_stride, rows, out),
-        QuantType::Q5_0 => pack_typed::<Q50>(w, w_stride, rows, out),
-        QuantType::Q5_1 => pack_typed::<Q51>(w, w_stride, rows, out),
-        QuantType::Q8_0 => pack_typed::<Q80>(w, w_stride, rows, out),
-        QuantType::Q4_K => pack_typed::<Q4K>(w, w_stride, rows, out),
+        QuantType::Q4_0 => pack_typed::<Q40>(w, w_stride, rows, signs, out),
+        QuantType::Q4_1 => pack_typed::<Q41>(w, w_stride, rows, signs, out),
+        QuantType::Q5_0 => pack_typed::<Q50>(w, w_stride, rows, signs, out),
+        QuantType::Q5_1 => pack_typed::<Q51>(w, w_stride, rows, signs, out),
+        QuantType::Q8_0 => pack_typed::<Q80>(w, w_stride, rows, signs, out),
+        QuantType::Q4_K => pack_typed::<Q4K>(w, w_stride, rows, signs, out),
         QuantType::Q6_K => unreachable!("no interleaved kernel for Q6_K"),
     }
 }
 
 #[target_feature(enable = "avx2,fma,f16c")]
-unsafe fn pack_typed<W: Weights>(w: *const u8, w_stride: usize, rows: usize, out: &mut [Packed]) {
+unsafe fn pack_typed<W: Weights>(
+    w: *const u8,
+    w_stride: usize,
+    rows: usize,
+    signs: bool,
+    out: &mut [Packed],
+) {
     for (b, p) in out.iter_mut().enumerate() {
         let mut v = [_mm256_setzero_si256(); ROWS];
         let mut d = [0f32; ROWS];
         let mut c = [0f32; ROWS];
         for r in 0..rows {
             let (q, dr, cr) = W::load::<false>(w.add(r * w_stride), b);
-            if W::SIGNED {
+            if W::SIGNED && !signs {
                 // q + 128 as an unsigned byte; the constant term takes back 128 * sum(x).
                 v[r] = _mm256_xor_si256(q, _mm256_set1_epi8(-128));
                 c[r] = cr - 128.0 * dr;
@@ -138,6 +148,7 @@ unsafe fn transpose(v: [__m256i; 8]) -> [__m256i; 8] {
 #[target_feature(enable = "avx2,fma,f16c")]
 pub(crate) unsafe fn multiply(
     tier: Tier,
+    ty: QuantType,
     packed: &[Packed],
     x: *const Q8,
     nb: usize,
@@ -146,21 +157,24 @@ pub(crate) unsafe fn multiply(
     y: *mut f32,
     ldy: usize,
 ) {
+    let signs = keeps_signs(tier, ty);
     let mut t = 0;
     while t < tokens {
         let (xt, yt) = (x.add(t * nb), y.add(t * ldy));
         t += if tokens - t >= TOKENS {
-            sweep_into::<TOKENS>(tier, packed, xt, nb, rows, yt, ldy)
+            sweep_into::<TOKENS>(tier, signs, packed, xt, nb, rows, yt, ldy)
         } else {
-            sweep_into::<1>(tier, packed, xt, nb, rows, yt, ldy)
+            sweep_into::<1>(tier, signs, packed, xt, nb, rows, yt, ldy)
         };
     }
 }
 
 /// `T` input rows through the packed group, written to `y`; returns `T`.
+#[allow(clippy::too_many_arguments)]
 #[inline(always)]
 unsafe fn sweep_into<const T: usize>(
     tier: Tier,
+    signs: bool,
     packed: &[Packed],
     x: *const Q8,
     nb: usize,
@@ -170,6 +184,7 @@ unsafe fn sweep_into<const T: usize>(
 ) -> usize {
     let out = match tier {
         Tier::Avx512Vnni => vnni::sweep::<T>(packed, x, nb),
+        _ if signs => avx2_signed::sweep::<T>(packed, x, nb),
         _ => avx2::sweep::<T>(packed, x, nb),
     };
     store(&out, rows, y, ldy);
@@ -202,7 +217,7 @@ unsafe fn inputs<const T: usize>(xs: &[&Q8; T], g: usize) -> [__m256i; T] {
 /// products; four groups of them add up in 16 bits before one `madd` widens them, so a
 /// sub-block takes two `madd`s a row instead of eight (the multiplier is the bottleneck:
 /// it is one port on many CPUs). Four groups fit: the weights here are at most 31 (the
-/// unsigned 4- and 5-bit types; AVX2 has no interleaved Q8_0) and inputs at most 127, so
+/// unsigned 4- and 5-bit types; Q8_0 goes to `sums_signed`) and inputs at most 127, so
 /// four groups sum to at most 4 x 2 x 31 x 127 = 31,496 in magnitude.
 #[inline(always)]
 unsafe fn sums_maddubs<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [__m256i; T] {
@@ -223,6 +238,24 @@ unsafe fn sums_maddubs<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [__m256i; T
         );
     }
     low
+}
+
+/// A sub-block's integer dot products with AVX2 for signed weights (kept signed by `pack`):
+/// `|w|` times `x * sign(w)`. Two such products nearly fill 16 bits, so each group is widened
+/// by its own `madd`.
+#[inline(always)]
+unsafe fn sums_signed<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [__m256i; T] {
+    let mut sums = [_mm256_setzero_si256(); T];
+    let ones = _mm256_set1_epi16(1);
+    for g in 0..8 {
+        let (wv, xv) = (p.q[g], inputs(xs, g));
+        let magnitude = _mm256_sign_epi8(wv, wv);
+        for t in 0..T {
+            let pairs = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(xv[t], wv));
+            sums[t] = _mm256_add_epi32(sums[t], _mm256_madd_epi16(pairs, ones));
+        }
+    }
+    sums
 }
 
 /// A sub-block's integer dot products with VNNI: two sums per input row, so the dot products
@@ -274,6 +307,7 @@ macro_rules! tier {
 }
 
 tier!(avx2, "avx2,fma,f16c", sums_maddubs);
+tier!(avx2_signed, "avx2,fma,f16c", sums_signed);
 tier!(
     vnni,
     "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni",
