@@ -139,15 +139,17 @@ impl App {
     /// The text of every element matching `selector`, read in one script call so nothing
     /// goes stale between finding and reading. Nothing while the page is not ready yet.
     async fn texts(&self, selector: &str) -> Vec<String> {
-        self.client()
-            .execute(
+        within(
+            &format!("reading {selector}"),
+            self.client().execute(
                 "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);",
                 vec![json!(selector)],
-            )
-            .await
-            .ok()
-            .and_then(|value| serde_json::from_value(value).ok())
-            .unwrap_or_default()
+            ),
+        )
+        .await
+        .ok()
+        .and_then(|value| serde_json::from_value(value).ok())
+        .unwrap_or_default()
     }
 
     async fn text(&self, selector: &str) -> Option<String> {
@@ -443,20 +445,12 @@ async fn a_pasted_text_is_summarized_and_the_summary_copied() {
     app.wait_for_model().await;
 
     app.click("[data-testid=job-summarize]").await;
-    let composer = app
-        .client()
-        .find(Locator::Css("[data-testid=composer]"))
-        .await
-        .expect("composer");
     // Ctrl+V, the way a person pastes; the null key releases Ctrl.
-    composer
-        .send_keys(&format!(
-            "{}v{}",
-            char::from(Key::Control),
-            char::from(Key::Null)
-        ))
-        .await
-        .expect("paste");
+    app.keys(
+        "[data-testid=composer]",
+        &format!("{}v{}", char::from(Key::Control), char::from(Key::Null)),
+    )
+    .await;
     let pasted = until("the pasted text", PATIENCE, || async {
         let value = app
             .client()
@@ -703,13 +697,8 @@ async fn the_popup_explains_what_it_cannot_summarize() {
     // An invalid shortcut is refused with a reason, and the old one keeps working.
     app.switch_to(MAIN).await;
     app.click("[data-testid=open-settings]").await;
-    let field = app
-        .client()
-        .find(Locator::Css("[data-testid=setting-shortcut]"))
-        .await
-        .expect("the shortcut field");
-    field.clear().await.expect("clear");
-    field.send_keys("Ctrl+Banana").await.expect("typing");
+    app.fill("[data-testid=setting-shortcut]", "Ctrl+Banana")
+        .await;
     app.click("[data-testid=settings-save]").await;
     let refusal = app.wait_for_text("[data-testid=settings-error]").await;
     assert!(
@@ -726,20 +715,20 @@ async fn the_popup_explains_what_it_cannot_summarize() {
     app.switch_to("[data-testid=settings]").await;
 
     // A valid one takes over, and is kept.
-    field.clear().await.expect("clear");
-    field.send_keys("ctrl+alt+h").await.expect("typing");
+    app.fill("[data-testid=setting-shortcut]", "ctrl+alt+h")
+        .await;
     app.click("[data-testid=settings-save]").await;
     app.wait_for_text("[data-testid=settings-notice]").await;
-    assert_eq!(
-        app.client()
-            .execute(
-                "return document.querySelector('[data-testid=setting-shortcut]').value;",
-                vec![]
-            )
-            .await
-            .expect("the field's value"),
-        json!("Ctrl+Alt+H")
-    );
+    let shortcut = within(
+        "reading the shortcut field",
+        app.client().execute(
+            "return document.querySelector('[data-testid=setting-shortcut]').value;",
+            vec![],
+        ),
+    )
+    .await
+    .expect("the field's value");
+    assert_eq!(shortcut, json!("Ctrl+Alt+H"));
     press("ctrl+alt+h");
     wait_for_popup(true, "the new shortcut").await;
     app.quit().await;

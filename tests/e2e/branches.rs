@@ -4,7 +4,7 @@
 use fantoccini::key::Key;
 use fantoccini::Locator;
 
-use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 const QUESTION: &str = "[data-testid=message][data-role=user]";
 const REPLY: &str = "[data-testid=message][data-role=assistant]";
@@ -13,17 +13,18 @@ impl App {
     /// The shown branch: each message's role initial, text, and version ("2/3") if it has
     /// more than one.
     async fn branch(&self) -> Vec<(String, String)> {
-        let value = self
-            .client()
-            .execute(
+        let value = within(
+            "reading the shown branch",
+            self.client().execute(
                 "return [...document.querySelectorAll('[data-testid=message]')].map(m => [
                     m.querySelector('.plain, .markdown')?.textContent ?? '',
                     m.querySelector('[data-testid=version]')?.textContent ?? '',
                 ]);",
                 vec![],
-            )
-            .await
-            .ok();
+            ),
+        )
+        .await
+        .ok();
         value
             .and_then(|v| serde_json::from_value(v).ok())
             .unwrap_or_default()
@@ -78,10 +79,15 @@ async fn a_question_is_edited_and_a_reply_regenerated_and_the_old_versions_stay(
     })
     .await;
     assert_eq!(
-        edit_box.prop("value").await.expect("value").as_deref(),
+        within("reading the edit box", edit_box.prop("value"))
+            .await
+            .expect("value")
+            .as_deref(),
         Some("Name a fruit.")
     );
-    edit_box.clear().await.expect("clear");
+    within("clearing the edit box", edit_box.clear())
+        .await
+        .expect("clear");
     app.type_and_enter("[data-testid=edit-box]", "Name a colour.")
         .await;
     let edited = app.wait_for_branch("the reply to the edit", 2, "").await;

@@ -4,18 +4,15 @@
 use fantoccini::key::Key;
 use fantoccini::Locator;
 
-use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 impl App {
     /// Sends `keys` to the element `selector` finds.
     pub(super) async fn keys(&self, selector: &str, keys: &str) {
-        self.client()
-            .find(Locator::Css(selector))
+        let element = within(selector, self.client().find(Locator::Css(selector)))
             .await
-            .expect(selector)
-            .send_keys(keys)
-            .await
-            .expect("keys");
+            .expect(selector);
+        within("keys", element.send_keys(keys)).await.expect("keys");
     }
 
     /// Presses Ctrl with `key` in the element `selector` finds (WebDriver keeps a modifier
@@ -31,14 +28,15 @@ impl App {
 
     /// The `data-testid` of the focused element.
     async fn focused(&self) -> Option<String> {
-        let value = self
-            .client()
-            .execute(
+        let value = within(
+            "reading the focused element",
+            self.client().execute(
                 "return document.activeElement?.dataset?.testid ?? null;",
                 vec![],
-            )
-            .await
-            .ok()?;
+            ),
+        )
+        .await
+        .ok()?;
         serde_json::from_value(value).ok()?
     }
 }

@@ -3,19 +3,21 @@
 
 use fantoccini::Locator;
 
-use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 impl App {
     /// Replaces the text of the field `selector` finds.
     pub(super) async fn fill(&self, selector: &str, text: &str) {
-        let field = self
-            .client()
-            .find(Locator::Css(selector))
+        let field = within(selector, self.client().find(Locator::Css(selector)))
             .await
             .expect(selector);
         self.scroll_to(&field).await;
-        field.clear().await.expect("clear");
-        field.send_keys(text).await.expect("typing");
+        within("clearing a field", field.clear())
+            .await
+            .expect("clear");
+        within("typing", field.send_keys(text))
+            .await
+            .expect("typing");
     }
 }
 
@@ -58,8 +60,7 @@ async fn a_persona_is_created_and_a_chat_talks_with_it() {
             .ok()
     })
     .await;
-    picker
-        .select_by_label("Pirate")
+    within("choosing Pirate", picker.select_by_label("Pirate"))
         .await
         .expect("choose Pirate");
     app.type_message("Tell me about the sea.").await;

@@ -4,7 +4,7 @@
 
 use fantoccini::Locator;
 
-use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 const CHARTS: [&str; 6] = [
     "chart-prompt-tokens",
@@ -65,14 +65,12 @@ async fn the_usage_view_counts_a_chat_and_a_job_draws_its_charts_and_follows_a_p
     assert!(first.ends_with(" s"), "{first}");
     app.save_screenshot("usage.png").await;
     for chart in CHARTS {
-        let canvas = app
-            .client()
-            .find(Locator::Css(&format!("[data-testid={chart}]")))
+        let selector = format!("[data-testid={chart}]");
+        let canvas = within(&selector, app.client().find(Locator::Css(&selector)))
             .await
             .unwrap_or_else(|_| panic!("the {chart} canvas"));
         app.scroll_to(&canvas).await;
-        let shot = canvas
-            .screenshot()
+        let shot = within("a screenshot of the chart", canvas.screenshot())
             .await
             .expect("a screenshot of the chart");
         let n = colours(&shot);
