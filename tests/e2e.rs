@@ -203,17 +203,8 @@ impl App {
     }
 
     async fn type_and_enter(&self, selector: &str, text: &str) {
-        let field = self
-            .client()
-            .find(Locator::Css(selector))
-            .await
-            .expect(selector);
-        within(
-            &format!("typing into {selector}"),
-            field.send_keys(&format!("{text}{}", char::from(Key::Enter))),
-        )
-        .await
-        .expect("typing");
+        self.keys(selector, &format!("{text}{}", char::from(Key::Enter)))
+            .await;
     }
 
     async fn save_screenshot(&self, name: &str) {
