@@ -21,6 +21,10 @@ pub(super) trait Weights {
     /// How many times `maddubs`'s 16-bit pair sums may be added pairwise before they could
     /// overflow 16 bits (inputs are at most 127): 3 for weights up to 15, 2 up to 31.
     const NARROW_LEVELS: u32 = 0;
+    /// Where a block's 16 bytes of nibbles start, for the types whose low nibbles are values
+    /// 0-15 and high nibbles 16-31 of one block (Q4_0, Q4_1): the AVX2 reply kernel then
+    /// unpacks two blocks per register. 0 for the others.
+    const NIBBLES_AT: usize = 0;
     /// `AVX512`: the caller is compiled with AVX-512 BW and VL, which unpack Q5's fifth bits
     /// in one instruction.
     unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32);
@@ -99,6 +103,7 @@ impl Weights for Q40 {
     const TYPE: QuantType = QuantType::Q4_0;
     const SIGNED: bool = false;
     const NARROW_LEVELS: u32 = 3;
+    const NIBBLES_AT: usize = 2;
     #[inline(always)]
     unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32) {
         let p = row.add(b * QuantType::Q4_0.block_bytes());
@@ -116,6 +121,7 @@ impl Weights for Q41 {
     const TYPE: QuantType = QuantType::Q4_1;
     const SIGNED: bool = false;
     const NARROW_LEVELS: u32 = 3;
+    const NIBBLES_AT: usize = 4;
     #[inline(always)]
     unsafe fn load<const AVX512: bool>(row: *const u8, b: usize) -> (__m256i, f32, f32) {
         let p = row.add(b * QuantType::Q4_1.block_bytes());
@@ -351,6 +357,44 @@ unsafe fn narrow_totals(v: [__m256i; 8], levels: u32) -> __m256i {
     )
 }
 
+/// The 16 bytes at `low` and the 16 at `high` in one register.
+#[inline(always)]
+unsafe fn two_halves(low: *const u8, high: *const u8) -> __m256i {
+    _mm256_loadu2_m128i(high as *const __m128i, low as *const __m128i)
+}
+
+/// Eight sub-blocks' integer dot products, in order, for 4-bit weights whose nibbles hold
+/// values `j` and `j + 16` (see `Weights::NIBBLES_AT`): two sub-blocks share each register,
+/// their low nibbles against the first halves of their inputs and their high nibbles against
+/// the second, so a register holds two blocks' 16-bit sums, one block per 128-bit lane.
+/// Weights of at most 15 and inputs of at most 127 leave every sum here within 30,480.
+#[inline(always)]
+unsafe fn paired_nibble_dots<W: Weights>(w: *const u8, x: *const Q8, b: usize) -> __m256i {
+    let mask = _mm256_set1_epi8(0x0F);
+    let mut pairs = [_mm256_setzero_si256(); 4];
+    for (i, pair) in pairs.iter_mut().enumerate() {
+        let first = b + 2 * i;
+        let wp = w.add(first * W::TYPE.block_bytes() + W::NIBBLES_AT);
+        let raw = two_halves(wp, wp.add(W::TYPE.block_bytes()));
+        let low = _mm256_and_si256(raw, mask);
+        let high = _mm256_and_si256(_mm256_srli_epi16(raw, 4), mask);
+        let (x0, x1) = ((*x.add(first)).qs.as_ptr(), (*x.add(first + 1)).qs.as_ptr());
+        let x_low = two_halves(x0 as *const u8, x1 as *const u8);
+        let x_high = two_halves(x0.add(16) as *const u8, x1.add(16) as *const u8);
+        *pair = _mm256_add_epi16(
+            _mm256_maddubs_epi16(low, x_low),
+            _mm256_maddubs_epi16(high, x_high),
+        );
+    }
+    // Lanes after the tree: blocks 0, 2, 4, 6 | 1, 3, 5, 7.
+    let tree = _mm256_hadd_epi16(
+        _mm256_hadd_epi16(pairs[0], pairs[1]),
+        _mm256_hadd_epi16(pairs[2], pairs[3]),
+    );
+    let sums = _mm256_madd_epi16(tree, _mm256_set1_epi16(1));
+    _mm256_permutevar8x32_epi32(sums, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7))
+}
+
 /// Two registers whose 128-bit lanes each hold four registers' sums over that lane: the
 /// eight full sums, in order.
 #[inline(always)]
@@ -475,20 +519,24 @@ macro_rules! tier {
                     }
                     // A loop, not `array::from_fn`: a closure here is compiled without this
                     // function's target features, and its intrinsics become calls.
-                    let mut sums = [_mm256_setzero_si256(); 8];
-                    let narrow = !$avx512 && W::NARROW_LEVELS >= 2;
-                    for (i, sum) in sums.iter_mut().enumerate() {
-                        *sum = if narrow {
-                            let (u, s, _, _) = block_operands::<W>(w, x, b + i);
-                            _mm256_maddubs_epi16(u, s)
-                        } else {
-                            block_dot::<W>(w, x, b + i).0
-                        };
-                    }
-                    let sums = if narrow {
-                        narrow_totals(sums, W::NARROW_LEVELS)
+                    let sums = if !$avx512 && W::NIBBLES_AT != 0 {
+                        paired_nibble_dots::<W>(w, x, b)
                     } else {
-                        totals(sums)
+                        let mut sums = [_mm256_setzero_si256(); 8];
+                        let narrow = !$avx512 && W::NARROW_LEVELS >= 2;
+                        for (i, sum) in sums.iter_mut().enumerate() {
+                            *sum = if narrow {
+                                let (u, s, _, _) = block_operands::<W>(w, x, b + i);
+                                _mm256_maddubs_epi16(u, s)
+                            } else {
+                                block_dot::<W>(w, x, b + i).0
+                            };
+                        }
+                        if narrow {
+                            narrow_totals(sums, W::NARROW_LEVELS)
+                        } else {
+                            totals(sums)
+                        }
                     };
                     let (d, c) = W::factors8(w, b);
                     let d = _mm256_mul_ps(d, _mm256_loadu_ps(xd.add(b)));
