@@ -129,6 +129,17 @@ impl App {
         self.client.as_ref().expect("a session")
     }
 
+    /// Runs `script` in the page with `args`; fails the test naming `what` if WebDriver does
+    /// not answer within the command limit.
+    async fn script(
+        &self,
+        what: &str,
+        script: &str,
+        args: Vec<serde_json::Value>,
+    ) -> Result<serde_json::Value, fantoccini::error::CmdError> {
+        within(what, self.client().execute(script, args)).await
+    }
+
     async fn quit(self) {
         if let Some(client) = self.client.clone() {
             // Past the limit, dropping `self` ends the app anyway.
@@ -139,12 +150,10 @@ impl App {
     /// The text of every element matching `selector`, read in one script call so nothing
     /// goes stale between finding and reading. Nothing while the page is not ready yet.
     async fn texts(&self, selector: &str) -> Vec<String> {
-        within(
+        self.script(
             &format!("reading {selector}"),
-            self.client().execute(
-                "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);",
-                vec![json!(selector)],
-            ),
+            "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);",
+            vec![json!(selector)],
         )
         .await
         .ok()
@@ -175,12 +184,10 @@ impl App {
     /// photographs what is off the screen.
     async fn scroll_to(&self, element: &fantoccini::elements::Element) {
         let element = serde_json::to_value(element).expect("an element as a script argument");
-        within(
+        self.script(
             "scrolling to an element",
-            self.client().execute(
-                "arguments[0].scrollIntoView({ block: 'center' });",
-                vec![element],
-            ),
+            "arguments[0].scrollIntoView({ block: 'center' });",
+            vec![element],
         )
         .await
         .expect("scrolled to the element");
@@ -323,9 +330,10 @@ async fn chat_streams_stops_and_survives_a_restart() {
     app.click("[data-testid=conversation] .title").await;
     let roles = until("the stored messages", PATIENCE, || async {
         let roles = app
-            .client()
-            .execute(
-                "return [...document.querySelectorAll('[data-testid=message]')].map(m => m.dataset.role);",
+            .script(
+                "reading the messages' roles",
+                "return [...document.querySelectorAll('[data-testid=message]')]
+                    .map(m => m.dataset.role);",
                 vec![],
             )
             .await
@@ -444,8 +452,8 @@ async fn a_pasted_text_is_summarized_and_the_summary_copied() {
     .await;
     let pasted = until("the pasted text", PATIENCE, || async {
         let value = app
-            .client()
-            .execute(
+            .script(
+                "reading the composer",
                 "return document.querySelector('[data-testid=composer]').value;",
                 vec![],
             )
@@ -710,15 +718,14 @@ async fn the_popup_explains_what_it_cannot_summarize() {
         .await;
     app.click("[data-testid=settings-save]").await;
     app.wait_for_text("[data-testid=settings-notice]").await;
-    let shortcut = within(
-        "reading the shortcut field",
-        app.client().execute(
+    let shortcut = app
+        .script(
+            "reading the shortcut field",
             "return document.querySelector('[data-testid=setting-shortcut]').value;",
             vec![],
-        ),
-    )
-    .await
-    .expect("the field's value");
+        )
+        .await
+        .expect("the field's value");
     assert_eq!(shortcut, json!("Ctrl+Alt+H"));
     press("ctrl+alt+h");
     wait_for_popup(true, "the new shortcut").await;

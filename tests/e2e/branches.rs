@@ -13,18 +13,17 @@ impl App {
     /// The shown branch: each message's role initial, text, and version ("2/3") if it has
     /// more than one.
     async fn branch(&self) -> Vec<(String, String)> {
-        let value = within(
-            "reading the shown branch",
-            self.client().execute(
+        let value = self
+            .script(
+                "reading the shown branch",
                 "return [...document.querySelectorAll('[data-testid=message]')].map(m => [
                     m.querySelector('.plain, .markdown')?.textContent ?? '',
                     m.querySelector('[data-testid=version]')?.textContent ?? '',
                 ]);",
                 vec![],
-            ),
-        )
-        .await
-        .ok();
+            )
+            .await
+            .ok();
         value
             .and_then(|v| serde_json::from_value(v).ok())
             .unwrap_or_default()

@@ -12,7 +12,9 @@ impl App {
         let element = within(selector, self.client().find(Locator::Css(selector)))
             .await
             .expect(selector);
-        within("keys", element.send_keys(keys)).await.expect("keys");
+        within(&format!("typing into {selector}"), element.send_keys(keys))
+            .await
+            .expect("typing");
     }
 
     /// Presses Ctrl with `key` in the element `selector` finds (WebDriver keeps a modifier
@@ -28,15 +30,14 @@ impl App {
 
     /// The `data-testid` of the focused element.
     async fn focused(&self) -> Option<String> {
-        let value = within(
-            "reading the focused element",
-            self.client().execute(
+        let value = self
+            .script(
+                "reading the focused element",
                 "return document.activeElement?.dataset?.testid ?? null;",
                 vec![],
-            ),
-        )
-        .await
-        .ok()?;
+            )
+            .await
+            .ok()?;
         serde_json::from_value(value).ok()?
     }
 }

@@ -2,7 +2,7 @@
 //! one without a restart (the status line and the next reply follow), remembers the choice,
 //! and a switch that fails keeps the model in use.
 
-use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
+use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 const DEFAULT_NAME: &str = "SmolLM2 135M Instruct (Q4_1)";
 
@@ -168,15 +168,13 @@ async fn an_idle_model_is_unloaded_and_the_next_message_loads_it_again() {
 
     // Two seconds idle, through the command the Settings view saves with (its choices start at
     // five minutes).
-    within(
+    app.script(
         "saving the settings",
-        app.client().execute(
-            "const call = window.__TAURI_INTERNALS__.invoke;
+        "const call = window.__TAURI_INTERNALS__.invoke;
              return call('get_settings').then(v =>
                  call('save_settings', { settings: { ...v.settings, unloadAfterSeconds: 2 } }))
                .then(() => true);",
-            vec![],
-        ),
+        vec![],
     )
     .await
     .expect("the settings saved");
