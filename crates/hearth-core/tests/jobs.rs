@@ -336,11 +336,9 @@ fn bad_input_gets_a_reason_and_stores_nothing() {
             ),
         ];
         for (job, text) in bad_inputs {
-            let started = Instant::now();
             let run = run_job(&store, job, text, None).await;
             let error = run.result.expect_err("refused");
             assert!(!error.to_string().is_empty());
-            assert!(started.elapsed() < Duration::from_secs(5), "{error}");
         }
         let one_label = Job::Classify {
             labels: vec!["only".into()],
@@ -424,7 +422,6 @@ fn a_quick_job_refuses_a_text_too_long_for_the_popup() {
             chunk_tokens: None,
             document: None,
         };
-        let started = Instant::now();
         let result = jobs::run_quick(
             None,
             engine().await,
@@ -435,6 +432,5 @@ fn a_quick_job_refuses_a_text_too_long_for_the_popup() {
         .await;
         let error = result.expect_err("5 MB is refused").to_string();
         assert!(error.contains("5120 KB"), "{error}");
-        assert!(started.elapsed() < Duration::from_secs(5));
     });
 }
