@@ -6,6 +6,13 @@
 # Usage: scripts/bench-summarize.sh [extra hearth summarize options, e.g. --chunk-tokens 512]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# The throwaway history's key goes into a keyring on a private bus, as in scripts/test.sh:
+# without one the CLI asks for a passphrase and the run would stop there.
+if [ -z "${HEARTH_BENCH_BUS:-}" ]; then
+  export HEARTH_BENCH_BUS=1
+  exec dbus-run-session -- bash -c 'source scripts/keyring.sh && exec scripts/bench-summarize.sh "$@"' \
+    bench-summarize "$@"
+fi
 hearth=./target/release/hearth
 [ -x "$hearth" ] || { echo "build the CLI first: cargo build --release -p hearth-cli"; exit 1; }
 data="$(mktemp -d)"
@@ -21,7 +28,7 @@ for text in crates/hearth-core/tests/texts/meeting.txt "$long"; do
   words=$(wc -w <"$text")
   start=$(date +%s%N)
   /usr/bin/time -f "%M" -o "$data/rss" "$hearth" --data-dir "$data" summarize "$text" "$@" \
-    >"$data/summary" 2>"$data/stderr"
+    >"$data/summary" 2>"$data/stderr" || { cat "$data/stderr" >&2; exit 1; }
   end=$(date +%s%N)
   stats=$(tail -n 1 "$data/stderr")
   first=$(grep -o 'first token [0-9]* ms' <<<"$stats" | grep -o '[0-9]*' || echo "?")
