@@ -2,7 +2,7 @@
 # Times the summarizer through the command line on the default model: time to first token and
 # total time, for the 300-word test text and for a 10,000-word text (three licence texts every
 # Debian/Ubuntu system ships in /usr/share/common-licenses), plus the peak memory of each run.
-# Needs GNU time (apt-get install time) and a built CLI (scripts/test.sh, or cargo build --release -p hearth-cli).
+# Needs GNU time (apt-get install time) and a built CLI (scripts/run.sh or scripts/test.sh builds it).
 # Usage: scripts/bench-summarize.sh [extra hearth summarize options, e.g. --chunk-tokens 512]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,7 +14,7 @@ if [ -z "${HEARTH_BENCH_BUS:-}" ]; then
     bench-summarize "$@"
 fi
 hearth=./target/release/hearth
-[ -x "$hearth" ] || { echo "build the CLI first: cargo build --release -p hearth-cli"; exit 1; }
+[ -x "$hearth" ] || { echo "build the CLI first: scripts/run.sh or scripts/test.sh builds it"; exit 1; }
 data="$(mktemp -d)"
 trap 'rm -rf "$data"' EXIT
 
