@@ -170,6 +170,14 @@ impl App {
         until(selector, PATIENCE, || async { self.text(selector).await }).await
     }
 
+    /// The element `selector` finds now; fails the test naming it if WebDriver does not answer
+    /// within the command limit or nothing matches.
+    async fn find(&self, selector: &str) -> fantoccini::elements::Element {
+        within(selector, self.client().find(Locator::Css(selector)))
+            .await
+            .expect(selector)
+    }
+
     async fn click(&self, selector: &str) {
         let element = until(selector, PATIENCE, || async {
             self.client().find(Locator::Css(selector)).await.ok()

@@ -2,16 +2,13 @@
 //! message, the shortcuts do what the help overlay says, and Esc stops a reply.
 
 use fantoccini::key::Key;
-use fantoccini::Locator;
 
 use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 impl App {
     /// Sends `keys` to the element `selector` finds.
     pub(super) async fn keys(&self, selector: &str, keys: &str) {
-        let element = within(selector, self.client().find(Locator::Css(selector)))
-            .await
-            .expect(selector);
+        let element = self.find(selector).await;
         within(&format!("typing into {selector}"), element.send_keys(keys))
             .await
             .expect("typing");

@@ -8,9 +8,7 @@ use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
 impl App {
     /// Replaces the text of the field `selector` finds.
     pub(super) async fn fill(&self, selector: &str, text: &str) {
-        let field = within(selector, self.client().find(Locator::Css(selector)))
-            .await
-            .expect(selector);
+        let field = self.find(selector).await;
         self.scroll_to(&field).await;
         within("clearing a field", field.clear())
             .await

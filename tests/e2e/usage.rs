@@ -2,8 +2,6 @@
 //! canvas, as the screen shows it, has more than a blank background), and a price edit changes
 //! the cost avoided. The reply names the model that wrote it.
 
-use fantoccini::Locator;
-
 use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 const CHARTS: [&str; 6] = [
@@ -65,10 +63,7 @@ async fn the_usage_view_counts_a_chat_and_a_job_draws_its_charts_and_follows_a_p
     assert!(first.ends_with(" s"), "{first}");
     app.save_screenshot("usage.png").await;
     for chart in CHARTS {
-        let selector = format!("[data-testid={chart}]");
-        let canvas = within(&selector, app.client().find(Locator::Css(&selector)))
-            .await
-            .unwrap_or_else(|_| panic!("the {chart} canvas"));
+        let canvas = app.find(&format!("[data-testid={chart}]")).await;
         app.scroll_to(&canvas).await;
         let shot = within("a screenshot of the chart", canvas.screenshot())
             .await
