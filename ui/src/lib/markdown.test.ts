@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from './markdown';
+import { renderMarkdown, splitBlocks } from './markdown';
 
 function parse(html: string): HTMLElement {
   const host = document.createElement('div');
@@ -55,5 +55,64 @@ describe('renderMarkdown', () => {
   it('does not load remote resources', () => {
     const root = parse(renderMarkdown('![x](https://example.com/t.png) <iframe src="https://e.com"></iframe>'));
     expect(root.querySelector('img, iframe')).toBeNull();
+  });
+});
+
+describe('renderMarkdown on hostile or huge input', () => {
+  const deeper = Array.from({ length: 1500 }, (_, k) => '  '.repeat(k) + '- a').join('\n');
+  const hostile: [string, string][] = [
+    ['2,000 nested quotes', '>'.repeat(2000)],
+    ['50,000 nested quotes', '>'.repeat(50_000)],
+    ['1,500 nested lists', '- '.repeat(1500) + 'a'],
+    ['1,500 numbered lists', '1. '.repeat(1500) + 'a'],
+    ['1,500 lines indented ever deeper', deeper],
+    ['20,000 emphasis marks', '*a'.repeat(20_000)],
+    ['20,000 underscores', '_a'.repeat(20_000)],
+    ['a 5,000-deep emphasis', '*'.repeat(5000) + 'a' + '*'.repeat(5000)],
+  ];
+  for (const [what, source] of hostile) {
+    it(`shows ${what} as the text it is, without hanging`, () => {
+      const started = performance.now();
+      const root = parse(renderMarkdown(source));
+      // A bound on a hang (unguarded, these overflow the stack or take up to 48 s), not a speed.
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(root.children.length).toBe(1);
+      expect(root.querySelector('p.as-text')?.textContent).toBe(source);
+    });
+  }
+
+  it('keeps markdown nested a few levels deep', () => {
+    const root = parse(renderMarkdown('> quoted\n> - item\n>   - inner *em*'));
+    expect(root.querySelector('blockquote ul ul li em')?.textContent).toBe('em');
+  });
+
+  it('shows a reply over 200,000 characters as text, escaped', () => {
+    const source = '<b>x</b> '.repeat(25_000);
+    const root = parse(renderMarkdown(source));
+    expect(root.querySelector('b')).toBeNull();
+    expect(root.textContent).toBe(source);
+  });
+});
+
+describe('a reply rendered as it streams', () => {
+  const reply = '# Plan\n\nFirst **this**.\n\n- a\n\n- b\n\n```js\nlet x = 1;\n\nlet y = 2;\n```\n\nDone.';
+
+  it('is cut at the blank lines that end a block, never inside a fence or a list', () => {
+    expect(splitBlocks(reply)).toEqual([
+      '# Plan\n\n',
+      'First **this**.\n\n- a\n\n- b\n\n',
+      '```js\nlet x = 1;\n\nlet y = 2;\n```\n\n',
+      'Done.',
+    ]);
+  });
+
+  it('ends as the whole reply renders, at every step on the way', () => {
+    for (let n = 1; n <= reply.length; n++) renderMarkdown(reply.slice(0, n));
+    const root = parse(renderMarkdown(reply));
+    expect(root.querySelector('h1')?.textContent).toBe('Plan');
+    expect(root.querySelector('strong')?.textContent).toBe('this');
+    expect([...root.querySelectorAll('ul li')].map((li) => li.textContent?.trim())).toEqual(['a', 'b']);
+    expect(root.querySelector('pre code')?.textContent).toBe('let x = 1;\n\nlet y = 2;\n');
+    expect(root.lastElementChild?.textContent).toBe('Done.');
   });
 });
