@@ -3,8 +3,8 @@
 # packages, and the default model. With --test, also what the tests drive the app with
 # (Xvfb, WebKitWebDriver, tauri-driver, xdotool and xclip, GTK for Python to drag files from,
 # a D-Bus session for the single-instance hand-over, a keyring service for the history's key,
-# and the sqlite3 tool that must not read it). Safe to run again: it skips what is already
-# there.
+# the sqlite3 tool that must not read it, and strace to make the disk fail under a key change).
+# Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,7 +15,7 @@ packages=(pkg-config build-essential curl file libssl-dev libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev unzip python3 python3-pip)
 if $for_tests; then
   packages+=(xvfb x11-utils webkit2gtk-driver xdotool xclip dbus dbus-x11 python3-gi gir1.2-gtk-3.0
-    gnome-keyring sqlite3)
+    gnome-keyring sqlite3 strace)
 fi
 
 missing=()

@@ -76,7 +76,7 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e),
     };
     let result = runtime.block_on(async {
-        match cli.command {
+        let result = match cli.command {
             Command::Chat(args) => chat::run(&data, args).await,
             Command::History(args) => history::run(&data, args).await,
             Command::Docs(args) => docs::run(&data, args).await,
@@ -91,7 +91,9 @@ fn main() -> ExitCode {
             Command::Key(args) => unlock::run(&data, args).await,
             Command::Models(args) => models::run(&data, args).await,
             Command::Usage(args) => usage::run(&data, args).await,
-        }
+        };
+        unlock::close_opened().await;
+        result
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,9 +15,32 @@ pub const PASSPHRASE_ENV: &str = "HEARTH_PASSPHRASE";
 /// The new passphrase for `hearth key passphrase` in scripts.
 pub const NEW_PASSPHRASE_ENV: &str = "HEARTH_NEW_PASSPHRASE";
 
+/// The histories this command opened, closed before it exits (`close_opened`): a closed
+/// history leaves no WAL beside its file, which would otherwise be read into whatever file
+/// is at that path next (one moved back from elsewhere, say).
+static OPENED: std::sync::Mutex<Vec<Store>> = std::sync::Mutex::new(Vec::new());
+
+pub async fn close_opened() {
+    let opened = match OPENED.lock() {
+        Ok(mut opened) => std::mem::take(&mut *opened),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    };
+    for store in opened {
+        store.close().await;
+    }
+}
+
 /// Opens the history: with `HEARTH_PASSPHRASE` when set, else through the keyring, asking for a
 /// passphrase at the terminal when the history has one or the keyring cannot be used.
 pub async fn open_store(data: &DataDir) -> Result<Store, Box<dyn std::error::Error>> {
+    let store = open(data).await?;
+    if let Ok(mut opened) = OPENED.lock() {
+        opened.push(store.clone());
+    }
+    Ok(store)
+}
+
+async fn open(data: &DataDir) -> Result<Store, Box<dyn std::error::Error>> {
     let path = data.database();
     if let Ok(passphrase) = std::env::var(PASSPHRASE_ENV) {
         return Ok(Store::open(&path, &Unlock::passphrase(passphrase)).await?);

@@ -2,84 +2,15 @@
 //! Secret Service that `scripts/test.sh` starts): processes starting together, a first
 //! encryption killed at each of its steps, the passphrase path, and no keyring at all.
 
-#[path = "../../hearth-core/tests/common/plain.rs"]
-mod plain;
+mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-const WORDS: [&str; 3] = ["quetzalplume", "marmaladewolf", "zeppelinorchid"];
-
-fn hearth_command(data: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hearth"));
-    command
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("HEARTH_PASSPHRASE")
-        .env_remove("HEARTH_NEW_PASSPHRASE")
-        .env_remove("HEARTH_PAUSE_AT")
-        .stdin(Stdio::null());
-    command
-}
-
-fn run(command: &mut Command) -> Output {
-    command.output().expect("hearth runs")
-}
-
-fn hearth(data: &Path, args: &[&str]) -> Output {
-    run(&mut hearth_command(data, args))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn database(data: &Path) -> PathBuf {
-    data.join("history.sqlite3")
-}
-
-/// A plain history, as the release before encryption left it, in `data`.
-fn plain_history(data: &Path) {
-    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
-    runtime.block_on(async {
-        let migrations = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../hearth-core/src/store/migrations"
-        );
-        plain::plain_history(&database(data), migrations)
-            .await
-            .close()
-            .await;
-    });
-}
-
-/// The bytes of the database and of its WAL and SHM, as any program could read them.
-fn readable_words(data: &Path) -> Vec<&'static str> {
-    let bytes: Vec<u8> = ["", "-wal", "-shm"]
-        .iter()
-        .filter_map(|suffix| {
-            let mut name = database(data).into_os_string();
-            name.push(suffix);
-            std::fs::read(name).ok()
-        })
-        .flatten()
-        .collect();
-    WORDS
-        .into_iter()
-        .filter(|w| bytes.windows(w.len()).any(|b| b == w.as_bytes()))
-        .collect()
-}
-
-/// The history as `hearth export` gives it, which reads every table the archive holds.
-fn export(data: &Path) -> String {
-    let output = hearth(data, &["export", "--format", "json"]);
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    text(&output.stdout)
-}
+use common::*;
 
 /// Starts 8 `hearth personas set` at once (each adds a persona) and checks each succeeded.
 fn eight_at_once(data: &Path) {

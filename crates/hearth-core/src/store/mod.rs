@@ -21,8 +21,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
 use std::sync::Arc;
 
-use cipher::note::{self, UnlockNote};
-use cipher::{rewrite, Key};
+use cipher::{rewrite, unlock, Key};
 
 pub use archive::{
     ArchivedConversation, ArchivedDocument, ArchivedMessage, ArchivedSource, Restored,
@@ -102,7 +101,7 @@ impl Store {
     pub async fn open(path: &Path, unlock: &Unlock) -> Result<Self, StoreError> {
         let _turn = setup_lock(path).await?;
         rewrite::discard_unfinished(path)?;
-        let (key, kept_in) = unlock_history(path, unlock).await?;
+        let (key, kept_in) = unlock::unlock_history(path, unlock).await?;
         Self::connect(path, Arc::new(key), kept_in).await
     }
 
@@ -140,6 +139,25 @@ impl Store {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+        self.remove_wal().await;
+    }
+
+    /// The last connection to close removes the WAL, but the pool closes its connections at
+    /// once and each may see another still open, leaving the WAL behind; a file put at this
+    /// path later (one moved back, a backup restored) would be read through it and fail to
+    /// open. One connection opened and closed alone removes it. Best effort: a WAL left is
+    /// read back by the next open of this same file.
+    async fn remove_wal(&self) {
+        let Ok(options) = connect_options(&self.path, Some(&self.key)) else {
+            return;
+        };
+        // A connection joins the WAL at its first read, and only then removes it on close.
+        if let Ok(mut connection) = SqliteConnection::connect_with(&options).await {
+            let _ = sqlx::query("SELECT count(*) FROM sqlite_master")
+                .execute(&mut connection)
+                .await;
+            let _ = connection.close().await;
+        }
     }
 
     /// After a delete: the FTS5 `indexes` merged, so the deleted words leave their segments,
@@ -167,7 +185,7 @@ impl Store {
     /// store is closed first: use the one returned.
     pub async fn change_key(self, to: &Unlock) -> KeyChange {
         self.close().await;
-        let (key, kept_in, changed) = match rekey(&self.path, &self.key, to).await {
+        let (key, kept_in, changed) = match unlock::rekey(&self.path, &self.key, to).await {
             Ok((key, kept_in)) => (Arc::new(key), kept_in, Ok(kept_in)),
             Err(error) => (self.key.clone(), self.kept_in, Err(error)),
         };
@@ -188,7 +206,14 @@ impl Store {
             .into_owned();
         let stamp = jiff::Zoned::now().strftime("%Y-%m-%d-%H%M%S").to_string();
         let aside = path.with_file_name(format!("{stem}-set-aside-{stamp}.sqlite3"));
-        for suffix in ["", "-wal", "-shm", ".unlock.json", ".unlock.next.json"] {
+        for suffix in [
+            "",
+            "-wal",
+            "-shm",
+            ".unlock.json",
+            ".unlock.next.json",
+            ".unlock.kept",
+        ] {
             let with = |base: &Path| {
                 let mut name = base.as_os_str().to_os_string();
                 name.push(suffix);
@@ -247,132 +272,6 @@ fn migrate_error(path: &Path, error: MigrateError) -> StoreError {
     }
 }
 
-#[derive(PartialEq, Eq)]
-enum FileKind {
-    Missing,
-    Plain,
-    /// Encrypted, or not SQLite at all: without its key the two look the same.
-    Other,
-}
-
-fn file_kind(path: &Path) -> Result<FileKind, StoreError> {
-    use std::io::Read;
-    let mut header = [0u8; 16];
-    let read = std::fs::File::open(path).and_then(|mut file| {
-        let mut filled = 0;
-        while filled < header.len() {
-            match file.read(&mut header[filled..])? {
-                0 => break,
-                n => filled += n,
-            }
-        }
-        Ok(filled)
-    });
-    match read {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileKind::Missing),
-        Err(e) => Err(StoreError::Open {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        }),
-        // SQLite makes a new database in an empty file.
-        Ok(0) => Ok(FileKind::Missing),
-        Ok(_) if &header == b"SQLite format 3\0" => Ok(FileKind::Plain),
-        Ok(_) => Ok(FileKind::Other),
-    }
-}
-
-/// The key of the history at `path`: made (and kept) for a new history, read through its note
-/// otherwise. A plain history is encrypted with it, unless a newer Hearth wrote it.
-async fn unlock_history(path: &Path, unlock: &Unlock) -> Result<(Key, KeptIn), StoreError> {
-    let (current_path, next_path) = (note::current(path), note::next(path));
-    let current = cipher::read_note(&current_path)?;
-    let kind = file_kind(path)?;
-    if matches!(kind, FileKind::Plain) {
-        refuse_newer_plain(path).await?;
-    }
-    let (key, note) = match (kind, current) {
-        (FileKind::Other, None) => return Err(StoreError::NotADatabase(path.to_path_buf())),
-        (FileKind::Other, Some(note)) => return unlock_encrypted(path, note, unlock).await,
-        (FileKind::Plain, Some(note)) => (cipher::key_of(path, &note, unlock).await?, note),
-        (FileKind::Missing | FileKind::Plain, old) => {
-            let (key, note) = cipher::new_key(path, unlock).await?;
-            cipher::write_note(&current_path, &note)?;
-            rewrite::step("keyed");
-            if let Some(old) = old {
-                cipher::forget(&old).await;
-            }
-            (key, note)
-        }
-    };
-    if file_kind(path)? == FileKind::Plain {
-        rewrite::rewrite(path, None, &key).await?;
-    }
-    discard_next(&next_path, &note).await?;
-    Ok((key, note.kept_in()))
-}
-
-/// An encrypted history: its note's key, or, when that does not read the file, the key of a
-/// change that put the new file in place but died before its note.
-async fn unlock_encrypted(
-    path: &Path,
-    note: UnlockNote,
-    unlock: &Unlock,
-) -> Result<(Key, KeptIn), StoreError> {
-    let next_path = note::next(path);
-    let key = cipher::key_of(path, &note, unlock).await;
-    let readable = match &key {
-        Ok(key) => reads(path, key).await?,
-        Err(_) => false,
-    };
-    if readable {
-        discard_next(&next_path, &note).await?;
-        return key.map(|key| (key, note.kept_in()));
-    }
-    if let Some(next) = cipher::read_note(&next_path)? {
-        let next_key = cipher::key_of(path, &next, unlock).await?;
-        if reads(path, &next_key).await? {
-            note::rename(&next_path, &note::current(path))
-                .map_err(|e| StoreError::BadNote(e.to_string()))?;
-            cipher::forget(&note).await;
-            return Ok((next_key, next.kept_in()));
-        }
-    }
-    key?;
-    Err(StoreError::WrongKey(path.to_path_buf()))
-}
-
-/// A note for a key change that never put its file in place: its keyring entry is forgotten
-/// (unless it is the one in use) and the note removed.
-async fn discard_next(next_path: &Path, current: &UnlockNote) -> Result<(), StoreError> {
-    if let Some(next) = cipher::read_note(next_path)? {
-        if &next != current {
-            cipher::forget(&next).await;
-        }
-        std::fs::remove_file(next_path).map_err(|e| StoreError::BadNote(e.to_string()))?;
-    }
-    Ok(())
-}
-
-/// Whether `key` reads the file: SQLCipher says "file is not a database" only at the first
-/// read, so one is made.
-async fn reads(path: &Path, key: &Key) -> Result<bool, StoreError> {
-    let attempt = async {
-        let options = connect_options(path, Some(key))?;
-        let mut connection = SqliteConnection::connect_with(&options).await?;
-        sqlx::query("SELECT count(*) FROM sqlite_master")
-            .execute(&mut connection)
-            .await?;
-        connection.close().await
-    };
-    match attempt.await {
-        Ok(()) => Ok(true),
-        Err(e) => match classify(path, e) {
-            StoreError::NotADatabase(_) => Ok(false),
-            other => Err(other),
-        },
-    }
-}
-
 /// A plain database from a newer Hearth is refused before anything in it is changed.
 async fn refuse_newer_plain(path: &Path) -> Result<(), StoreError> {
     let open_error = |e: sqlx::Error| classify(path, e);
@@ -394,26 +293,6 @@ async fn refuse_newer_plain(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// The history's key changes: the next note is written, the file copied with the new key and
-/// swapped in, then the note follows. `Store::open` finishes the job if a crash comes between.
-async fn rekey(path: &Path, key: &Key, to: &Unlock) -> Result<(Key, KeptIn), StoreError> {
-    let _turn = setup_lock(path).await?;
-    let current_path = note::current(path);
-    let current = cipher::read_note(&current_path)?;
-    let (new_key, new_note) = cipher::new_key(path, to).await?;
-    let next_path = note::next(path);
-    cipher::write_note(&next_path, &new_note)?;
-    if let Err(error) = rewrite::rewrite(path, Some(key), &new_key).await {
-        cipher::forget(&new_note).await;
-        let _ = std::fs::remove_file(&next_path);
-        return Err(error);
-    }
-    note::rename(&next_path, &current_path).map_err(|e| StoreError::BadNote(e.to_string()))?;
-    if let Some(old) = current {
-        cipher::forget(&old).await;
-    }
-    Ok((new_key, new_note.kept_in()))
-}
 /// Waits for the set-up lock of the database at `path` (`history.sqlite3.lock`); it is let go
 /// when the returned file is dropped, or when the process ends however it ends.
 async fn setup_lock(path: &Path) -> Result<std::fs::File, StoreError> {

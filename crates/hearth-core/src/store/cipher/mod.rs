@@ -9,6 +9,7 @@ pub(super) mod note;
 pub(super) mod openssl;
 mod passphrase;
 pub(super) mod rewrite;
+pub(super) mod unlock;
 
 use std::path::Path;
 

@@ -2,6 +2,9 @@
 //! `history.sqlite3.unlock.json`: the keyring entry's name, or the passphrase's salt and
 //! settings, with the key's fingerprint. Never the key. While the key changes, the next note
 //! waits as `history.sqlite3.unlock.next.json` until the re-encrypted file is in place.
+//! Notes whose file was not there when Hearth started are kept aside in
+//! `history.sqlite3.unlock.kept/`, never forgotten: the file may come back (moved for a moment,
+//! restored from a backup), and then one of them opens it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,6 +56,41 @@ pub fn next(database: &Path) -> PathBuf {
     beside(database, ".unlock.next.json")
 }
 
+pub fn kept_folder(database: &Path) -> PathBuf {
+    beside(database, ".unlock.kept")
+}
+
+/// Keeps `note` aside for the file at `database`, under a new name in the kept folder.
+pub fn keep(database: &Path, note: &UnlockNote) -> Result<(), String> {
+    let folder = kept_folder(database);
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| format!("{} could not be made: {e}", folder.display()))?;
+    let mut id = [0u8; 4];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut id);
+    let stamp = jiff::Timestamp::now().as_millisecond();
+    write(
+        &folder.join(format!("{stamp:015}-{}.json", hex::encode(id))),
+        note,
+    )
+}
+
+/// The notes kept aside for the file at `database`, newest first, each with its file. One that
+/// cannot be read is passed over: it can open nothing.
+pub fn kept(database: &Path) -> Vec<(PathBuf, UnlockNote)> {
+    let Ok(entries) = std::fs::read_dir(kept_folder(database)) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort_unstable_by(|a, b| b.cmp(a));
+    files
+        .into_iter()
+        .filter_map(|path| read(&path).ok().flatten().map(|note| (path, note)))
+        .collect()
+}
+
 /// The note at `path`, or `None` when there is no file.
 pub fn read(path: &Path) -> Result<Option<UnlockNote>, String> {
     let text = match std::fs::read_to_string(path) {
@@ -94,7 +132,7 @@ pub fn rename(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(unix)]
-fn sync_folder(path: &Path) -> std::io::Result<()> {
+pub fn sync_folder(path: &Path) -> std::io::Result<()> {
     match path.parent() {
         Some(folder) => std::fs::File::open(folder)?.sync_all(),
         None => Ok(()),
@@ -103,6 +141,6 @@ fn sync_folder(path: &Path) -> std::io::Result<()> {
 
 /// Windows has no handle to sync a folder through; its renames are journaled by NTFS.
 #[cfg(not(unix))]
-fn sync_folder(_path: &Path) -> std::io::Result<()> {
+pub fn sync_folder(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }

@@ -2,7 +2,9 @@
 //! plain database from an earlier Hearth is encrypted, and how the key changes. The copy is
 //! checked (every table's row count, the integrity check, the schema version) before it
 //! replaces anything, and the swap is one rename, so a crash at any step leaves the old
-//! database or the new one whole.
+//! database or the new one whole. Once that rename is done the new file is the history: what
+//! fails after it (syncing the folder, removing the old WAL) is not a failure of the rewrite,
+//! since going back would leave a file encrypted with a key the caller then forgets.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -52,8 +54,17 @@ pub(in crate::store) fn step(name: &str) {
     }
 }
 
-/// Re-writes the database at `database` (plain when `from` is `None`) encrypted with `to`.
-pub async fn rewrite(database: &Path, from: Option<&Key>, to: &Key) -> Result<(), StoreError> {
+/// The new file is in place. `durable`: the folder was synced after the swap, so a power cut
+/// cannot bring the old file back; when it is false, both keys must stay until an open finds
+/// which one reads the file.
+#[must_use]
+pub struct Swapped {
+    pub durable: bool,
+}
+
+/// Re-writes the database at `database` (plain when `from` is `None`) encrypted with `to`. An
+/// error means the old file is still in place.
+pub async fn rewrite(database: &Path, from: Option<&Key>, to: &Key) -> Result<Swapped, StoreError> {
     let fail = |reason: String| failed(database, reason);
     let query = |e: sqlx::Error| failed(database, e);
     let copy = unfinished(database);
@@ -125,15 +136,18 @@ pub async fn rewrite(database: &Path, from: Option<&Key>, to: &Key) -> Result<()
         .map_err(|e| fail(format!("the new copy could not be synced: {e}")))?;
     step("verified");
 
-    note::rename(&copy, database)
+    std::fs::rename(&copy, database)
         .map_err(|e| fail(format!("the new copy could not be put in place: {e}")))?;
+    let durable = note::sync_folder(database).is_ok();
     step("swapped");
+    // SQLite removed both when the source left WAL mode; these are only leftovers, empty after
+    // the checkpoint, so failing to remove one harms nothing.
     for suffix in ["-wal", "-shm"] {
         let mut name = database.as_os_str().to_os_string();
         name.push(suffix);
-        remove(Path::new(&name)).map_err(fail)?;
+        let _ = remove(Path::new(&name));
     }
-    Ok(())
+    Ok(Swapped { durable })
 }
 
 /// One statement with no parameters, not kept prepared (each runs once).

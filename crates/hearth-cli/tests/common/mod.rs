@@ -1,0 +1,80 @@
+//! What the command line's tests share: running `hearth` on a data folder of its own, a plain
+//! history as the release before encryption left it, and reading what a history holds.
+
+#![allow(dead_code)] // each test file uses its own part
+
+#[path = "../../../hearth-core/tests/common/plain.rs"]
+mod plain;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const WORDS: [&str; 3] = ["quetzalplume", "marmaladewolf", "zeppelinorchid"];
+
+pub fn hearth_command(data: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hearth"));
+    command
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("HEARTH_PASSPHRASE")
+        .env_remove("HEARTH_NEW_PASSPHRASE")
+        .env_remove("HEARTH_PAUSE_AT")
+        .stdin(Stdio::null());
+    command
+}
+
+pub fn run(command: &mut Command) -> Output {
+    command.output().expect("hearth runs")
+}
+
+pub fn hearth(data: &Path, args: &[&str]) -> Output {
+    run(&mut hearth_command(data, args))
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn database(data: &Path) -> PathBuf {
+    data.join("history.sqlite3")
+}
+
+/// A plain history, as the release before encryption left it, in `data`.
+pub fn plain_history(data: &Path) {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let migrations = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../hearth-core/src/store/migrations"
+        );
+        plain::plain_history(&database(data), migrations)
+            .await
+            .close()
+            .await;
+    });
+}
+
+/// The bytes of the database and of its WAL and SHM, as any program could read them.
+pub fn readable_words(data: &Path) -> Vec<&'static str> {
+    let bytes: Vec<u8> = ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|suffix| {
+            let mut name = database(data).into_os_string();
+            name.push(suffix);
+            std::fs::read(name).ok()
+        })
+        .flatten()
+        .collect();
+    WORDS
+        .into_iter()
+        .filter(|w| bytes.windows(w.len()).any(|b| b == w.as_bytes()))
+        .collect()
+}
+
+/// The history as `hearth export` gives it, which reads every table the archive holds.
+pub fn export(data: &Path) -> String {
+    let output = hearth(data, &["export", "--format", "json"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    text(&output.stdout)
+}
