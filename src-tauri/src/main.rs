@@ -2,5 +2,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // Started as its own document reader, it reads one document and exits here.
+    hearth_core::documents::serve_if_asked();
     hearth_desktop::run();
 }

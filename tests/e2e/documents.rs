@@ -1,11 +1,14 @@
 //! Documents in the app: files dragged from another app onto the window (a small GTK drag
 //! source moved by xdotool, as a person drags from a file manager), read, summarized, asked
-//! about with sources, and deleted.
+//! about with sources, and deleted. Files built to kill their reader cost a sentence each.
 
 use std::path::Path;
 use std::time::Duration;
 
 use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+
+#[path = "../../crates/hearth-core/tests/common/hostile.rs"]
+mod hostile;
 
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -146,5 +149,39 @@ async fn a_dropped_document_is_read_summarized_asked_about_and_deleted() {
             .then_some(())
     })
     .await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_pdfs_dropped_on_the_window_cost_a_sentence_each() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let files = tempfile::tempdir().expect("temp dir");
+    let self_drawing = hostile::self_drawing(files.path(), "self-drawing.pdf");
+    let inflating = hostile::inflating(files.path(), "inflating.pdf");
+    let deep = hostile::deep_chain(files.path(), "deep.pdf");
+    let handbook = files.path().join("handbook.pdf");
+    std::fs::copy(Path::new(FIXTURES).join("handbook.pdf"), &handbook).expect("the handbook");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+
+    drag_onto_window(&[&self_drawing, &inflating, &deep, &handbook]);
+    let reason = "it needs deeper nesting or more memory than Hearth gives one document; is it \
+                  damaged? It was left out; Hearth carries on.";
+    let problems = until("both problems", PATIENCE, || async {
+        Some(app.texts("[data-testid=add-problem]").await).filter(|p| p.len() == 2)
+    })
+    .await;
+    assert_eq!(
+        problems,
+        [
+            format!("self-drawing.pdf could not be read: {reason}"),
+            format!("inflating.pdf could not be read: {reason}"),
+        ]
+    );
+    // The app lives on and kept the others: 500 forms deep is deep, but a real structure.
+    let mut kept = app.texts("[data-testid=document-name]").await;
+    kept.sort();
+    assert_eq!(kept, ["deep.pdf", "handbook.pdf"]);
     app.quit().await;
 }

@@ -21,6 +21,7 @@ const QUESTIONS: &[&str] = &[
 ];
 
 fn main() {
+    documents::use_program(env!("CARGO_BIN_EXE_hearth-document-reader").into());
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");

@@ -204,6 +204,74 @@ fn huge(dir: &Path) -> PathBuf {
     path
 }
 
+/// The readers still alive whose arguments name `path`.
+fn readers_of(path: &Path) -> usize {
+    let name = path.to_string_lossy().into_owned();
+    std::fs::read_dir("/proc")
+        .expect("/proc")
+        .filter_map(|entry| std::fs::read(entry.ok()?.path().join("cmdline")).ok())
+        .filter(|cmdline| {
+            let cmdline = String::from_utf8_lossy(cmdline);
+            cmdline.contains("--hearth-read-document") && cmdline.contains(&name)
+        })
+        .count()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_hostile_pdf_costs_its_reader_not_hearth() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for path in [
+        common::hostile::self_drawing(dir.path(), "self-drawing.pdf"),
+        common::hostile::inflating(dir.path(), "inflating.pdf"),
+    ] {
+        let error = read(&path).expect_err("a hostile PDF is refused");
+        assert!(
+            matches!(error, DocumentError::ReaderFailed { .. }),
+            "{}: {error:?}",
+            path.display()
+        );
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{} could not be read: it needs deeper nesting or more memory than Hearth gives \
+                 one document; is it damaged? It was left out; Hearth carries on.",
+                documents::display_name(&path)
+            )
+        );
+        assert_eq!(
+            readers_of(&path),
+            0,
+            "{}: its reader is gone",
+            path.display()
+        );
+    }
+    // 500 forms deep is deep, but a real structure: it reads, down to the last form's text.
+    let deep = read(&common::hostile::deep_chain(dir.path(), "deep.pdf")).expect("it reads");
+    assert_eq!(deep.pages.len(), 1);
+    assert!(deep.pages[0].contains("Hostile"), "{:?}", deep.pages);
+    assert!(deep.pages[0].contains("bottom"), "{:?}", deep.pages);
+}
+
+#[test]
+fn a_reader_past_its_time_is_stopped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("slow-handbook.pdf");
+    std::fs::copy(fixture("handbook.pdf"), &path).expect("a copy of its own");
+    let limits = Limits {
+        time: std::time::Duration::from_millis(1),
+        ..Limits::default()
+    };
+    let error = RUNTIME
+        .block_on(documents::read(&path, &limits, |_, _| {}))
+        .expect_err("no reader answers within a millisecond");
+    assert!(
+        matches!(error, DocumentError::TimedOut { seconds: 0, .. }),
+        "{error:?}"
+    );
+    assert_eq!(readers_of(&path), 0, "the reader was killed");
+}
+
 #[test]
 fn a_folder_adds_its_documents() {
     let files = documents::expand(&[fixture("")], &Limits::default()).expect("a folder");

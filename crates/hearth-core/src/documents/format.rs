@@ -69,7 +69,7 @@ pub fn detect(path: &Path, bytes: &[u8]) -> Result<Kind, DocumentError> {
     match named {
         Some(Kind::Pdf) | Some(Kind::Docx) | Some(Kind::Odt) => Err(DocumentError::Damaged {
             name: display_name(path),
-            kind: named.map(Kind::label).unwrap_or("document"),
+            kind: named.map(Kind::label).unwrap_or("document").to_string(),
             reason: "it does not start like one".to_string(),
         }),
         Some(kind) => Ok(kind),

@@ -12,7 +12,7 @@ pub fn text(name: &str, bytes: &[u8]) -> Result<String, DocumentError> {
         .string_from_read(source.as_bytes(), WIDTH)
         .map_err(|e| DocumentError::Damaged {
             name: name.to_string(),
-            kind: "HTML",
+            kind: "HTML".to_string(),
             reason: e.to_string(),
         })
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{display_name, extract_off_thread, format, read_bytes, split, DocumentError, Limits};
+use super::child::extract_in_child;
+use super::{display_name, format, read_bytes, split, DocumentError, Limits};
 use crate::store::{DocumentInfo, NewDocument, Store};
 
 /// A file that was added, and whether the same content was already there.
@@ -88,7 +89,7 @@ pub async fn add(
         });
     }
     let size = bytes.len() as i64;
-    let extracted = extract_off_thread(path, bytes, limits, on_page).await?;
+    let extracted = extract_in_child(path, bytes, limits, on_page).await?;
     let chunks = split(&extracted).await;
     let document = store
         .add_document(

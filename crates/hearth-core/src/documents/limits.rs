@@ -5,9 +5,11 @@ use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use super::{display_name, DocumentError};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Limits {
     pub max_bytes: u64,
     pub max_pages: usize,

@@ -1,8 +1,10 @@
 //! Documents: reading a file's text offline (one module per format), splitting it into chunks
 //! with their page numbers, keeping both in the store, and answering questions from them.
-//! Extraction is blocking work: `read` runs it on a blocking thread under a time limit.
+//! Extraction runs in a child process (`child.rs`), where a hostile file can cost nothing but
+//! its own reading.
 
 mod ask;
+mod child;
 mod chunks;
 mod format;
 mod html;
@@ -15,7 +17,10 @@ mod work;
 
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
+
 pub use ask::{ask, label, passages_for, search_query, Answer, AskError, Question};
+pub use child::{serve_if_asked, use_program};
 pub use chunks::split;
 pub use format::extensions;
 pub use intake::{add, add_many, expand, Added, Outcome, Reading};
@@ -25,7 +30,7 @@ pub use work::run_job;
 use crate::store::{Kind, StoreError};
 
 /// A file's text, page by page (formats without pages give one page).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extracted {
     pub kind: Kind,
     pub pages: Vec<String>,
@@ -39,8 +44,9 @@ impl Extracted {
     }
 }
 
-/// Why a file could not be read. Each says which file and what to do.
-#[derive(Debug, thiserror::Error)]
+/// Why a file could not be read. Each says which file and what to do. The reader in the
+/// child process sends them to the parent as they are.
+#[derive(Debug, thiserror::Error, Serialize, Deserialize)]
 pub enum DocumentError {
     #[error("{0} does not exist (was it moved or deleted?).")]
     NotFound(String),
@@ -75,7 +81,7 @@ pub enum DocumentError {
     #[error("{name} is damaged or not a real {kind} file ({reason}).")]
     Damaged {
         name: String,
-        kind: &'static str,
+        kind: String,
         reason: String,
     },
     #[error("{name} has {pages} pages; Hearth reads up to {limit} pages per document.")]
@@ -92,7 +98,10 @@ pub enum DocumentError {
     ArchiveBomb(String),
     #[error("Reading {name} took longer than {seconds} s and was stopped.")]
     TimedOut { name: String, seconds: u64 },
+    #[error("{name} could not be read: {reason} It was left out; Hearth carries on.")]
+    ReaderFailed { name: String, reason: String },
     #[error(transparent)]
+    #[serde(skip)]
     Store(#[from] StoreError),
 }
 
@@ -104,7 +113,7 @@ pub async fn read(
     on_page: impl Fn(usize, usize) + Send + 'static,
 ) -> Result<Extracted, DocumentError> {
     let bytes = read_bytes(path, limits).await?;
-    extract_off_thread(path, bytes, limits, on_page).await
+    child::extract_in_child(path, bytes, limits, on_page).await
 }
 
 /// The file's bytes, within the size limit.
@@ -116,22 +125,7 @@ async fn read_bytes(path: &Path, limits: &Limits) -> Result<Vec<u8>, DocumentErr
     .await
 }
 
-/// `extract` on a blocking thread, under the time limit.
-async fn extract_off_thread(
-    path: &Path,
-    bytes: Vec<u8>,
-    limits: &Limits,
-    on_page: impl Fn(usize, usize) + Send + 'static,
-) -> Result<Extracted, DocumentError> {
-    let (owned, limits_owned) = (path.to_path_buf(), limits.clone());
-    off_thread(path, limits, move || {
-        extract(&owned, &bytes, &limits_owned, &on_page)
-    })
-    .await
-}
-
-/// Runs blocking work on `path` under `limits.time`. A parser stuck on a hostile file keeps
-/// its thread, but the caller gets its answer.
+/// Runs blocking work on `path` under `limits.time`.
 async fn off_thread<T: Send + 'static>(
     path: &Path,
     limits: &Limits,
@@ -140,10 +134,9 @@ async fn off_thread<T: Send + 'static>(
     let name = display_name(path);
     match tokio::time::timeout(limits.time, tokio::task::spawn_blocking(work)).await {
         Ok(Ok(result)) => result,
-        Ok(Err(_)) => Err(DocumentError::Damaged {
+        Ok(Err(_)) => Err(DocumentError::Unreadable {
             name,
-            kind: "document",
-            reason: "the reader crashed on it".to_string(),
+            reason: "reading the file failed".to_string(),
         }),
         Err(_) => Err(DocumentError::TimedOut {
             name,

@@ -19,7 +19,7 @@ pub fn pages(
 ) -> Result<Vec<String>, DocumentError> {
     let damaged = |reason: String| DocumentError::Damaged {
         name: name.to_string(),
-        kind: kind.label(),
+        kind: kind.label().to_string(),
         reason,
     };
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| damaged(e.to_string()))?;

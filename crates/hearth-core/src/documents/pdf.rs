@@ -14,7 +14,7 @@ pub fn pages(
 ) -> Result<Vec<String>, DocumentError> {
     let damaged = |reason: String| DocumentError::Damaged {
         name: name.to_string(),
-        kind: "PDF",
+        kind: "PDF".to_string(),
         reason,
     };
     let document = match Document::load_mem(bytes) {

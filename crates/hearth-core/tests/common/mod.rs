@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
+pub mod hostile;
 #[path = "plain.rs"]
 mod plain;
 
@@ -15,7 +16,10 @@ use tempfile::TempDir;
 use tokio::runtime::Runtime;
 use tokio::sync::OnceCell;
 
+/// The tests' runtime. Every test that reads a document starts here, so this is also where
+/// the core is told which binary reads documents (the test binary itself cannot).
 pub static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
+    hearth_core::documents::use_program(env!("CARGO_BIN_EXE_hearth-document-reader").into());
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
