@@ -16,6 +16,8 @@ mod models;
 mod personas;
 #[path = "e2e/privacy.rs"]
 mod privacy;
+#[path = "e2e/reach.rs"]
+mod reach;
 #[path = "e2e/usage.rs"]
 mod usage;
 

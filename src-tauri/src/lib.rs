@@ -3,6 +3,7 @@
 #[cfg(test)]
 mod bindings;
 mod commands;
+mod granted;
 mod hotkey;
 mod model_watch;
 mod platform;
@@ -44,9 +45,11 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_global_shortcut::Builder::new().build())
+        .plugin(windows::stay_on_hearth())
         .setup(move |app| {
             app.manage(state::AppState::start(data));
             app.manage(popup::Popup::default());
+            app.manage(granted::Granted::default());
             let handle = app.handle();
             model_watch::start(handle);
             hotkey::register_from_settings(handle);
@@ -155,6 +158,9 @@ fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
             } else {
                 app.exit(0);
             }
+        }
+        (windows::MAIN, WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. })) => {
+            app.state::<granted::Granted>().grant(paths);
         }
         (windows::POPUP, WindowEvent::CloseRequested { api, .. }) => {
             api.prevent_close();

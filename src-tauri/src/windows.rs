@@ -60,3 +60,21 @@ fn place_near_pointer(app: &AppHandle, window: &WebviewWindow) -> tauri::Result<
     };
     window.set_position(PhysicalPosition::new(x, y))
 }
+
+/// Every window stays on Hearth's own page: a link in model output, clicked or opened from the
+/// context menu, goes nowhere. (A new window is refused by the webview itself, as no handler
+/// for one is set.)
+pub fn stay_on_hearth<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("stay-on-hearth")
+        .on_navigation(|_webview, url| is_hearth(url))
+        .build()
+}
+
+/// Hearth's own origin: tauri://localhost, or http(s)://tauri.localhost on Windows.
+fn is_hearth(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}

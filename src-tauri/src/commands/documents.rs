@@ -9,11 +9,22 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 use super::{save_as, sentence, to_channel, CommandResult};
+use crate::granted::Granted;
 use crate::state::AppState;
 
 /// Reads and keeps the files at `paths` (dropped on the window), reporting progress.
 #[tauri::command]
 pub async fn add_documents(
+    state: State<'_, AppState>,
+    granted: State<'_, Granted>,
+    paths: Vec<PathBuf>,
+    on_reading: Channel<Reading>,
+) -> CommandResult<Vec<Outcome>> {
+    granted.check(&paths)?;
+    add(state, paths, on_reading).await
+}
+
+async fn add(
     state: State<'_, AppState>,
     paths: Vec<PathBuf>,
     on_reading: Channel<Reading>,
@@ -50,7 +61,7 @@ pub async fn pick_documents(
     if paths.is_empty() {
         return Ok(Vec::new());
     }
-    add_documents(state, paths, on_reading).await
+    add(state, paths, on_reading).await
 }
 
 #[tauri::command]

@@ -10,6 +10,7 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 use super::{sentence, CommandResult};
+use crate::granted::Granted;
 use crate::state::{AppState, ModelView};
 
 /// A few updates a second is all a progress bar shows.
@@ -28,9 +29,19 @@ pub async fn list_models(state: State<'_, AppState>) -> CommandResult<Vec<KnownM
     Ok(data.shelf().list(&data.model_search_dirs()))
 }
 
-/// Switches to the model at `path`; on failure the previous one stays in use.
+/// Switches to the model at `path`, one of those listed; on failure the previous one stays
+/// in use.
 #[tauri::command]
 pub async fn use_model(state: State<'_, AppState>, path: PathBuf) -> CommandResult<ModelView> {
+    let data = state.data();
+    if !data
+        .shelf()
+        .list(&data.model_search_dirs())
+        .iter()
+        .any(|known| known.path == path)
+    {
+        return Err(format!("{} is not a model Hearth knows.", path.display()).into());
+    }
     let model = state.switch_model(&path).await?;
     Ok(ModelView::Ready { model })
 }
@@ -39,6 +50,16 @@ pub async fn use_model(state: State<'_, AppState>, path: PathBuf) -> CommandResu
 /// they are, or copied into Hearth's models folder. One outcome per file, in order.
 #[tauri::command]
 pub async fn import_models(
+    state: State<'_, AppState>,
+    granted: State<'_, Granted>,
+    paths: Vec<PathBuf>,
+    copy: bool,
+) -> CommandResult<Vec<Imported>> {
+    granted.check(&paths)?;
+    import(state, paths, copy).await
+}
+
+async fn import(
     state: State<'_, AppState>,
     paths: Vec<PathBuf>,
     copy: bool,
@@ -84,7 +105,7 @@ pub async fn pick_models(
         .into_iter()
         .filter_map(|file| file.into_path().ok())
         .collect();
-    import_models(state, paths, copy).await
+    import(state, paths, copy).await
 }
 
 /// Forgets an imported model, or deletes one Hearth copied or downloaded when `delete` confirms
