@@ -26,7 +26,7 @@ use hearth_core::usage::report::{Day, Group, Period, Report, Spread, Summary};
 use ts_rs::{Config, TS};
 
 use crate::commands::history::{ConversationWithMessages, Source};
-use crate::commands::model::Imported;
+use crate::commands::model::{DownloadedModel, Imported};
 use crate::commands::settings::SettingsView;
 use crate::commands::CommandError;
 use crate::popup::{Action, Envelope, PopupEvent};
@@ -46,6 +46,7 @@ fn generated() -> String {
         Removed::decl(&cfg),
         DownloadProgress::decl(&cfg),
         Imported::decl(&cfg),
+        DownloadedModel::decl(&cfg),
         SummaryStyle::decl(&cfg),
         RewriteMode::decl(&cfg),
         Job::decl(&cfg),

@@ -112,14 +112,15 @@ async fn download(data: &DataDir, name: &str, url: Option<String>, discard: bool
             ids.join(", ")
         )
     })?;
-    let (target, partial) = data.download_of(&entry.file);
     let sha256 = (!entry.sha256.is_empty()).then_some(entry.sha256.as_str());
     let url = url.or(entry.url.clone());
+    let (target, partial) = data.download_of(&entry.file, url.as_deref().unwrap_or_default());
     let job = Download {
         url: url.as_deref().unwrap_or_default(),
         target: &target,
         partial: &partial,
         sha256,
+        size: Some(entry.size),
     };
     if discard {
         if job.discard() {
@@ -157,8 +158,13 @@ async fn download(data: &DataDir, name: &str, url: Option<String>, discard: bool
         })
         .await;
     bar.finish_and_clear();
-    let path = result?;
-    println!("Downloaded and checked {}: {}", entry.name, path.display());
+    let downloaded = result?;
+    let checked = if downloaded.verified {
+        "Downloaded and checked"
+    } else {
+        "Downloaded (not verified: no sha256 is known for it)"
+    };
+    println!("{checked} {}: {}", entry.name, downloaded.path.display());
     Ok(())
 }
 

@@ -72,12 +72,16 @@ impl DataDir {
         self.root.join("downloads")
     }
 
-    /// Where a download of the model file `file` ends (in the models folder) and where it
-    /// grows until it is checked (in the downloads folder).
-    pub fn download_of(&self, file: &str) -> (PathBuf, PathBuf) {
+    /// Where a download of the model file `file` from `url` ends (in the models folder) and
+    /// where it grows until it is checked (in the downloads folder). The partial file is named
+    /// for the address too: two links to files of the same name never resume into each other.
+    pub fn download_of(&self, file: &str, url: &str) -> (PathBuf, PathBuf) {
+        use sha2::Digest;
+        let source = hex::encode(&sha2::Sha256::digest(url.as_bytes())[..6]);
         (
             self.models_dir().join(file),
-            self.downloads_dir().join(format!("{file}.partial")),
+            self.downloads_dir()
+                .join(format!("{file}.{source}.partial")),
         )
     }
 

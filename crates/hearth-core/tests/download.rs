@@ -1,6 +1,7 @@
 //! Model downloads from a real HTTP server on 127.0.0.1, started here, serving the default
 //! model's file with range support: complete, resumed after the server dies halfway, wrong
-//! bytes, stopped, and no server at all.
+//! bytes, stopped, and no server at all; and a hostile server: a part from byte 0 or from
+//! elsewhere, an endless body, a redirect to plain http, two links to files of one name.
 
 mod common;
 
@@ -12,7 +13,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use common::{default_model, RUNTIME};
-use hearth_core::models::download::{Download, DownloadError};
+use hearth_core::models::download::{Download, DownloadError, Downloaded};
+use hearth_core::paths::DataDir;
 use tokio_util::sync::CancellationToken;
 
 /// What the server does with each request.
@@ -26,7 +28,16 @@ enum Mode {
     StallsAfter(usize),
     /// Serves the file with one byte changed.
     Corrupt,
+    /// Answers every request with `206 Partial Content` from this byte, whatever was asked.
+    PartFrom(usize),
+    /// Sends bytes without end, and no length.
+    Endless,
+    /// Sends the download on to a plain http address elsewhere.
+    RedirectsAway,
 }
+
+/// Where `Mode::RedirectsAway` points: a documentation address, never reached.
+const AWAY: &str = "http://192.0.2.1/elsewhere.gguf";
 
 struct Server {
     url: String,
@@ -74,6 +85,23 @@ fn answer(mut stream: TcpStream, body: &[u8], mode: Mode, seen: &Mutex<Vec<Optio
         }
     }
     seen.lock().expect("lock").push(start);
+    match mode {
+        Mode::Endless => {
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+            let block = vec![0u8; 1 << 16];
+            while stream.write_all(&block).is_ok() {}
+            return false;
+        }
+        Mode::RedirectsAway => {
+            let head = format!(
+                "HTTP/1.1 302 Found\r\nLocation: {AWAY}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes());
+            return false;
+        }
+        Mode::PartFrom(from) => start = Some(from as u64),
+        _ => {}
+    }
     let from = start.unwrap_or(0) as usize;
     let mut data = body.to_vec();
     if let Mode::Corrupt = mode {
@@ -107,7 +135,7 @@ fn answer(mut stream: TcpStream, body: &[u8], mode: Mode, seen: &Mutex<Vec<Optio
             std::thread::sleep(Duration::from_secs(30));
             false
         }
-        Mode::Whole | Mode::Corrupt => {
+        Mode::Whole | Mode::Corrupt | Mode::PartFrom(_) | Mode::Endless | Mode::RedirectsAway => {
             let _ = stream.write_all(rest);
             false
         }
@@ -155,7 +183,19 @@ fn run(
         target: &place.target,
         partial: &place.partial,
         sha256: Some(&sha),
+        size: Some(body().len() as u64),
     };
+    run_job(&job, cancel, on_progress).map(|downloaded| {
+        assert!(downloaded.verified, "checked against the catalog's sha256");
+        downloaded.path
+    })
+}
+
+fn run_job(
+    job: &Download,
+    cancel: &CancellationToken,
+    on_progress: impl FnMut(hearth_core::models::download::Progress),
+) -> Result<Downloaded, DownloadError> {
     RUNTIME.block_on(async {
         tokio::time::timeout(Duration::from_secs(120), job.run(cancel, on_progress))
             .await
@@ -245,6 +285,7 @@ fn stopping_is_immediate_and_discarding_leaves_nothing() {
         target: &place.target,
         partial: &place.partial,
         sha256: Some(&sha),
+        size: None,
     };
     assert!(job.discard());
     assert!(!place.partial.exists() && !place.target.exists());
@@ -263,4 +304,103 @@ fn no_server_gets_a_sentence_and_changes_nothing() {
     assert!(matches!(error, DownloadError::Offline { .. }), "{error}");
     assert!(error.to_string().contains("offline"), "{error}");
     assert!(!place.target.exists() && !place.partial.exists());
+}
+
+#[test]
+fn a_part_from_byte_zero_starts_the_file_over() {
+    let place = place();
+    std::fs::create_dir_all(place.partial.parent().expect("a folder")).expect("downloads");
+    std::fs::write(&place.partial, vec![0xAA; 4096]).expect("a partial file");
+    let server = serve(body(), Mode::PartFrom(0));
+    run(&server.url, &place, &CancellationToken::new(), |_| {}).expect("downloaded whole");
+    assert_eq!(
+        *server.ranges.lock().expect("lock"),
+        [Some(4096)],
+        "asked for the rest, given the whole from byte 0"
+    );
+    assert_eq!(std::fs::read(&place.target).expect("read"), *body());
+}
+
+#[test]
+fn a_part_from_elsewhere_is_refused_and_what_was_kept_stays() {
+    let place = place();
+    std::fs::create_dir_all(place.partial.parent().expect("a folder")).expect("downloads");
+    let kept = body()[..4096].to_vec();
+    std::fs::write(&place.partial, &kept).expect("a partial file");
+    let server = serve(body(), Mode::PartFrom(7));
+    let error = run(&server.url, &place, &CancellationToken::new(), |_| {}).expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "The server sent a different part of the file than was asked for (from byte 7, where \
+         the download stopped at byte 4096). What arrived before is kept: try again, or from \
+         another address."
+    );
+    assert_eq!(std::fs::read(&place.partial).expect("kept"), kept);
+    assert!(!place.target.exists());
+}
+
+#[test]
+fn an_endless_body_stops_past_the_files_size_and_nothing_is_kept() {
+    let place = place();
+    let server = serve(body(), Mode::Endless);
+    let error = run(&server.url, &place, &CancellationToken::new(), |_| {}).expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "The server sent more than 98 MB, more than this model file can be; what arrived was \
+         deleted."
+    );
+    assert!(!place.partial.exists() && !place.target.exists());
+}
+
+#[test]
+fn plain_http_elsewhere_is_refused_and_so_is_a_redirect_to_it() {
+    let place = place();
+    let error = run(AWAY, &place, &CancellationToken::new(), |_| {}).expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{AWAY} is not an https address. Hearth downloads models only over https (or from \
+             this computer), so nobody on the way can change the file."
+        )
+    );
+    let server = serve(body(), Mode::RedirectsAway);
+    let error = run(&server.url, &place, &CancellationToken::new(), |_| {}).expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "The server sent the download on to {AWAY}, which is not an https address; Hearth \
+             does not follow it, so nobody on the way can change the file."
+        )
+    );
+    assert!(!place.partial.exists() && !place.target.exists());
+}
+
+#[test]
+fn two_links_to_files_of_one_name_never_resume_into_each_other() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = DataDir::resolve(Some(dir.path().to_path_buf())).expect("a data folder");
+    let file = "SmolLM2-135M-Instruct.Q4_1.gguf";
+    let sha = sha256();
+    let first = serve(body(), Mode::DiesAfter(body().len() / 2));
+    let second = serve(body(), Mode::Whole);
+    let (target, first_partial) = data.download_of(file, &first.url);
+    let (_, second_partial) = data.download_of(file, &second.url);
+    assert_ne!(first_partial, second_partial);
+    for (server, partial) in [(&first, &first_partial), (&second, &second_partial)] {
+        let job = Download {
+            url: &server.url,
+            target: &target,
+            partial,
+            sha256: Some(&sha),
+            size: None,
+        };
+        let _ = run_job(&job, &CancellationToken::new(), |_| {});
+    }
+    assert!(first_partial.is_file(), "the first link's part is kept");
+    assert_eq!(
+        *second.ranges.lock().expect("lock"),
+        [None],
+        "the second link starts from its own first byte"
+    );
+    assert_eq!(std::fs::read(&target).expect("read"), *body());
 }

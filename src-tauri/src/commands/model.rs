@@ -1,9 +1,9 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use hearth_core::models::download::{self, Download, Progress};
 use hearth_core::models::shelf::Removed;
-use hearth_core::models::KnownModel;
+use hearth_core::models::{self, KnownModel};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -137,30 +137,41 @@ pub enum Imported {
     Refused { path: PathBuf, message: String },
 }
 
+/// A downloaded model, listed, and whether its sha256 was known and matched.
+#[derive(Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DownloadedModel {
+    model: Box<KnownModel>,
+    verified: bool,
+}
+
 /// Downloads the model file at `url` into Hearth's models folder, going on from what an
-/// earlier try kept; checked against `sha256` when given (else the server's hash, where it
-/// sends one) and as a GGUF file before it is listed.
+/// earlier try kept; checked against `sha256` when given, else the catalog's for a file of
+/// that name, else the server's hash where it sends one; and always as a GGUF file.
 #[tauri::command]
 pub async fn download_model(
     state: State<'_, AppState>,
     url: String,
     sha256: Option<String>,
     on_progress: Channel<Progress>,
-) -> CommandResult<KnownModel> {
+) -> CommandResult<DownloadedModel> {
     let file = download::file_name(&url).map_err(sentence)?;
     let data = state.data();
-    let (target, partial) = data.download_of(&file);
+    let (target, partial) = data.download_of(&file, &url);
+    let listed = models::catalog_entry_for(Path::new(&file));
     let sha256 = sha256
         .map(|s| s.trim().to_lowercase())
-        .filter(|s| !s.is_empty());
+        .filter(|s| !s.is_empty())
+        .or_else(|| listed.as_ref().map(|entry| entry.sha256.clone()));
     let job = Download {
         url: &url,
         target: &target,
         partial: &partial,
         sha256: sha256.as_deref(),
+        size: listed.map(|entry| entry.size),
     };
     let mut sent = Instant::now();
-    let path = job
+    let downloaded = job
         .run(&state.download_token(), |progress| {
             if sent.elapsed() >= PROGRESS_EVERY || progress.total == Some(progress.received) {
                 sent = Instant::now();
@@ -169,11 +180,17 @@ pub async fn download_model(
         })
         .await
         .map_err(sentence)?;
-    data.shelf()
+    let path = downloaded.path;
+    let model = data
+        .shelf()
         .list(&data.model_search_dirs())
         .into_iter()
         .find(|m| m.path == path)
-        .ok_or_else(|| format!("{} was downloaded but is not listed.", path.display()).into())
+        .ok_or_else(|| format!("{} was downloaded but is not listed.", path.display()))?;
+    Ok(DownloadedModel {
+        model: Box::new(model),
+        verified: downloaded.verified,
+    })
 }
 
 /// Stops the running download; what arrived is kept for later unless `discard` (the partial
@@ -183,7 +200,7 @@ pub fn stop_download(state: State<'_, AppState>, url: String, discard: bool) -> 
     state.stop_download();
     if discard {
         let file = download::file_name(&url).map_err(sentence)?;
-        let (_, partial) = state.data().download_of(&file);
+        let (_, partial) = state.data().download_of(&file, &url);
         // Nothing kept is nothing to delete.
         let _ = std::fs::remove_file(partial);
     }

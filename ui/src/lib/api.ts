@@ -15,6 +15,7 @@ import type {
   Conversation,
   Detection,
   DocumentInfo,
+  DownloadedModel,
   DownloadProgress,
   HistoryState,
   Imported,
@@ -90,7 +91,7 @@ export function downloadModel(
   url: string,
   sha256: string | null,
   onProgress: (p: DownloadProgress) => void,
-): Promise<KnownModel> {
+): Promise<DownloadedModel> {
   return invoke('download_model', { url, sha256, onProgress: channel(onProgress) });
 }
 

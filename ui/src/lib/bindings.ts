@@ -65,6 +65,8 @@ bytesPerSecond: number, };
 
 export type Imported = { "kind": "added", model: KnownModel, } | { "kind": "refused", path: string, message: string, };
 
+export type DownloadedModel = { model: KnownModel, verified: boolean, };
+
 export type SummaryStyle = "sentence" | "paragraph" | "bullets" | "actions";
 
 export type RewriteMode = "grammar" | "shorter" | "formal" | "friendly";

@@ -1,6 +1,8 @@
 //! Downloading a model: into a partial file outside the models folder, resumed with HTTP range
 //! requests after the network or Hearth goes away, checked against its sha256 and as a GGUF
-//! file, and only then moved into the models folder where Hearth can load it.
+//! file, and only then moved into the models folder where Hearth can load it. The server is not
+//! trusted: only https (or this computer) is fetched and followed, the part it sends must be
+//! the part asked for, and no more is taken than the file can be or the disk can hold.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,6 +17,16 @@ use super::{inspect, GgufError};
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The most a download may bring when its size is not known in advance: more than any model
+/// a laptop runs.
+const MAX_UNKNOWN_SIZE: u64 = 64 << 30;
+
+/// Room left on the disk beyond the download itself, so the disk is never filled to the brim.
+const SPARE_SPACE: u64 = 256 << 20;
+
+/// Redirects followed before giving up.
+const MOST_REDIRECTS: usize = 10;
+
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
     #[error("Could not reach {host}: this computer seems to be offline, or the server is down. Nothing is lost: the download goes on from where it stopped when you try again.")]
@@ -25,6 +37,16 @@ pub enum DownloadError {
     Refused { status: u16 },
     #[error("The download is not a valid address: {0}")]
     BadUrl(String),
+    #[error("{0} is not an https address. Hearth downloads models only over https (or from this computer), so nobody on the way can change the file.")]
+    NotHttps(String),
+    #[error("The server sent the download on to {0}, which is not an https address; Hearth does not follow it, so nobody on the way can change the file.")]
+    RedirectedAway(String),
+    #[error("The server sent a different part of the file than was asked for ({0}). What arrived before is kept: try again, or from another address.")]
+    WrongPart(String),
+    #[error("The server sent more than {limit}, more than this model file can be; what arrived was deleted.")]
+    TooLarge { limit: String },
+    #[error("The download needs {needed} on the disk but only {free} is free. Nothing was written: free some space and try again.")]
+    NoSpace { needed: String, free: String },
     #[error("{0} does not end in a .gguf file name: give the link to the model file itself.")]
     NotAModelLink(String),
     #[error("The downloaded file is not the one expected (sha256 {actual}, expected {expected}); it was deleted. Try again, or from another address.")]
@@ -59,6 +81,52 @@ pub struct Download<'a> {
     /// The file's sha256 if known in advance (the catalog); else the server's
     /// `X-Linked-Etag` is used where it gives one.
     pub sha256: Option<&'a str>,
+    /// The file's size if known in advance (the catalog): the server may send no more.
+    pub size: Option<u64>,
+}
+
+/// A download in place in the models folder. `verified`: its sha256 was known (given, from the
+/// catalog or from the server) and matched; otherwise it was only checked as a GGUF file.
+#[derive(Debug)]
+pub struct Downloaded {
+    pub path: PathBuf,
+    pub verified: bool,
+}
+
+/// Whether Hearth fetches from `url`: https anywhere, plain http only from this computer.
+fn trusted(url: &reqwest::Url) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => match url.host_str() {
+            Some("localhost") | Some("[::1]") => true,
+            Some(host) => host
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback()),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// Where a `206 Partial Content` says its bytes start, and the whole file's length when it
+/// gives one: `Content-Range: bytes START-END/TOTAL`.
+fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, Option<u64>)> {
+    let value = headers.get(reqwest::header::CONTENT_RANGE)?.to_str().ok()?;
+    let (range, total) = value.trim().strip_prefix("bytes ")?.split_once('/')?;
+    let start = range.split_once('-')?.0.trim().parse().ok()?;
+    Some((start, total.trim().parse().ok()))
+}
+
+/// The space free on the disk holding `dir`, where the system says.
+fn free_space(dir: &Path) -> Option<u64> {
+    let dir = dir.canonicalize().ok()?;
+    let disks = sysinfo::Disks::new_with_refreshed_list();
+    disks
+        .list()
+        .iter()
+        .filter(|disk| dir.starts_with(disk.mount_point()))
+        .max_by_key(|disk| disk.mount_point().as_os_str().len())
+        .map(|disk| disk.available_space())
 }
 
 impl Download<'_> {
@@ -68,15 +136,35 @@ impl Download<'_> {
         &self,
         cancel: &CancellationToken,
         mut on_progress: impl FnMut(Progress),
-    ) -> Result<PathBuf, DownloadError> {
+    ) -> Result<Downloaded, DownloadError> {
         let url =
             reqwest::Url::parse(self.url).map_err(|e| DownloadError::BadUrl(e.to_string()))?;
+        if !trusted(&url) {
+            return Err(DownloadError::NotHttps(self.url.to_string()));
+        }
         let host = url.host_str().unwrap_or("the server").to_string();
+        // Where a refused redirect pointed, for the sentence.
+        let refused_to = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+        let noted = refused_to.clone();
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= MOST_REDIRECTS {
+                attempt.error("too many redirects")
+            } else if trusted(attempt.url()) {
+                attempt.follow()
+            } else {
+                if let Ok(mut noted) = noted.lock() {
+                    *noted = Some(attempt.url().to_string());
+                }
+                attempt.error("a redirect away from https")
+            }
+        });
         let client = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(READ_TIMEOUT)
+            .redirect(policy)
             .build()
             .map_err(|e| DownloadError::BadUrl(e.to_string()))?;
+        let limit = self.size.unwrap_or(MAX_UNKNOWN_SIZE);
         let write_error = |source| DownloadError::Write {
             path: self.partial.to_path_buf(),
             source,
@@ -93,7 +181,10 @@ impl Download<'_> {
         }
         let response = tokio::select! {
             response = request.send() => response.map_err(|e| {
-                if e.is_connect() || e.is_timeout() {
+                let refused = refused_to.lock().ok().and_then(|mut to| to.take());
+                if let Some(to) = refused {
+                    DownloadError::RedirectedAway(to)
+                } else if e.is_connect() || e.is_timeout() {
                     DownloadError::Offline { host: host.clone() }
                 } else {
                     DownloadError::Interrupted { host: host.clone(), detail: e.to_string() }
@@ -102,7 +193,6 @@ impl Download<'_> {
             _ = cancel.cancelled() => return Err(stopped(have)),
         };
         let status = response.status();
-        let resumed = status == reqwest::StatusCode::PARTIAL_CONTENT;
         let complete_already = status == reqwest::StatusCode::RANGE_NOT_SATISFIABLE && have > 0;
         if !status.is_success() && !complete_already {
             return Err(DownloadError::Refused {
@@ -116,8 +206,23 @@ impl Download<'_> {
             .map(|v| v.trim_matches('"').to_lowercase())
             .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()));
         if !complete_already {
-            let start = if resumed { have } else { 0 };
-            let total = response.content_length().map(|n| n + start);
+            let (start, total) = self.part_sent(&response, have)?;
+            if total.is_some_and(|total| total > limit) {
+                return Err(self.too_large(limit).await);
+            }
+            if let (Some(total), Some(dir)) = (total, self.partial.parent()) {
+                let needed = total.saturating_sub(start) + SPARE_SPACE;
+                match free_space(dir) {
+                    Some(free) if free < needed => {
+                        return Err(DownloadError::NoSpace {
+                            needed: super::fit::size(needed),
+                            free: super::fit::size(free),
+                        })
+                    }
+                    _ => {}
+                }
+            }
+            let resumed = start > 0;
             let mut file = tokio::fs::OpenOptions::new()
                 .create(true)
                 .write(true)
@@ -147,8 +252,12 @@ impl Download<'_> {
                         return Err(e);
                     }
                 };
-                file.write_all(&chunk).await.map_err(write_error)?;
                 received += chunk.len() as u64;
+                if received > limit {
+                    drop(file);
+                    return Err(self.too_large(limit).await);
+                }
+                file.write_all(&chunk).await.map_err(write_error)?;
                 let seconds = began.elapsed().as_secs_f64().max(1e-3);
                 on_progress(Progress {
                     received,
@@ -164,15 +273,52 @@ impl Download<'_> {
                 });
             }
         }
-        self.verify(self.sha256.map(str::to_lowercase).or(server_sha))
-            .await?;
+        let sha256 = self.sha256.map(str::to_lowercase).or(server_sha);
+        let verified = sha256.is_some();
+        self.verify(sha256).await?;
         tokio::fs::rename(self.partial, self.target)
             .await
             .map_err(|source| DownloadError::Write {
                 path: self.target.to_path_buf(),
                 source,
             })?;
-        Ok(self.target.to_path_buf())
+        Ok(Downloaded {
+            path: self.target.to_path_buf(),
+            verified,
+        })
+    }
+
+    /// Where the bytes of `response` go in the file, and the file's whole length where known.
+    /// A part that starts where the partial file ends goes on from it; one from byte 0 (or a
+    /// whole file) starts over; any other part is refused, keeping what is there.
+    fn part_sent(
+        &self,
+        response: &reqwest::Response,
+        have: u64,
+    ) -> Result<(u64, Option<u64>), DownloadError> {
+        if response.status() != reqwest::StatusCode::PARTIAL_CONTENT {
+            return Ok((0, response.content_length()));
+        }
+        let length = response.content_length();
+        match content_range(response.headers()) {
+            Some((start, total)) if start == have || start == 0 => {
+                Ok((start, total.or(length.map(|n| n + start))))
+            }
+            Some((start, _)) => Err(DownloadError::WrongPart(format!(
+                "from byte {start}, where the download stopped at byte {have}"
+            ))),
+            None => Err(DownloadError::WrongPart(
+                "a partial answer without saying which part".to_string(),
+            )),
+        }
+    }
+
+    /// The server sent more than the file can be: nothing of it is kept.
+    async fn too_large(&self, limit: u64) -> DownloadError {
+        let _ = tokio::fs::remove_file(self.partial).await;
+        DownloadError::TooLarge {
+            limit: super::fit::size(limit),
+        }
     }
 
     /// Deletes what an interrupted download kept; whether there was anything.

@@ -57,8 +57,14 @@ export class ModelsState {
     this.downloading = true;
     this.progress = null;
     try {
-      const model = await api.downloadModel(this.link.trim(), this.sha256.trim() || null, (p) => (this.progress = p));
-      this.notice = `Downloaded and checked ${model.name}.`;
+      const { model, verified } = await api.downloadModel(
+        this.link.trim(),
+        this.sha256.trim() || null,
+        (p) => (this.progress = p),
+      );
+      this.notice = verified
+        ? `Downloaded and checked ${model.name}.`
+        : `Downloaded ${model.name}. Not verified: no sha256 was given or known for this file, so it was only checked as a model file.`;
       this.unfinished = false;
       this.link = '';
       this.sha256 = '';
