@@ -34,12 +34,15 @@ pub async fn list_models(state: State<'_, AppState>) -> CommandResult<Vec<KnownM
 #[tauri::command]
 pub async fn use_model(state: State<'_, AppState>, path: PathBuf) -> CommandResult<ModelView> {
     let data = state.data();
-    if !data
-        .shelf()
-        .list(&data.model_search_dirs())
-        .iter()
-        .any(|known| known.path == path)
-    {
+    // A file that is gone goes on to the switch, which says so; one that is there must be in
+    // the list, so the webview cannot have any file on the disk read as a model.
+    let known = || {
+        data.shelf()
+            .list(&data.model_search_dirs())
+            .iter()
+            .any(|known| known.path == path)
+    };
+    if path.exists() && !known() {
         return Err(format!("{} is not a model Hearth knows.", path.display()).into());
     }
     let model = state.switch_model(&path).await?;
