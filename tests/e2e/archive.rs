@@ -71,9 +71,16 @@ async fn every_conversation_is_exported_and_imported_into_a_fresh_hearth() {
         app.text("[data-testid=history-notice]").await
     })
     .await;
-    assert_eq!(notice, "Exported.");
+    assert_eq!(
+        notice,
+        "Exported. The file is not encrypted: keep it somewhere private."
+    );
     let text = std::fs::read_to_string(&file).expect("the exported file");
     assert!(text.contains("\"format\": \"hearth-history\""), "{text}");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&file).expect("the file").permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600, "only its owner reads the export");
     app.quit().await;
 
     let fresh = tempfile::tempdir().expect("temp dir");

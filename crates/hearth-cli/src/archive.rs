@@ -34,7 +34,7 @@ pub async fn export(data: &DataDir, args: ExportArgs) -> CliResult {
     let text = archive::export(&store, args.conversation, format).await?;
     store.close().await;
     match args.output {
-        Some(path) => std::fs::write(&path, text)
+        Some(path) => hearth_core::owner_only::write(&path, text.as_bytes())
             .map_err(|e| format!("{} could not be written: {e}", path.display()))?,
         None => std::io::stdout().write_all(text.as_bytes())?,
     }

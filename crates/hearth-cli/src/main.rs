@@ -67,6 +67,8 @@ enum Command {
 fn main() -> ExitCode {
     // Started as its own document reader, it reads one document and exits here.
     hearth_core::documents::serve_if_asked();
+    hearth_core::core_dumps::turn_off();
+    unlock::take_passphrases_from_env();
     let cli = Cli::parse();
     let data = match DataDir::resolve(cli.data_dir) {
         Ok(data) => data,

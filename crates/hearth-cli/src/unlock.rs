@@ -15,6 +15,33 @@ pub const PASSPHRASE_ENV: &str = "HEARTH_PASSPHRASE";
 /// The new passphrase for `hearth key passphrase` in scripts.
 pub const NEW_PASSPHRASE_ENV: &str = "HEARTH_NEW_PASSPHRASE";
 
+/// The passphrases given in the environment, taken out of it at start.
+struct Given {
+    passphrase: Option<Zeroizing<String>>,
+    new_passphrase: Option<Zeroizing<String>>,
+}
+
+static GIVEN: std::sync::OnceLock<Given> = std::sync::OnceLock::new();
+
+/// Takes `HEARTH_PASSPHRASE` and `HEARTH_NEW_PASSPHRASE` out of the environment, so no process
+/// Hearth starts (a document reader) inherits them. Called first in `main`, before any other
+/// thread could read the environment while it changes.
+pub fn take_passphrases_from_env() {
+    let take = |name: &str| {
+        let value = std::env::var(name).ok().map(Zeroizing::new);
+        std::env::remove_var(name);
+        value
+    };
+    let _ = GIVEN.set(Given {
+        passphrase: take(PASSPHRASE_ENV),
+        new_passphrase: take(NEW_PASSPHRASE_ENV),
+    });
+}
+
+fn given() -> Option<&'static Given> {
+    GIVEN.get()
+}
+
 /// The histories this command opened, closed before it exits (`close_opened`): a closed
 /// history leaves no WAL beside its file, which would otherwise be read into whatever file
 /// is at that path next (one moved back from elsewhere, say).
@@ -42,8 +69,8 @@ pub async fn open_store(data: &DataDir) -> Result<Store, Box<dyn std::error::Err
 
 async fn open(data: &DataDir) -> Result<Store, Box<dyn std::error::Error>> {
     let path = data.database();
-    if let Ok(passphrase) = std::env::var(PASSPHRASE_ENV) {
-        return Ok(Store::open(&path, &Unlock::passphrase(passphrase)).await?);
+    if let Some(passphrase) = given().and_then(|given| given.passphrase.clone()) {
+        return Ok(Store::open(&path, &Unlock::Passphrase(passphrase)).await?);
     }
     let terminal = std::io::stdin().is_terminal();
     let opened = match Store::open(&path, &Unlock::Keyring).await {
@@ -72,8 +99,8 @@ fn ask(prompt: &str) -> Result<Zeroizing<String>, StoreError> {
 
 /// A new passphrase: `HEARTH_NEW_PASSPHRASE`, or asked twice at the terminal.
 fn ask_new() -> Result<Zeroizing<String>, StoreError> {
-    if let Ok(passphrase) = std::env::var(NEW_PASSPHRASE_ENV) {
-        return Ok(Zeroizing::new(passphrase));
+    if let Some(passphrase) = given().and_then(|given| given.new_passphrase.clone()) {
+        return Ok(passphrase);
     }
     let first = ask("New passphrase: ")?;
     if *ask("The same passphrase again: ")? != *first {

@@ -4,10 +4,12 @@
 
 pub mod archive;
 pub mod chat;
+pub mod core_dumps;
 pub mod documents;
 pub mod engine;
 pub mod jobs;
 pub mod models;
+pub mod owner_only;
 pub mod paths;
 pub mod reply;
 pub mod settings;

@@ -38,7 +38,7 @@ impl DataDir {
             .ok_or(PathsError::NoPlatformDir)?;
         let dir = Self { root };
         for path in [dir.root.clone(), dir.models_dir()] {
-            std::fs::create_dir_all(&path).map_err(|source| PathsError::Create {
+            crate::owner_only::create_dir(&path).map_err(|source| PathsError::Create {
                 path: path.clone(),
                 source,
             })?;

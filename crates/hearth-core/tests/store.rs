@@ -503,3 +503,32 @@ fn several_processes_opening_one_new_or_old_history_at_once_all_succeed() {
         }
     });
 }
+
+/// A shipped migration that changes stops every history it already ran on from opening (sqlx
+/// refuses a checksum it did not record). Their checksums are pinned here: a change to a
+/// shipped migration fails this test, and the change goes in a new migration instead.
+#[test]
+fn shipped_migrations_never_change() {
+    const SHIPPED: [(i64, &str); 9] = [
+        (1, "7b97535264e5074601a0e3065526afbc9b45e43e5d686ada5880bccad2b4872cab7c6cb3b4833e9e2bcfe88ea5885279"),
+        (2, "876858ed3f3fa7b0ebbb7775ee222b52c9e71d86c13f0f3a4b02fb06a897f1f087efe539ae8dfce27b453c0916032bac"),
+        (3, "95dccbac3e040789ae455c86b48d4fe589f5696b3205ee495aa2eebe2398db5b96dfe3ae85c2a27a296fcb961c00bea1"),
+        (4, "beafc9976d9c25a2fce1a9b2ac90ed0261a453e3f190dbc5055c37c7803aaff397755b14a1fbfd22f7911ec1e369da0c"),
+        (5, "a9527517f7d9da69153a3f97c407648fa5953309b79d63b6717bf4ad43dbcd02d52046c65cec84a71bc87f722074d713"),
+        (6, "c9f92784a5fb6d2fe981a4a554e8ec36c4e30ad4c16b7c42459a7b02ab7d1922a149bfcf0e92ae128353fe2a0f041ea6"),
+        (7, "2aafe5a83cb0fde20411773d0086dce810f48ff5efc9a6c418ce4ea72738a9b7e9bcfbbfa177bd090e7c99eab1a629bc"),
+        (8, "fd3e46e4f8916e5baed83af490bb55b1f0e8708657fee5862d9f86b1382e6596479f1d68c2ae09a03d8c2a3efcdf4ea4"),
+        (9, "094333850ea6657f216e63fa2ac015da1110116f12c072346cbc92a1e0543bed8914d3df3863be2f6b3ab1be84a9b29a"),
+    ];
+    let migrator = sqlx::migrate!("./src/store/migrations");
+    let shipped: Vec<(i64, String)> = migrator
+        .iter()
+        .take(SHIPPED.len())
+        .map(|m| (m.version, hex::encode(&*m.checksum)))
+        .collect();
+    let pinned: Vec<(i64, String)> = SHIPPED
+        .iter()
+        .map(|(version, sum)| (*version, sum.to_string()))
+        .collect();
+    assert_eq!(shipped, pinned);
+}

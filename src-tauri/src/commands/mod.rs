@@ -68,8 +68,12 @@ pub async fn save_as<R: tauri::Runtime>(
     let Some(path) = picked.and_then(|file| file.into_path().ok()) else {
         return Ok(false);
     };
-    tokio::fs::write(&path, text)
-        .await
-        .map_err(|e| format!("{} could not be saved: {e}", path.display()))?;
+    let written = path.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        hearth_core::owner_only::write(&written, text.as_bytes())
+    })
+    .await
+    .map_err(sentence)?
+    .map_err(|e| format!("{} could not be saved: {e}", path.display()))?;
     Ok(true)
 }

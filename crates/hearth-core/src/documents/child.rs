@@ -110,7 +110,7 @@ fn confine(limits: &Limits) {
     };
     set(libc::RLIMIT_AS, MEMORY);
     set(libc::RLIMIT_CPU, limits.time.as_secs() + 1);
-    set(libc::RLIMIT_CORE, 0);
+    crate::core_dumps::turn_off();
 }
 
 /// Windows has no resource limits on a process of its own; the caller's deadline still holds.

@@ -170,7 +170,7 @@ impl Download<'_> {
             source,
         };
         if let Some(dir) = self.partial.parent() {
-            tokio::fs::create_dir_all(dir).await.map_err(write_error)?;
+            crate::owner_only::create_dir(dir).map_err(write_error)?;
         }
         let have = tokio::fs::metadata(self.partial)
             .await

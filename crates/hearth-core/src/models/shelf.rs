@@ -89,7 +89,7 @@ impl ShelfFile {
         let json = serde_json::to_vec_pretty(shelf).map_err(|e| error(e.into()))?;
         // Written beside, then renamed: a crash never leaves half a file.
         let partial = self.path.with_extension("json.partial");
-        std::fs::write(&partial, json).map_err(error)?;
+        crate::owner_only::write(&partial, &json).map_err(error)?;
         std::fs::rename(&partial, &self.path).map_err(error)
     }
 

@@ -62,6 +62,10 @@ pub enum StoreError {
     NewerVersion(PathBuf),
     #[error("The history database {path} could not be opened: {reason}")]
     Open { path: PathBuf, reason: String },
+    #[error("Another Hearth has been setting up or re-encrypting the history {0} for over {SETUP_PATIENCE_MINUTES} minutes. Let it finish or close it, then try again.")]
+    SetupBusy(PathBuf),
+    #[error("Deleted, but another program reading the history keeps the deleted text in its write-ahead log for now; it is wiped when Hearth next closes the history.")]
+    NotWiped,
     #[error("Conversation {0} does not exist.")]
     ConversationNotFound(i64),
     #[error("Message {0} is not in this conversation.")]
@@ -120,6 +124,9 @@ impl Store {
             .run(&pool)
             .await
             .map_err(|e| migrate_error(path, e))?;
+        // SQLite makes its WAL and SHM with the file's permissions. Best effort: a file system
+        // without Unix permissions (a USB stick's) still opens.
+        let _ = crate::owner_only::restrict(path);
         Ok(Self {
             pool,
             path: path.to_path_buf(),
@@ -169,10 +176,18 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         }
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        // A reader in the middle of a read keeps the WAL from being truncated: SQLite then
+        // answers busy = 1 (after its own busy wait), and the checkpoint is tried again.
+        for _ in 0..WIPE_TRIES {
+            let (busy,): (i64,) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.pool)
+                .await?;
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Err(StoreError::NotWiped)
     }
 
     /// Where this history's key is kept.
@@ -293,8 +308,17 @@ async fn refuse_newer_plain(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Waits for the set-up lock of the database at `path` (`history.sqlite3.lock`); it is let go
-/// when the returned file is dropped, or when the process ends however it ends.
+/// Checkpoints tried after a delete while a reader holds the WAL.
+const WIPE_TRIES: usize = 10;
+
+/// How long a start waits for another Hearth's set-up or key change: re-encrypting a large
+/// history takes a while, but not this long.
+const SETUP_PATIENCE_MINUTES: u64 = 5;
+const SETUP_PATIENCE: Duration = Duration::from_secs(SETUP_PATIENCE_MINUTES * 60);
+
+/// Waits for the set-up lock of the database at `path` (`history.sqlite3.lock`), up to
+/// `SETUP_PATIENCE`; it is let go when the returned file is dropped, or when the process ends
+/// however it ends.
 async fn setup_lock(path: &Path) -> Result<std::fs::File, StoreError> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".lock");
@@ -303,21 +327,25 @@ async fn setup_lock(path: &Path) -> Result<std::fs::File, StoreError> {
         path: path.to_path_buf(),
         reason: format!("its lock file {} could not be taken: {e}", lock.display()),
     };
-    let taken = tokio::task::spawn_blocking({
-        let lock = lock.clone();
-        move || {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&lock)?;
-            file.lock()?;
-            Ok(file)
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+        .map_err(failed)?;
+    let deadline = tokio::time::Instant::now() + SETUP_PATIENCE;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::SetupBusy(path.to_path_buf()))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(failed(e)),
         }
-    })
-    .await
-    .map_err(|e| failed(std::io::Error::other(e)))?;
-    taken.map_err(failed)
+    }
 }
 
 /// SQLite says "file is not a database" (code 26) for anything that is not SQLite.

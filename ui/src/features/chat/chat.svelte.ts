@@ -273,7 +273,7 @@ export class ChatState implements Branching {
   async exportHistory(conversationId: number | null, format: api.ExportFormat): Promise<void> {
     this.notice = null;
     try {
-      if (await api.exportHistory(conversationId, format)) this.notice = 'Exported.';
+      if (await api.exportHistory(conversationId, format)) this.notice = 'Exported. The file is not encrypted: keep it somewhere private.';
     } catch (e) {
       this.fail(e);
     }

@@ -63,7 +63,7 @@ pub fn kept_folder(database: &Path) -> PathBuf {
 /// Keeps `note` aside for the file at `database`, under a new name in the kept folder.
 pub fn keep(database: &Path, note: &UnlockNote) -> Result<(), String> {
     let folder = kept_folder(database);
-    std::fs::create_dir_all(&folder)
+    crate::owner_only::create_dir(&folder)
         .map_err(|e| format!("{} could not be made: {e}", folder.display()))?;
     let mut id = [0u8; 4];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut id);
@@ -118,7 +118,7 @@ pub fn write(path: &Path, note: &UnlockNote) -> Result<(), String> {
     })
     .map_err(|e| failed(std::io::Error::other(e)))?;
     let temporary = beside(path, ".tmp");
-    let mut file = std::fs::File::create(&temporary).map_err(failed)?;
+    let mut file = crate::owner_only::create(&temporary).map_err(failed)?;
     file.write_all(text.as_bytes()).map_err(failed)?;
     file.sync_all().map_err(failed)?;
     rename(&temporary, path).map_err(failed)

@@ -7,6 +7,13 @@ use zeroize::Zeroizing;
 
 use super::key::Key;
 
+/// The most a note may ask of Argon2: far above what Hearth writes (64 MiB, 3 passes, 1 lane),
+/// far below what would exhaust a laptop. A note asking more was changed or damaged, and
+/// following it could take all memory or hours.
+const MOST_MEMORY_KIB: u32 = 1 << 20;
+const MOST_PASSES: u32 = 16;
+const MOST_LANES: u32 = 8;
+
 /// How a passphrase became the key; kept beside the database (none of it is secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Derivation {
@@ -33,6 +40,13 @@ impl Derivation {
 
     /// The key for `passphrase`. Slow on purpose: run it off the async workers.
     pub fn key(&self, passphrase: &str) -> Result<Key, String> {
+        if self.m_cost > MOST_MEMORY_KIB || self.t_cost > MOST_PASSES || self.p_cost > MOST_LANES {
+            return Err(format!(
+                "its settings ask for more than Hearth ever uses ({} KiB, {} passes, {} lanes); \
+                 it was changed or is damaged",
+                self.m_cost, self.t_cost, self.p_cost
+            ));
+        }
         let salt = hex::decode(&self.salt).map_err(|e| format!("its salt is damaged ({e})"))?;
         let params = Params::new(self.m_cost, self.t_cost, self.p_cost, Some(32))
             .map_err(|e| format!("its settings are damaged ({e})"))?;
@@ -41,5 +55,31 @@ impl Derivation {
             .hash_password_into(passphrase.as_bytes(), &salt, bytes.as_mut())
             .map_err(|e| format!("the key could not be derived ({e})"))?;
         Ok(Key::from_bytes(bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_past_the_bounds_are_refused_before_any_work() {
+        let greedy = Derivation {
+            m_cost: u32::MAX,
+            ..Derivation::new()
+        };
+        let refused = greedy.key("correct horse").err();
+        assert_eq!(
+            refused.as_deref(),
+            Some(
+                "its settings ask for more than Hearth ever uses (4294967295 KiB, 3 passes, 1 \
+                 lanes); it was changed or is damaged"
+            )
+        );
+        let slow = Derivation {
+            t_cost: 1_000_000,
+            ..Derivation::new()
+        };
+        assert!(slow.key("correct horse").is_err());
     }
 }
