@@ -42,8 +42,7 @@ pub async fn export(data: &DataDir, args: ExportArgs) -> CliResult {
 }
 
 pub async fn import(data: &DataDir, args: ImportArgs) -> CliResult {
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| format!("{} could not be read: {e}", args.file.display()))?;
+    let text = archive::read_export(&args.file)?;
     let store = crate::unlock::open_store(data).await?;
     let restored = archive::import(&store, &text).await?;
     store.close().await;

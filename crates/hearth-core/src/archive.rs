@@ -1,7 +1,9 @@
 //! Export and import of the history: Markdown to read (the branch each conversation shows),
 //! JSON to keep everything (every branch, jobs, personas, documents and the passages answers
 //! used, measurements), with a format version. An import checks the whole file before it stores
-//! anything, and adds only the conversations that are not here yet.
+//! anything, and adds only the conversations that are not here yet. An export is not trusted:
+//! its size is capped, every passage must come from its document's text, and its documents are
+//! kept apart from the files dropped on Hearth (their hashes are the export's word, not a file's).
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,6 +19,9 @@ pub const FORMAT: &str = "hearth-history";
 /// The newest format this Hearth writes and reads.
 pub const VERSION: u64 = 1;
 
+/// The largest export Hearth imports: far more than years of conversations and documents.
+pub const MAX_IMPORT_BYTES: u64 = 512 << 20;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
     #[error("This is not a Hearth export: {0}. Nothing was imported.")]
@@ -25,6 +30,10 @@ pub enum ArchiveError {
     Newer(u64),
     #[error("This export is damaged: {0}. Nothing was imported.")]
     Damaged(String),
+    #[error("This file is larger than any Hearth export ({size} MB; at most {} MB). Nothing was imported.", MAX_IMPORT_BYTES >> 20)]
+    TooLarge { size: u64 },
+    #[error("{path} could not be read: {reason}")]
+    Unreadable { path: String, reason: String },
     #[error("Choose md or json as the export format (got {0}).")]
     UnknownFormat(String),
     #[error(transparent)]
@@ -89,6 +98,26 @@ pub async fn export(
     }
 }
 
+/// The text of the export at `path`, refused unread when it is larger than any export.
+pub fn read_export(path: &std::path::Path) -> Result<String, ArchiveError> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| ArchiveError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > MAX_IMPORT_BYTES {
+        return Err(ArchiveError::TooLarge { size: size >> 20 });
+    }
+    let mut text = String::new();
+    // One byte past the cap, for a file that grows while it is read: `parse` refuses it.
+    file.take(MAX_IMPORT_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(unreadable)?;
+    Ok(text)
+}
+
 /// Imports a JSON export: all of it, or (when any of it is wrong) nothing.
 pub async fn import(store: &Store, text: &str) -> Result<Restored, ArchiveError> {
     let archive = parse(text)?;
@@ -97,29 +126,53 @@ pub async fn import(store: &Store, text: &str) -> Result<Restored, ArchiveError>
         .await?)
 }
 
+/// What an export says it is. Everything else is skipped unkept when this is read.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<Value>,
+    version: Option<Value>,
+}
+
 fn parse(text: &str) -> Result<Archive, ArchiveError> {
-    let value: Value = serde_json::from_str(text)
+    if text.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(ArchiveError::TooLarge {
+            size: text.len() as u64 >> 20,
+        });
+    }
+    // The header first: a file that is not an export, or one from a newer Hearth, gets its own
+    // sentence rather than a parse error about some field.
+    let header: Header = serde_json::from_str(text)
         .map_err(|e| ArchiveError::NotAnExport(format!("it is not JSON ({e})")))?;
-    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
+    if header.format.as_ref().and_then(Value::as_str) != Some(FORMAT) {
         return Err(ArchiveError::NotAnExport(format!(
             "it does not say \"format\": \"{FORMAT}\""
         )));
     }
-    let version = value
-        .get("version")
+    let version = header
+        .version
+        .as_ref()
         .and_then(Value::as_u64)
         .ok_or_else(|| ArchiveError::Damaged("it has no format version".to_string()))?;
     if version > VERSION {
         return Err(ArchiveError::Newer(version));
     }
     let archive: Archive =
-        serde_json::from_value(value).map_err(|e| ArchiveError::Damaged(e.to_string()))?;
+        serde_json::from_str(text).map_err(|e| ArchiveError::Damaged(e.to_string()))?;
     check(&archive)?;
     Ok(archive)
 }
 
-/// Every position and hash points where it should, so the restore never guesses.
+/// Every position and hash points where it should, so the restore never guesses; and every
+/// passage is part of its document's text, so no answer cites words the document lacks.
 fn check(archive: &Archive) -> Result<(), ArchiveError> {
+    for d in &archive.documents {
+        if !passages_in_order(&d.text, d.chunks.iter().map(|c| c.text.as_str())) {
+            return Err(ArchiveError::Damaged(format!(
+                "the document \"{}\" has passages that are not in its text",
+                d.name
+            )));
+        }
+    }
     let chunks: HashMap<&str, usize> = archive
         .documents
         .iter()
@@ -160,6 +213,19 @@ fn check(archive: &Archive) -> Result<(), ArchiveError> {
         }
     }
     Ok(())
+}
+
+/// Whether each passage is found in `text`, each at or after where the one before starts (as
+/// the chunker cuts them), so the whole check reads the text about once.
+fn passages_in_order<'a>(text: &str, passages: impl Iterator<Item = &'a str>) -> bool {
+    let mut from = 0;
+    for passage in passages {
+        match text[from..].find(passage) {
+            Some(at) => from += at,
+            None => return false,
+        }
+    }
+    true
 }
 
 async fn markdown(store: &Store, only: Option<i64>) -> Result<String, ArchiveError> {

@@ -140,9 +140,10 @@ pub async fn import_history(
     let Some(path) = picked.and_then(|file| file.into_path().ok()) else {
         return Ok(None);
     };
-    let text = tokio::fs::read_to_string(&path)
+    let text = tauri::async_runtime::spawn_blocking(move || archive::read_export(&path))
         .await
-        .map_err(|e| format!("{} could not be read: {e}", path.display()))?;
+        .map_err(sentence)?
+        .map_err(sentence)?;
     archive::import(&state.store()?, &text)
         .await
         .map(|restored| Some(restored.to_string()))

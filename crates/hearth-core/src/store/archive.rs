@@ -254,9 +254,10 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let mut document_ids = HashMap::new();
         for d in documents {
+            let hash = imported_hash(&d.hash);
             let existing: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM documents WHERE hash = ?")
-                    .bind(&d.hash)
+                    .bind(&hash)
                     .fetch_optional(&mut *tx)
                     .await?;
             let id = match existing {
@@ -264,7 +265,7 @@ impl Store {
                 None => {
                     let new = NewDocument {
                         name: &d.name,
-                        hash: &d.hash,
+                        hash: &hash,
                         size: d.size,
                         kind: d.kind,
                         pages: d.pages,
@@ -296,6 +297,19 @@ impl Store {
         Ok(restored)
     }
 }
+
+/// Where an imported document is kept: its hash is the export's word, not a file's, so it never
+/// stands for a file dropped on Hearth (a crafted export could otherwise put its own text under
+/// a real file's hash). Imported again, it is recognised by the same mark.
+fn imported_hash(hash: &str) -> String {
+    if hash.starts_with(IMPORTED) {
+        hash.to_string()
+    } else {
+        format!("{IMPORTED}{hash}")
+    }
+}
+
+const IMPORTED: &str = "imported:";
 
 async fn restore_conversation(
     tx: &mut sqlx::SqliteConnection,
