@@ -116,3 +116,43 @@ describe('a reply rendered as it streams', () => {
     expect(root.lastElementChild?.textContent).toBe('Done.');
   });
 });
+
+/** A seeded generator (mulberry32): the same replies in every run, so a failure repeats. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// What model output is made of when it goes wrong: markdown's markers, nesting, fences,
+// links and HTML that must never come alive.
+const PIECES = [
+  '>', '> ', '- ', '* ', '1. ', '  ', '\t', '\n', '\n\n', '*', '**', '_', '__', '`', '```', '~~~',
+  '#', '# ', '|', '---', '[', ']', '(', ')', '![x](', 'https://example.com/', 'javascript:alert(1)',
+  '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:x">', '<div>',
+  '</div>', '<style>', '&amp;', '\\', 'word ', 'Lisbon. ', 'é', '\u202e',
+];
+
+describe('renderMarkdown fuzzed', () => {
+  // DOMPurify's output is serialized HTML, so a live tag or attribute shows as `<tag` or
+  // ` name=` inside a tag; the same words as text are escaped (`&lt;`) and match nothing.
+  const LIVE = [/<(script|style|iframe|object|embed)\b/i, /<[^>]*\son[a-z]+=/i, /<[^>]*href="\s*javascript:/i];
+
+  it('renders 1,000 generated replies, each safe, none throwing', () => {
+    const next = seeded(0x5eed0009);
+    for (let i = 0; i < 1000; i++) {
+      let reply = '';
+      // Up to about 600 characters: long enough to nest and pair, short enough for jsdom,
+      // where each sanitizing costs a DOM of its own.
+      const length = Math.floor(next() * 120);
+      for (let j = 0; j < length; j++) reply += PIECES[Math.floor(next() * PIECES.length)];
+      const html = renderMarkdown(reply);
+      for (const live of LIVE) expect(live.test(html), `${live} in ${JSON.stringify(reply)}`).toBe(false);
+    }
+  }, 120_000);
+});

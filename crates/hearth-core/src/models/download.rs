@@ -386,6 +386,45 @@ async fn sha256_of(path: &Path) -> std::io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::RngSeed;
+    use reqwest::header::{HeaderMap, HeaderValue, CONTENT_RANGE};
+
+    fn with_range(value: &str) -> Option<HeaderMap> {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_RANGE, HeaderValue::from_str(value).ok()?);
+        Some(headers)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 1000,
+            rng_seed: RngSeed::Fixed(0x5eed_000a),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Whatever a server says its part is, it is read or refused, never a panic.
+        #[test]
+        fn any_content_range_is_read_or_refused(value in "(bytes |[0-9]|-|/|\\*| |\\PC){0,48}") {
+            if let Some(headers) = with_range(&value) {
+                let _ = content_range(&headers);
+            }
+        }
+
+        /// A well-formed range reads back as it was written.
+        #[test]
+        fn a_well_formed_content_range_reads_back(
+            start in 0u64..1 << 50,
+            length in 1u64..1 << 40,
+            known in any::<bool>(),
+        ) {
+            let end = start + length - 1;
+            let total = if known { (end + 1).to_string() } else { "*".to_string() };
+            let headers = with_range(&format!("bytes {start}-{end}/{total}")).expect("a header");
+            prop_assert_eq!(content_range(&headers), Some((start, known.then_some(end + 1))));
+        }
+    }
 
     #[test]
     fn a_link_names_its_gguf_file_and_other_links_are_refused() {
