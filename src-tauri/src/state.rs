@@ -77,7 +77,11 @@ pub enum Needs {
     NewPassphrase,
     /// The keyring, which holds the key but could not be used: unlocked, then tried again.
     Keyring,
-    /// Nothing can open it: a new history, the old file kept aside.
+    /// Something that passes (a full disk, a file another program holds, permissions): the
+    /// history is fine, so the person fixes that and tries again; nothing is set aside.
+    TryAgain,
+    /// Nothing can open it (its key is gone, or it is not a history, or a newer Hearth wrote
+    /// it): a new history, the old file kept aside.
     NewHistory,
 }
 
@@ -87,7 +91,12 @@ impl Needs {
             StoreError::PassphraseNeeded | StoreError::WrongPassphrase => Needs::Passphrase,
             StoreError::KeyringUnavailable(_) | StoreError::ShortPassphrase => Needs::NewPassphrase,
             StoreError::KeyringLocked(_) => Needs::Keyring,
-            _ => Needs::NewHistory,
+            StoreError::KeyMissing(_)
+            | StoreError::WrongKey(_)
+            | StoreError::NotADatabase(_)
+            | StoreError::NewerVersion(_)
+            | StoreError::BadNote(_) => Needs::NewHistory,
+            _ => Needs::TryAgain,
         }
     }
 }

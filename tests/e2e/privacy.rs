@@ -1,8 +1,12 @@
 //! The encrypted history in the app: its key moved from the keyring to a passphrase in
 //! Settings, the passphrase asked for at the next start (a wrong one refused), the key moved
-//! back; and a history nothing can open set aside for a new one.
+//! back; a history nothing can open set aside for a new one; and a full disk met with "Try
+//! again", nothing set aside.
 
 use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+
+#[path = "../../crates/hearth-cli/tests/common/tmpfs.rs"]
+mod tmpfs;
 
 impl App {
     async fn choose_passphrase(&self, passphrase: &str) {
@@ -108,5 +112,34 @@ async fn without_a_keyring_the_window_asks_for_a_passphrase_and_uses_it() {
     app.type_and_enter("[data-testid=passphrase]", "correct horse")
         .await;
     app.wait_for_model().await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_is_told_as_such_and_try_again_opens_the_history_once_there_is_room() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    // Room for the note beside the history, not for the history itself.
+    let disk = tmpfs::Tmpfs::mount(64 << 10);
+    let data = disk.path().join("hearth");
+    std::fs::create_dir(&data).expect("the data folder");
+    let app = App::start(&data, &[]).await;
+    assert_eq!(
+        app.wait_for_text("[data-testid=unlock] h2").await,
+        "Your history could not be opened just now"
+    );
+    let problem = app.wait_for_text("[data-testid=history-problem]").await;
+    assert!(problem.contains("full"), "{problem}");
+    assert!(
+        app.texts("[data-testid=start-new-history]")
+            .await
+            .is_empty(),
+        "nothing to set aside for a full disk"
+    );
+
+    disk.resize(64 << 20);
+    app.click("[data-testid=retry-open]").await;
+    app.wait_for_model().await;
+    app.type_message("Say one word.").await;
+    app.reply_done().await;
     app.quit().await;
 }

@@ -7,6 +7,7 @@ pub mod chat;
 pub mod core_dumps;
 pub mod documents;
 pub mod engine;
+pub mod free_space;
 pub mod jobs;
 pub mod models;
 pub mod owner_only;

@@ -260,7 +260,7 @@ export type CommandError = { message: string, };
 
 export type KeptIn = "keyring" | "passphrase";
 
-export type Needs = "passphrase" | "newPassphrase" | "keyring" | "newHistory";
+export type Needs = "passphrase" | "newPassphrase" | "keyring" | "tryAgain" | "newHistory";
 
 export type HistoryState = { "state": "open", keptIn: KeptIn, } | { "state": "locked", needs: Needs, message: string, };
 

@@ -117,18 +117,6 @@ fn content_range(headers: &reqwest::header::HeaderMap) -> Option<(u64, Option<u6
     Some((start, total.trim().parse().ok()))
 }
 
-/// The space free on the disk holding `dir`, where the system says.
-fn free_space(dir: &Path) -> Option<u64> {
-    let dir = dir.canonicalize().ok()?;
-    let disks = sysinfo::Disks::new_with_refreshed_list();
-    disks
-        .list()
-        .iter()
-        .filter(|disk| dir.starts_with(disk.mount_point()))
-        .max_by_key(|disk| disk.mount_point().as_os_str().len())
-        .map(|disk| disk.available_space())
-}
-
 impl Download<'_> {
     /// Fetches the rest of the file, checks it and moves it into place. Cancelling `cancel`
     /// stops at once and keeps the partial file for later.
@@ -212,7 +200,7 @@ impl Download<'_> {
             }
             if let (Some(total), Some(dir)) = (total, self.partial.parent()) {
                 let needed = total.saturating_sub(start) + SPARE_SPACE;
-                match free_space(dir) {
+                match crate::free_space::free_space(dir) {
                     Some(free) if free < needed => {
                         return Err(DownloadError::NoSpace {
                             needed: super::fit::size(needed),

@@ -65,10 +65,70 @@ pub struct Swapped {
 /// Re-writes the database at `database` (plain when `from` is `None`) encrypted with `to`. An
 /// error means the old file is still in place.
 pub async fn rewrite(database: &Path, from: Option<&Key>, to: &Key) -> Result<Swapped, StoreError> {
+    let copy = unfinished(database);
+    remove(&copy).map_err(|reason| failed(database, reason))?;
+    enough_room(database)?;
+    let written = write_copy(database, &copy, from, to).await;
+    if written.is_err() {
+        // A disk that filled halfway, or any other failure: no half copy is left to fill it.
+        let _ = remove(&copy);
+    }
+    written?;
+    std::fs::rename(&copy, database).map_err(|e| {
+        let _ = remove(&copy);
+        failed(
+            database,
+            format!("the new copy could not be put in place: {e}"),
+        )
+    })?;
+    let durable = note::sync_folder(database).is_ok();
+    step("swapped");
+    // SQLite removed both when the source left WAL mode; these are only leftovers, empty after
+    // the checkpoint, so failing to remove one harms nothing.
+    for suffix in ["-wal", "-shm"] {
+        let mut name = database.as_os_str().to_os_string();
+        name.push(suffix);
+        let _ = remove(Path::new(&name));
+    }
+    Ok(Swapped { durable })
+}
+
+/// Room left on the disk beyond the copy, for SQLite's own journal and whatever else writes.
+const SPARE_SPACE: u64 = 4 << 20;
+
+/// The copy is as large as the history and its WAL: refused before it starts when the disk
+/// cannot hold it.
+fn enough_room(database: &Path) -> Result<(), StoreError> {
+    let size = |suffix: &str| {
+        let mut name = database.as_os_str().to_os_string();
+        name.push(suffix);
+        std::fs::metadata(Path::new(&name)).map_or(0, |m| m.len())
+    };
+    let needed = size("") + size("-wal") + SPARE_SPACE;
+    let folder = database.parent().unwrap_or(Path::new("."));
+    match crate::free_space::free_space(folder) {
+        Some(free) if free < needed => Err(failed(
+            database,
+            format!(
+                "the disk has {} free and the re-encrypted copy needs {}; free some space and \
+                 try again",
+                crate::models::fit::size(free),
+                crate::models::fit::size(needed)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The re-encrypted copy at `copy`, checked and synced.
+async fn write_copy(
+    database: &Path,
+    copy: &Path,
+    from: Option<&Key>,
+    to: &Key,
+) -> Result<(), StoreError> {
     let fail = |reason: String| failed(database, reason);
     let query = |e: sqlx::Error| failed(database, e);
-    let copy = unfinished(database);
-    remove(&copy).map_err(fail)?;
 
     // Created if missing, so that ATTACH may create the copy (it takes the main file's flags).
     let options = connect_options(database, from)
@@ -112,7 +172,7 @@ pub async fn rewrite(database: &Path, from: Option<&Key>, to: &Key) -> Result<Sw
     step("exported");
 
     let mut check =
-        SqliteConnection::connect_with(&connect_options(&copy, Some(to)).map_err(query)?)
+        SqliteConnection::connect_with(&connect_options(copy, Some(to)).map_err(query)?)
             .await
             .map_err(query)?;
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
@@ -131,23 +191,11 @@ pub async fn rewrite(database: &Path, from: Option<&Key>, to: &Key) -> Result<Sw
         return Err(fail("the new copy lost the schema version".to_string()));
     }
     check.close().await.map_err(query)?;
-    std::fs::File::open(&copy)
+    std::fs::File::open(copy)
         .and_then(|file| file.sync_all())
         .map_err(|e| fail(format!("the new copy could not be synced: {e}")))?;
     step("verified");
-
-    std::fs::rename(&copy, database)
-        .map_err(|e| fail(format!("the new copy could not be put in place: {e}")))?;
-    let durable = note::sync_folder(database).is_ok();
-    step("swapped");
-    // SQLite removed both when the source left WAL mode; these are only leftovers, empty after
-    // the checkpoint, so failing to remove one harms nothing.
-    for suffix in ["-wal", "-shm"] {
-        let mut name = database.as_os_str().to_os_string();
-        name.push(suffix);
-        let _ = remove(Path::new(&name));
-    }
-    Ok(Swapped { durable })
+    Ok(())
 }
 
 /// One statement with no parameters, not kept prepared (each runs once).
