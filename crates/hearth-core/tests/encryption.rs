@@ -353,6 +353,33 @@ fn the_key_moves_between_keyring_and_passphrase_with_nothing_lost() {
 }
 
 #[test]
+fn the_key_does_not_change_while_another_hearth_has_the_history_open() {
+    RUNTIME.block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("history.sqlite3");
+        // The app, say, idle with the history open.
+        let app = encrypted_fixture(&path).await;
+        let cli = Store::open(&path, &Unlock::Keyring).await.expect("open");
+        let change = cli.change_key(&passphrase("a long passphrase")).await;
+        let refused = change.changed.expect_err("refused");
+        assert_eq!(
+            refused.to_string(),
+            "Hearth has this history open elsewhere (the app, or another command line). Close \
+             it, then change the key; nothing was changed."
+        );
+        let cli = change.store.expect("still open with the old key");
+        assert_fixture_kept(&app).await;
+        assert_fixture_kept(&cli).await;
+
+        // Once the other has closed it, the change goes through.
+        app.close().await;
+        let change = cli.change_key(&passphrase("a long passphrase")).await;
+        assert_eq!(change.changed.expect("changed"), KeptIn::Passphrase);
+        assert_fixture_kept(&change.store.expect("reopened")).await;
+    });
+}
+
+#[test]
 fn a_deleted_conversation_leaves_no_wal_behind_and_no_search_hit() {
     RUNTIME.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");

@@ -6,6 +6,7 @@ mod archive;
 mod cipher;
 mod conversations;
 mod documents;
+mod in_use;
 mod messages;
 mod personas;
 mod search;
@@ -22,6 +23,7 @@ use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
 use std::sync::Arc;
 
 use cipher::{rewrite, unlock, Key};
+use in_use::InUse;
 
 pub use archive::{
     ArchivedConversation, ArchivedDocument, ArchivedMessage, ArchivedSource, Restored,
@@ -64,6 +66,8 @@ pub enum StoreError {
     Open { path: PathBuf, reason: String },
     #[error("Another Hearth has been setting up or re-encrypting the history {0} for over {SETUP_PATIENCE_MINUTES} minutes. Let it finish or close it, then try again.")]
     SetupBusy(PathBuf),
+    #[error("Hearth has this history open elsewhere (the app, or another command line). Close it, then change the key; nothing was changed.")]
+    InUseElsewhere,
     #[error("Deleted, but another program reading the history keeps the deleted text in its write-ahead log for now; it is wiped when Hearth next closes the history.")]
     NotWiped,
     #[error("Conversation {0} does not exist.")]
@@ -88,6 +92,7 @@ pub struct Store {
     path: PathBuf,
     key: Arc<Key>,
     kept_in: KeptIn,
+    in_use: InUse,
 }
 
 /// What a key change leaves: the store to go on with (opened with the new key, or with the old
@@ -104,12 +109,18 @@ impl Store {
     /// file beside the database is held for the whole set-up.
     pub async fn open(path: &Path, unlock: &Unlock) -> Result<Self, StoreError> {
         let _turn = setup_lock(path).await?;
+        let in_use = InUse::hold(path).await?;
         rewrite::discard_unfinished(path)?;
         let (key, kept_in) = unlock::unlock_history(path, unlock).await?;
-        Self::connect(path, Arc::new(key), kept_in).await
+        Self::connect(path, Arc::new(key), kept_in, in_use).await
     }
 
-    async fn connect(path: &Path, key: Arc<Key>, kept_in: KeptIn) -> Result<Self, StoreError> {
+    async fn connect(
+        path: &Path,
+        key: Arc<Key>,
+        kept_in: KeptIn,
+        in_use: InUse,
+    ) -> Result<Self, StoreError> {
         let open_error = |e: sqlx::Error| classify(path, e);
         let options = connect_options(path, Some(&key))
             .map_err(open_error)?
@@ -132,6 +143,7 @@ impl Store {
             path: path.to_path_buf(),
             key,
             kept_in,
+            in_use,
         })
     }
 
@@ -147,6 +159,8 @@ impl Store {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         self.remove_wal().await;
+        // A closed store uses the history no more.
+        self.in_use.let_go();
     }
 
     /// The last connection to close removes the WAL, but the pool closes its connections at
@@ -200,12 +214,22 @@ impl Store {
     /// store is closed first: use the one returned.
     pub async fn change_key(self, to: &Unlock) -> KeyChange {
         self.close().await;
-        let (key, kept_in, changed) = match unlock::rekey(&self.path, &self.key, to).await {
+        // This process's own hold goes for the change, which needs the history alone: any
+        // other Hearth's hold refuses it.
+        self.in_use.let_go();
+        let rekeyed = unlock::rekey(&self.path, &self.key, to).await;
+        if let Err(error) = self.in_use.hold_again() {
+            return KeyChange {
+                store: Err(error),
+                changed: rekeyed.map(|(_, kept_in)| kept_in),
+            };
+        }
+        let (key, kept_in, changed) = match rekeyed {
             Ok((key, kept_in)) => (Arc::new(key), kept_in, Ok(kept_in)),
             Err(error) => (self.key.clone(), self.kept_in, Err(error)),
         };
         KeyChange {
-            store: Self::connect(&self.path, key, kept_in).await,
+            store: Self::connect(&self.path, key, kept_in, self.in_use.clone()).await,
             changed,
         }
     }
@@ -314,7 +338,7 @@ const WIPE_TRIES: usize = 10;
 /// How long a start waits for another Hearth's set-up or key change: re-encrypting a large
 /// history takes a while, but not this long.
 const SETUP_PATIENCE_MINUTES: u64 = 5;
-const SETUP_PATIENCE: Duration = Duration::from_secs(SETUP_PATIENCE_MINUTES * 60);
+pub(super) const SETUP_PATIENCE: Duration = Duration::from_secs(SETUP_PATIENCE_MINUTES * 60);
 
 /// Waits for the set-up lock of the database at `path` (`history.sqlite3.lock`), up to
 /// `SETUP_PATIENCE`; it is let go when the returned file is dropped, or when the process ends

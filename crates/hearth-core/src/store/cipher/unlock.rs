@@ -218,6 +218,7 @@ pub(in crate::store) async fn rekey(
     to: &Unlock,
 ) -> Result<(Key, KeptIn), StoreError> {
     let _turn = setup_lock(path).await?;
+    let _alone = crate::store::in_use::alone(path)?;
     let current_path = note::current(path);
     let current = super::read_note(&current_path)?;
     let (new_key, new_note) = super::new_key(path, to).await?;
