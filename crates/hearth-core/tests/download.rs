@@ -1,9 +1,12 @@
 //! Model downloads from a real HTTP server on 127.0.0.1, started here, serving the default
 //! model's file with range support: complete, resumed after the server dies halfway, wrong
 //! bytes, stopped, and no server at all; and a hostile server: a part from byte 0 or from
-//! elsewhere, an endless body, a redirect to plain http, two links to files of one name.
+//! elsewhere, an endless body, a redirect to plain http, two links to files of one name; and a
+//! disk without room for the file.
 
 mod common;
+#[path = "../../hearth-cli/tests/common/tmpfs.rs"]
+mod tmpfs;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -403,4 +406,26 @@ fn two_links_to_files_of_one_name_never_resume_into_each_other() {
         "the second link starts from its own first byte"
     );
     assert_eq!(std::fs::read(&target).expect("read"), *body());
+}
+
+#[test]
+fn a_disk_without_room_is_told_before_anything_is_written() {
+    let disk = tmpfs::Tmpfs::mount(16 << 20);
+    let place = Place {
+        target: disk.path().join("models/SmolLM2-135M-Instruct.Q4_1.gguf"),
+        partial: disk
+            .path()
+            .join("downloads/SmolLM2-135M-Instruct.Q4_1.gguf.partial"),
+        _dir: tempfile::tempdir().expect("temp dir"),
+    };
+    let server = serve(body(), Mode::Whole);
+    let error = run(&server.url, &place, &CancellationToken::new(), |_| {}).expect_err("refused");
+    let said = error.to_string();
+    assert!(
+        matches!(error, DownloadError::NoSpace { .. })
+            && said.starts_with("The download needs ")
+            && said.ends_with(" is free. Nothing was written: free some space and try again."),
+        "{said}"
+    );
+    assert!(!place.partial.exists() && !place.target.exists());
 }

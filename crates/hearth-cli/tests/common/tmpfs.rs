@@ -1,5 +1,7 @@
 //! A small disk for tests of a full one: a tmpfs mounted on a temporary folder (the tests run
-//! as root, as CI does). Shared by the command line's tests and the app's.
+//! as root, as CI does). Shared by the command line's tests, the core's and the app's.
+
+#![allow(dead_code)] // each test file uses what it needs
 
 use std::path::Path;
 use std::process::Command;
