@@ -197,7 +197,7 @@ impl AppState {
         if matches!(*lock(&self.history), History::Open(_)) {
             return Err("The history is open; nothing was set aside.".to_string());
         }
-        Store::set_aside(&self.database)
+        Store::set_aside(&self.database, unlock)
             .await
             .map_err(|e| e.to_string())?;
         Ok(self.settle(open(&self.database, unlock).await))

@@ -269,7 +269,9 @@ fn a_lost_keyring_entry_is_a_sentence_and_a_new_history_keeps_the_old_aside() {
         assert!(error.to_string().contains("not in the system keyring"));
         assert!(files(&path) == before, "the file is untouched");
 
-        let aside = Store::set_aside(&path).await.expect("set aside");
+        let aside = Store::set_aside(&path, &Unlock::Keyring)
+            .await
+            .expect("set aside");
         assert!(std::fs::read(&aside).expect("the old file") == database);
         assert!(
             with_suffix(&aside, ".unlock.json").exists(),

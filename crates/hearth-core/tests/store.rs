@@ -163,6 +163,28 @@ fn a_database_from_a_newer_version_is_refused_and_kept() {
         assert!(matches!(error, StoreError::NewerVersion(_)), "{error}");
         assert!(error.to_string().contains("newer version"));
         assert_eq!(std::fs::read(&path).expect("read"), before, "the file is untouched");
+
+        // Set aside for a new history, it is encrypted first: nothing readable stays on disk,
+        // and its note (beside it) opens it with every row.
+        let aside = Store::set_aside(&path, &Unlock::Keyring)
+            .await
+            .expect("set aside");
+        let kept = std::fs::read(&aside).expect("the file set aside");
+        assert_ne!(&kept[..16], b"SQLite format 3\0", "encrypted");
+        assert!(
+            !kept.windows(6).any(|w| w == b"future"),
+            "no row is readable"
+        );
+        let mut note = aside.clone().into_os_string();
+        note.push(".unlock.json");
+        assert!(
+            std::path::Path::new(&note).is_file(),
+            "its note goes with it"
+        );
+        let fresh = Store::open(&path, &Unlock::Keyring)
+            .await
+            .expect("a new history");
+        assert!(fresh.list_conversations().await.expect("list").is_empty());
     });
 }
 

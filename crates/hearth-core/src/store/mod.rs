@@ -235,9 +235,11 @@ impl Store {
     }
 
     /// Moves the history at `path` aside (renamed with the time, its key's note with it) so
-    /// that the next open starts a new one; returns where it went. Nothing is deleted.
-    pub async fn set_aside(path: &Path) -> Result<PathBuf, StoreError> {
+    /// that the next open starts a new one; returns where it went. Nothing is deleted. A plain
+    /// history is encrypted first with a key kept as `unlock` says.
+    pub async fn set_aside(path: &Path, unlock: &Unlock) -> Result<PathBuf, StoreError> {
         let _turn = setup_lock(path).await?;
+        unlock::encrypt_plain(path, unlock).await?;
         let stem = path
             .file_stem()
             .unwrap_or_default()

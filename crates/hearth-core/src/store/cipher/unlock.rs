@@ -84,6 +84,30 @@ pub(in crate::store) async fn unlock_history(
     Ok((key, note.kept_in()))
 }
 
+/// A plain history about to be set aside (a newer Hearth wrote it, so this one cannot use it)
+/// is encrypted first, in place, with a new key kept as `unlock` says and its note beside it:
+/// no history is left readable on disk. When that fails, nothing is set aside.
+pub(in crate::store) async fn encrypt_plain(
+    path: &Path,
+    unlock: &Unlock,
+) -> Result<(), StoreError> {
+    if file_kind(path)? != FileKind::Plain {
+        return Ok(());
+    }
+    keep_missing_files_notes(path)?;
+    let (key, note) = super::new_key(path, unlock).await?;
+    let current_path = note::current(path);
+    let encrypted = match super::write_note(&current_path, &note) {
+        Ok(()) => rewrite::rewrite(path, None, &key).await.map(drop),
+        Err(error) => Err(error),
+    };
+    if encrypted.is_err() {
+        super::forget(&note).await;
+        let _ = std::fs::remove_file(&current_path);
+    }
+    encrypted
+}
+
 /// The notes of a history whose file is not there are kept aside, not forgotten.
 fn keep_missing_files_notes(path: &Path) -> Result<(), StoreError> {
     for note_path in [note::current(path), note::next(path)] {
