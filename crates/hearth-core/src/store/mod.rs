@@ -166,19 +166,10 @@ impl Store {
     /// The last connection to close removes the WAL, but the pool closes its connections at
     /// once and each may see another still open, leaving the WAL behind; a file put at this
     /// path later (one moved back, a backup restored) would be read through it and fail to
-    /// open. One connection opened and closed alone removes it. Best effort: a WAL left is
-    /// read back by the next open of this same file.
+    /// open. One connection that reads and closes alone removes it (a connection joins the WAL
+    /// at its first read). Best effort: a WAL left is read back by the next open of this file.
     async fn remove_wal(&self) {
-        let Ok(options) = connect_options(&self.path, Some(&self.key)) else {
-            return;
-        };
-        // A connection joins the WAL at its first read, and only then removes it on close.
-        if let Ok(mut connection) = SqliteConnection::connect_with(&options).await {
-            let _ = sqlx::query("SELECT count(*) FROM sqlite_master")
-                .execute(&mut connection)
-                .await;
-            let _ = connection.close().await;
-        }
+        let _ = unlock::reads(&self.path, &self.key).await;
     }
 
     /// After a delete: the FTS5 `indexes` merged, so the deleted words leave their segments,

@@ -213,7 +213,7 @@ async fn discard_next(path: &Path, current: &UnlockNote) {
 
 /// Whether `key` reads the file: SQLCipher says "file is not a database" only at the first
 /// read, so one is made.
-async fn reads(path: &Path, key: &Key) -> Result<bool, StoreError> {
+pub(in crate::store) async fn reads(path: &Path, key: &Key) -> Result<bool, StoreError> {
     let attempt = async {
         let options = connect_options(path, Some(key))?;
         let mut connection = SqliteConnection::connect_with(&options).await?;
