@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 
 use crate::pool::{Pool, SharedMut};
-use crate::quant::activation::{quantize_row, Q8};
+use crate::quant::activation::{self, Q8};
 #[cfg(target_arch = "x86_64")]
 use crate::quant::interleaved;
 use crate::quant::{scalar, QuantType, BLOCK};
@@ -80,7 +80,6 @@ pub fn matmul(
 fn quantize(pool: &Pool, tier: Tier, x: &[f32], k: usize, xq: &mut [Q8]) {
     let nb = k / BLOCK;
     let m = x.len() / k;
-    let simd = tier != Tier::Scalar;
     let rows_per_item = (m / (pool.threads() * 4)).max(1);
     let out = SharedMut(xq.as_mut_ptr());
     pool.for_each(m.div_ceil(rows_per_item), |item| {
@@ -94,9 +93,19 @@ fn quantize(pool: &Pool, tier: Tier, x: &[f32], k: usize, xq: &mut [Q8]) {
             .chunks_exact(k)
             .zip(rows.chunks_exact_mut(nb))
         {
-            quantize_row(row, q, simd);
+            quantize_row(tier, row, q);
         }
     });
+}
+
+/// One input row quantized by the tier's own code.
+fn quantize_row(tier: Tier, x: &[f32], out: &mut [Q8]) {
+    match tier {
+        // SAFETY: a tier above the scalar one is only available with AVX2 and FMA.
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx2 | Tier::Avx512Vnni => unsafe { crate::quant::x86::quantize_row(x, out) },
+        _ => activation::quantize_row(x, out),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -199,7 +208,7 @@ thread_local! {
 }
 
 /// A prompt's matmul on x86-64: each work item packs eight weight rows (see `interleaved`)
-/// and sweeps up to 64 input rows over them.
+/// and sweeps up to `INTERLEAVED_TOKENS_PER_ITEM` input rows over them.
 #[cfg(target_arch = "x86_64")]
 #[allow(clippy::too_many_arguments)]
 fn multiply_interleaved(

@@ -19,15 +19,9 @@ impl Q8 {
     };
 }
 
-/// Quantizes one row of `x` (a multiple of 32 long) into `out`. Every tier rounds the
-/// same way (to nearest, ties to even), so they agree to the bit.
-pub(crate) fn quantize_row(x: &[f32], out: &mut [Q8], simd: bool) {
-    #[cfg(target_arch = "x86_64")]
-    if simd {
-        // SAFETY: `simd` is set only where AVX2 was detected.
-        return unsafe { super::x86::quantize_row(x, out) };
-    }
-    let _ = simd;
+/// Quantizes one row of `x` (a multiple of 32 long) into `out`. Every tier's version (see
+/// `x86::quantize_row`) rounds the same way (to nearest, ties to even), so they agree to the bit.
+pub(crate) fn quantize_row(x: &[f32], out: &mut [Q8]) {
     for (block, q) in x.chunks_exact(BLOCK).zip(out.iter_mut()) {
         let amax = block.iter().fold(0f32, |m, v| m.max(v.abs()));
         let d = amax / 127.0;
