@@ -16,14 +16,12 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
+use crate::models::fit::MAX_CONTEXT;
 use crate::models::{self, GgufError};
+use crate::text::chunking::TokenCounter;
 use crate::text::thinking;
 pub use context::ContextPlan;
 pub use sampling::{Sampling, SamplingError};
-
-/// Hearth never asks for more context than this, whatever the model allows: a long context
-/// costs memory and prompt time on a laptop CPU.
-pub const MAX_CONTEXT: usize = 4096;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -39,6 +37,10 @@ pub enum EngineError {
     PromptTooLong { tokens: usize, limit: usize },
     #[error("The model failed while answering: {0}")]
     Generation(String),
+    #[error("The model did not take the request: {0}")]
+    Request(#[source] mistralrs::error::Error),
+    #[error("The model's tokenizer failed: {0}")]
+    Tokenizer(#[source] mistralrs::error::Error),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -245,7 +247,7 @@ impl Engine {
             .model
             .stream_chat_request(request)
             .await
-            .map_err(|e| EngineError::Generation(e.to_string()))?;
+            .map_err(EngineError::Request)?;
         let mut completion = Completion {
             prompt_tokens: fitted.prompt_tokens,
             dropped_turns: fitted.dropped,
@@ -346,7 +348,7 @@ impl Engine {
         self.model
             .detokenize(tokens, false)
             .await
-            .map_err(|e| EngineError::Generation(e.to_string()))
+            .map_err(EngineError::Tokenizer)
     }
 
     /// `turns` cut to fit the context window with room for a reply of `max_tokens`.
@@ -370,7 +372,7 @@ impl Engine {
             )
             .await
             .map(|tokens| tokens.len())
-            .map_err(|e| EngineError::Generation(e.to_string()))
+            .map_err(EngineError::Tokenizer)
     }
 
     /// Tokens the chat template turns `turns` into, generation prompt included.
@@ -382,7 +384,17 @@ impl Engine {
             .tokenize(either::Either::Left(messages), None, false, true, None)
             .await
             .map(|tokens| tokens.len())
-            .map_err(|e| EngineError::Generation(e.to_string()))
+            .map_err(EngineError::Tokenizer)
+    }
+}
+
+impl TokenCounter for Engine {
+    type Error = EngineError;
+    fn count(
+        &self,
+        text: &str,
+    ) -> impl std::future::Future<Output = Result<usize, EngineError>> + Send {
+        self.count_text_tokens(text)
     }
 }
 

@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use super::GgufInfo;
-use crate::engine::MAX_CONTEXT;
 
 /// The engine's own memory beyond weights, KV cache and activations (the runtime, the
 /// tokenizer, logits), and a prompt's activations per token per unit of hidden width:
@@ -57,6 +56,10 @@ pub struct Fit {
     /// The numbers behind the verdict, as a sentence (see `summary`).
     pub summary: String,
 }
+
+/// Hearth never asks for more context than this, whatever the model allows: a long context
+/// costs memory and prompt time on a laptop CPU.
+pub const MAX_CONTEXT: usize = 4096;
 
 /// The context window Hearth gives a model: its own, capped at `MAX_CONTEXT`.
 pub fn context_window(info: &GgufInfo) -> u64 {

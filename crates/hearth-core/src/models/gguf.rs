@@ -6,7 +6,8 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-/// Architectures mistral.rs 0.8.1 loads from GGUF (engine-notes.md).
+/// Architectures mistral.rs 0.8.1 loads from GGUF (the `GGUFArchitecture` match in
+/// `vendor/mistralrs-core/src/pipeline/gguf.rs`).
 pub const SUPPORTED_ARCHITECTURES: &[&str] = &[
     "llama",
     "mistral3",

@@ -7,17 +7,10 @@ use std::future::Future;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::engine::{Engine, EngineError};
-
-/// Counts tokens the way the model will see them.
+/// Counts tokens the way the model will see them (the engine counts with its tokenizer).
 pub trait TokenCounter {
-    fn count(&self, text: &str) -> impl Future<Output = Result<usize, EngineError>> + Send;
-}
-
-impl TokenCounter for Engine {
-    fn count(&self, text: &str) -> impl Future<Output = Result<usize, EngineError>> + Send {
-        self.count_text_tokens(text)
-    }
+    type Error;
+    fn count(&self, text: &str) -> impl Future<Output = Result<usize, Self::Error>> + Send;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +35,7 @@ pub async fn split<'a, C: TokenCounter + Sync>(
     text: &'a str,
     budget: usize,
     counter: &C,
-) -> Result<Vec<Chunk<'a>>, EngineError> {
+) -> Result<Vec<Chunk<'a>>, C::Error> {
     let budget = budget.max(MIN_BUDGET);
     let mut units = Vec::new();
     collect_units(text, Level::Paragraph, budget, counter, &mut units).await?;
@@ -100,7 +93,7 @@ fn collect_units<'a, 'f, C: TokenCounter + Sync>(
     budget: usize,
     counter: &'f C,
     out: &'f mut Vec<Chunk<'a>>,
-) -> std::pin::Pin<Box<dyn Future<Output = Result<(), EngineError>> + Send + 'f>>
+) -> std::pin::Pin<Box<dyn Future<Output = Result<(), C::Error>> + Send + 'f>>
 where
     'a: 'f,
 {
@@ -186,7 +179,8 @@ mod tests {
     struct Words;
 
     impl TokenCounter for Words {
-        fn count(&self, text: &str) -> impl Future<Output = Result<usize, EngineError>> + Send {
+        type Error = std::convert::Infallible;
+        fn count(&self, text: &str) -> impl Future<Output = Result<usize, Self::Error>> + Send {
             let n = text
                 .split_word_bounds()
                 .filter(|w| !w.trim().is_empty())
@@ -284,7 +278,8 @@ mod tests {
         let blob = "x".repeat(500);
         struct Chars;
         impl TokenCounter for Chars {
-            fn count(&self, text: &str) -> impl Future<Output = Result<usize, EngineError>> + Send {
+            type Error = std::convert::Infallible;
+            fn count(&self, text: &str) -> impl Future<Output = Result<usize, Self::Error>> + Send {
                 std::future::ready(Ok(text.chars().count()))
             }
         }
