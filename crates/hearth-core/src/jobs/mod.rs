@@ -120,7 +120,10 @@ pub enum JobError {
     #[error("Give at most {max} categories (got {got}).")]
     TooManyLabels { got: usize, max: usize },
     #[error("The model's answer was not valid JSON ({0}). Try again, or with a shorter text.")]
-    BadJson(String),
+    BadJson(#[source] serde_json::Error),
+    /// Hearth's own values always serialize; this is kept apart so a bug never blames the model.
+    #[error("Hearth could not write down the job's result ({0}). Please report this as a bug.")]
+    Serialize(#[source] serde_json::Error),
     #[error("The text is {size_kb} KB; the popup works on at most {limit_kb} KB. Paste it into Hearth's window instead.")]
     TooLargeForQuick { size_kb: usize, limit_kb: usize },
     #[error(
@@ -260,7 +263,7 @@ async fn start_conversation(
     job: &ResolvedJob,
     first: First<'_>,
 ) -> Result<(Conversation, Message), JobError> {
-    let job_json = serde_json::to_value(job).map_err(|e| JobError::BadJson(e.to_string()))?;
+    let job_json = serde_json::to_value(job).map_err(JobError::Serialize)?;
     let prefix = job.job.title_prefix();
     let (title, text) = match first {
         First::Text(text) => (format!("{prefix}: {}", title_from(text)), text.to_string()),

@@ -160,9 +160,9 @@ pub async fn extract(runner: &mut Runner<'_>, text: &str, budget: usize) -> Resu
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(answer: &str) -> Result<T, JobError> {
-    serde_json::from_str(answer.trim()).map_err(|e| JobError::BadJson(e.to_string()))
+    serde_json::from_str(answer.trim()).map_err(JobError::BadJson)
 }
 
 fn to_json(value: &impl Serialize) -> Result<String, JobError> {
-    serde_json::to_string_pretty(value).map_err(|e| JobError::BadJson(e.to_string()))
+    serde_json::to_string_pretty(value).map_err(JobError::Serialize)
 }
