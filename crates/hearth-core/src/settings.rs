@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::jobs::SummaryStyle;
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
 use crate::text::language;
 
 /// The popup's summary: one sentence, or a few bullet points.
@@ -66,6 +66,21 @@ pub enum SettingsError {
     UnknownLanguage(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// The row the settings are kept in.
+const KEY: &str = "app";
+
+/// The stored settings, or the defaults for anything not stored (or not readable).
+pub async fn load(store: &Store) -> Result<Settings, StoreError> {
+    store.setting(KEY).await
+}
+
+/// Checks and stores `settings`; returns them as stored.
+pub async fn save(store: &Store, settings: Settings) -> Result<Settings, SettingsError> {
+    let settings = settings.checked()?;
+    store.save_setting(KEY, &settings).await?;
+    Ok(settings)
 }
 
 impl Settings {

@@ -160,7 +160,10 @@ async fn assert_fixture_kept(store: &Store) {
         "Summarize: the marmaladewolf met the board."
     );
     assert_eq!(
-        store.settings().await.expect("settings").shortcut,
+        hearth_core::settings::load(store)
+            .await
+            .expect("settings")
+            .shortcut,
         "Ctrl+Alt+J"
     );
     assert_eq!(

@@ -4,7 +4,7 @@ mod common;
 
 use common::{temp_store, RUNTIME};
 use hearth_core::engine::{Completion, Role};
-use hearth_core::settings::{PopupStyle, Settings};
+use hearth_core::settings::{self, PopupStyle, Settings};
 use hearth_core::store::{Message, NewMessage, Persona, PersonaFields, Store, StoreError, Unlock};
 
 fn user(text: &str) -> NewMessage<'_> {
@@ -192,7 +192,10 @@ fn a_database_from_a_newer_version_is_refused_and_kept() {
 fn settings_start_as_defaults_and_are_kept() {
     RUNTIME.block_on(async {
         let (dir, store) = temp_store().await;
-        assert_eq!(store.settings().await.expect("read"), Settings::default());
+        assert_eq!(
+            settings::load(&store).await.expect("read"),
+            Settings::default()
+        );
         let chosen = Settings {
             shortcut: "Ctrl+Alt+H".into(),
             popup_style: PopupStyle::Bullets,
@@ -200,12 +203,12 @@ fn settings_start_as_defaults_and_are_kept() {
             close_to_tray: false,
             unload_after_seconds: 0,
         };
-        store.save_settings(chosen).await.expect("saved");
+        settings::save(&store, chosen).await.expect("saved");
         store.close().await;
         let reopened = Store::open(&dir.path().join("history.sqlite3"), &Unlock::Keyring)
             .await
             .expect("reopens");
-        let settings = reopened.settings().await.expect("read");
+        let settings = settings::load(&reopened).await.expect("read");
         assert_eq!(settings.shortcut, "Ctrl+Alt+H");
         assert_eq!(settings.popup_style, PopupStyle::Bullets);
         assert_eq!(settings.translate_to, "de");

@@ -6,7 +6,7 @@ mod common;
 
 use common::{temp_store, RUNTIME};
 use hearth_core::store::{Asker, Store, Unlock, UsageRecord};
-use hearth_core::usage::prices::{Price, Prices};
+use hearth_core::usage::prices::{self, Price, Prices};
 use hearth_core::usage::report::{Spread, Summary};
 use hearth_core::usage::{self, export, Period, Report};
 use jiff::civil::{date, Date};
@@ -286,7 +286,7 @@ fn the_report_reads_the_period_from_the_history_at_the_chosen_price() {
         let mut prices = Prices::default();
         prices.list.push(price());
         prices.compare_with = "Cloud".into();
-        store.save_prices(prices).await.expect("saved");
+        prices::save(&store, prices).await.expect("saved");
 
         let week = usage::report(&store, Period::Week.first_day(TODAY), &now)
             .await
@@ -299,11 +299,11 @@ fn the_report_reads_the_period_from_the_history_at_the_chosen_price() {
         assert!((week.total.cost_avoided - 0.00514).abs() < 1e-12);
 
         // A cheaper comparison, the cost follows.
-        let mut cheaper = store.prices().await.expect("prices");
+        let mut cheaper = prices::load(&store).await.expect("prices");
         if let Some(cloud) = cheaper.list.iter_mut().find(|p| p.model == "Cloud") {
             cloud.output = 0.0;
         }
-        store.save_prices(cheaper).await.expect("saved");
+        prices::save(&store, cheaper).await.expect("saved");
         let week = usage::report(&store, Period::Week.first_day(TODAY), &now)
             .await
             .expect("a report");

@@ -1,11 +1,10 @@
 //! The usage records: one per request the model answered, with its measurements and no text
-//! (see `crate::usage` for what is made of them), and the price table they are compared with.
+//! (see `crate::usage` for what is made of them).
 
 use serde::{Deserialize, Serialize};
 
 use super::{now_ms, Store, StoreError};
 use crate::engine::Completion;
-use crate::usage::prices::{PriceError, Prices};
 
 /// What asked the model: the chat, a job, the popup, or questions and jobs on documents.
 #[derive(
@@ -102,8 +101,6 @@ struct Row {
     stopped: bool,
 }
 
-const PRICES_KEY: &str = "prices";
-
 impl Store {
     pub async fn record_usage(&self, record: &UsageRecord) -> Result<(), StoreError> {
         sqlx::query(
@@ -150,17 +147,5 @@ impl Store {
                 stopped: row.stopped,
             })
             .collect())
-    }
-
-    /// The cloud prices usage is compared with: the person's, else Hearth's table.
-    pub async fn prices(&self) -> Result<Prices, StoreError> {
-        self.setting(PRICES_KEY).await
-    }
-
-    /// Checks and stores the person's price table; returns it as stored.
-    pub async fn save_prices(&self, prices: Prices) -> Result<Prices, PriceError> {
-        let prices = prices.checked()?;
-        self.save_setting(PRICES_KEY, &prices).await?;
-        Ok(prices)
     }
 }

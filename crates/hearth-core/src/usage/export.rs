@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+/// Why the records could not be written (named here so callers need not depend on `csv`).
+pub use ::csv::Error as CsvError;
+
 use crate::store::UsageRecord;
 
 #[derive(Serialize)]
@@ -18,7 +21,7 @@ struct Row<'a> {
     stopped: bool,
 }
 
-pub fn csv(records: &[UsageRecord]) -> Result<String, ::csv::Error> {
+pub fn csv(records: &[UsageRecord]) -> Result<String, CsvError> {
     let mut out = ::csv::Writer::from_writer(Vec::new());
     for record in records {
         out.serialize(Row {

@@ -36,7 +36,7 @@ pub async fn report(
     let records = store
         .usage_records(first_day.and_then(|day| report::start_of(day, tz)))
         .await?;
-    let prices = store.prices().await?;
+    let prices = prices::load(store).await?;
     Ok(Report::new(
         &records,
         tz,

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::store::{Store, StoreError};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Price {
@@ -55,7 +57,22 @@ pub enum PriceError {
     #[error("Pick a model to compare with from the list.")]
     NoComparison,
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] StoreError),
+}
+
+/// The row the person's table is kept in.
+const KEY: &str = "prices";
+
+/// The cloud prices usage is compared with: the person's, else Hearth's table.
+pub async fn load(store: &Store) -> Result<Prices, StoreError> {
+    store.setting(KEY).await
+}
+
+/// Checks and stores the person's price table; returns it as stored.
+pub async fn save(store: &Store, prices: Prices) -> Result<Prices, PriceError> {
+    let prices = prices.checked()?;
+    store.save_setting(KEY, &prices).await?;
+    Ok(prices)
 }
 
 impl Prices {
