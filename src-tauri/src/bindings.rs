@@ -28,7 +28,7 @@ use ts_rs::{Config, TS};
 use crate::commands::history::{ConversationWithMessages, Source};
 use crate::commands::model::{DownloadedModel, Imported};
 use crate::commands::settings::SettingsView;
-use crate::commands::CommandError;
+use crate::error::CommandError;
 use crate::popup::{Action, Envelope, PopupEvent};
 use crate::state::{HistoryView, ModelView, Needs};
 

@@ -6,28 +6,22 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use crate::error::Error;
+use crate::state::lock;
+
 #[derive(Default)]
 pub struct Granted(Mutex<HashSet<PathBuf>>);
 
 impl Granted {
     pub fn grant(&self, paths: &[PathBuf]) {
-        if let Ok(mut granted) = self.0.lock() {
-            granted.extend(paths.iter().cloned());
-        }
+        lock(&self.0).extend(paths.iter().cloned());
     }
 
-    /// Refuses with a sentence unless every path was dropped or picked.
-    pub fn check(&self, paths: &[PathBuf]) -> Result<(), String> {
-        let granted = self
-            .0
-            .lock()
-            .map_err(|_| "Hearth could not check where these files came from.".to_string())?;
+    /// Refuses unless every path was dropped or picked.
+    pub fn check(&self, paths: &[PathBuf]) -> Result<(), Error> {
+        let granted = lock(&self.0);
         match paths.iter().find(|path| !granted.contains(*path)) {
-            Some(path) => Err(format!(
-                "Hearth reads only files dropped on its window or chosen in its dialogs, and {} \
-                 was neither.",
-                path.display()
-            )),
+            Some(path) => Err(Error::NotGranted(path.clone())),
             None => Ok(()),
         }
     }

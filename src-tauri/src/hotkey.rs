@@ -1,17 +1,20 @@
-//! The global shortcut that opens the popup: parsing and checking what the user typed, and
-//! registering it so that a failure says which key and why, and never stops the app.
+//! Global shortcuts: parsing and checking what the user typed, and registering a key for an
+//! action so that a failure says which key and why, and never stops the app. The action is the
+//! caller's (`on_shortcut(shortcut, handler)`, as tauri's global-shortcut plugin has it): this
+//! module never knows what a key opens.
 
 use std::str::FromStr;
 
-use tauri::{AppHandle, Manager};
+use tauri::AppHandle;
 use tauri_plugin_global_shortcut::{
     Code, GlobalShortcutExt, Modifiers, Shortcut, ShortcutEvent, ShortcutState,
 };
 
-use crate::popup::{self, Source};
-
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HotkeyError {
+    /// At start, before the stored shortcut is registered.
+    #[error("The shortcut is not registered yet.")]
+    NotYet,
     #[error("\"{text}\" is not a shortcut Hearth understands ({reason}). Write it like Ctrl+Shift+Space or Alt+F2.")]
     Invalid { text: String, reason: String },
     #[error("{0} alone would take that key away from every other app; add Ctrl, Alt, Shift or Super (for example Ctrl+Shift+{0}).")]
@@ -75,12 +78,13 @@ fn is_spare_function_key(code: Code) -> bool {
     )
 }
 
-/// Makes `hotkey` the popup's shortcut in place of `previous`. The previous one is released
-/// only once the new one is registered, so a refused shortcut leaves the old one working.
+/// Makes `hotkey` run `action` in place of `previous`. The previous one is released only once
+/// the new one is registered, so a refused shortcut leaves the old one working.
 pub fn register(
     app: &AppHandle,
     hotkey: &Hotkey,
     previous: Option<&Hotkey>,
+    action: fn(&AppHandle),
 ) -> Result<(), HotkeyError> {
     let shortcuts = app.global_shortcut();
     if previous.is_some_and(|p| p.shortcut == hotkey.shortcut)
@@ -89,10 +93,7 @@ pub fn register(
         return Ok(());
     }
     shortcuts
-        .on_shortcut(
-            hotkey.shortcut,
-            when_pressed(|app| popup::trigger(app, Source::Selection)),
-        )
+        .on_shortcut(hotkey.shortcut, when_pressed(action))
         .map_err(|e| refusal(&hotkey.label, &e.to_string()))?;
     if let Some(previous) = previous.filter(|p| p.shortcut != hotkey.shortcut) {
         // Failing to release the old key only leaves it also opening the popup.
@@ -127,35 +128,15 @@ fn refusal(label: &str, reason: &str) -> HotkeyError {
     }
 }
 
-/// While the popup shows, Esc closes it wherever the keyboard focus is: the webview does not
-/// reliably get key focus when a hidden window is shown again (seen on X11 every second time).
-/// Called off the UI and hotkey threads, after every show and hide, so the grab ends up matching
-/// whether the popup is visible; Esc is never held while it is hidden.
-pub async fn follow_popup_with_escape(app: AppHandle) {
-    let escape = Shortcut::new(None, Code::Escape);
+/// Holds `shortcut` for `action` while `held`, and lets it go otherwise (a key such as Esc that
+/// other apps need back). Failing either way only leaves the key as it was.
+pub fn hold_while(app: &AppHandle, shortcut: Shortcut, held: bool, action: fn(&AppHandle)) {
     let shortcuts = app.global_shortcut();
-    let visible = app
-        .get_webview_window(crate::windows::POPUP)
-        .and_then(|w| w.is_visible().ok())
-        .unwrap_or(false);
-    // Failing either way only means Esc relies on the popup's own key handling.
-    if visible && !shortcuts.is_registered(escape) {
-        let _ = shortcuts.on_shortcut(escape, when_pressed(popup::close));
-    } else if !visible && shortcuts.is_registered(escape) {
-        let _ = shortcuts.unregister(escape);
+    if held && !shortcuts.is_registered(shortcut) {
+        let _ = shortcuts.on_shortcut(shortcut, when_pressed(action));
+    } else if !held && shortcuts.is_registered(shortcut) {
+        let _ = shortcuts.unregister(shortcut);
     }
-}
-
-/// Registers the stored shortcut (at start, and again once a locked history opens with its
-/// settings); a problem is kept for the window to show.
-pub fn register_from_settings(app: &AppHandle) {
-    let state = app.state::<crate::state::AppState>();
-    let previous = state.hotkey().ok();
-    let outcome = parse(&state.settings().shortcut).and_then(|hotkey| {
-        register(app, &hotkey, previous.as_ref())?;
-        Ok(hotkey)
-    });
-    state.set_hotkey(outcome);
 }
 
 #[cfg(test)]

@@ -3,11 +3,13 @@
 #[cfg(test)]
 mod bindings;
 mod commands;
+mod error;
 mod granted;
 mod hotkey;
 mod model_watch;
 mod platform;
 mod popup;
+mod redraw;
 mod selection;
 mod state;
 mod tray;
@@ -52,7 +54,7 @@ pub fn run() {
             app.manage(granted::Granted::default());
             let handle = app.handle();
             model_watch::start(handle);
-            hotkey::register_from_settings(handle);
+            popup::register_shortcut_from_settings(handle);
             // Without a tray (no status area on this desktop), Hearth still works.
             if let Err(error) = tray::create(handle) {
                 eprintln!("hearth: no tray icon: {error}");

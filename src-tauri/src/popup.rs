@@ -12,11 +12,15 @@ use hearth_core::text::language;
 use serde::{Deserialize, Serialize};
 use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_global_shortcut::{Code, Shortcut};
 use tokio_util::sync::CancellationToken;
 
+use crate::error::Error;
+use crate::hotkey::{self, Hotkey, HotkeyError};
 pub use crate::selection::Source;
+use crate::selection::Unreadable;
 use crate::state::AppState;
-use crate::{commands, hotkey, selection, windows};
+use crate::{redraw, selection, windows};
 
 /// What the popup is asked to do with the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -64,7 +68,7 @@ pub(crate) struct Envelope {
 struct Run {
     id: u64,
     /// The text taken at the last key press, or why there was none.
-    text: Option<Result<String, String>>,
+    text: Option<Result<String, Unreadable>>,
     cancel: CancellationToken,
     task: Option<JoinHandle<Option<QuickResult>>>,
     /// The conversation this run was kept as.
@@ -82,13 +86,46 @@ impl Popup {
     }
 }
 
+/// Makes `hotkey` the popup's shortcut in place of `previous` (see `hotkey::register`).
+pub fn register_shortcut(
+    app: &AppHandle,
+    hotkey: &Hotkey,
+    previous: Option<&Hotkey>,
+) -> Result<(), HotkeyError> {
+    hotkey::register(app, hotkey, previous, |app| trigger(app, Source::Selection))
+}
+
+/// Registers the stored shortcut (at start, and again once a locked history opens with its
+/// settings); a problem is kept for the window to show.
+pub fn register_shortcut_from_settings(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let previous = state.hotkey().ok();
+    let outcome = hotkey::parse(&state.settings().shortcut).and_then(|hotkey| {
+        register_shortcut(app, &hotkey, previous.as_ref())?;
+        Ok(hotkey)
+    });
+    state.set_hotkey(outcome);
+}
+
+/// While the popup shows, Esc closes it wherever the keyboard focus is: the webview does not
+/// reliably get key focus when a hidden window is shown again (seen on X11 every second time).
+/// Called off the UI and hotkey threads, after every show and hide, so the grab ends up matching
+/// whether the popup is visible; Esc is never held while it is hidden.
+async fn follow_with_escape(app: AppHandle) {
+    let visible = app
+        .get_webview_window(windows::POPUP)
+        .and_then(|w| w.is_visible().ok())
+        .unwrap_or(false);
+    hotkey::hold_while(&app, Shortcut::new(None, Code::Escape), visible, close);
+}
+
 /// The shortcut, the tray or a forwarded command line: show the popup at once, then read the
 /// text and summarize it in the user's style. A run still going is cancelled.
 pub fn trigger(app: &AppHandle, source: Source) {
     windows::show_popup(app);
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        hotkey::follow_popup_with_escape(app.clone()).await;
+        follow_with_escape(app.clone()).await;
         let text = selection::read(&app, source).await;
         let style = app.state::<AppState>().settings().popup_style;
         start(&app, Some(text), Action::Summarize { style });
@@ -96,7 +133,7 @@ pub fn trigger(app: &AppHandle, source: Source) {
 }
 
 /// Runs `action` on `text`, or on the last text when `None`, in place of the current run.
-pub fn start(app: &AppHandle, text: Option<Result<String, String>>, action: Action) {
+pub fn start(app: &AppHandle, text: Option<Result<String, Unreadable>>, action: Action) {
     let popup = app.state::<Popup>();
     let mut run = popup.lock();
     run.cancel.cancel();
@@ -116,7 +153,7 @@ pub fn start(app: &AppHandle, text: Option<Result<String, String>>, action: Acti
 async fn perform(
     app: &AppHandle,
     run: u64,
-    text: Option<Result<String, String>>,
+    text: Option<Result<String, Unreadable>>,
     action: Action,
     cancel: CancellationToken,
 ) -> Option<QuickResult> {
@@ -141,7 +178,7 @@ async fn perform(
     };
     emit(PopupEvent::Started { action, target });
     let outcome = async {
-        let text = text.unwrap_or_else(|| Err("There is no text yet.".to_string()))?;
+        let text = text.ok_or(Error::NoText)??;
         let engine = state.engine().await?;
         let request = JobRequest {
             job,
@@ -149,7 +186,7 @@ async fn perform(
             chunk_tokens: None,
             document: None,
         };
-        let mut events = commands::to_window(|event| {
+        let mut events = redraw::to_window(|event| {
             emit(PopupEvent::Job {
                 event: Box::new(event),
             })
@@ -160,7 +197,7 @@ async fn perform(
             events.push(event)
         })
         .await
-        .map_err(|e| e.to_string())
+        .map_err(Error::from)
     }
     .await;
     match outcome {
@@ -170,8 +207,10 @@ async fn perform(
             });
             Some(quick)
         }
-        Err(message) => {
-            emit(PopupEvent::Failed { message });
+        Err(error) => {
+            emit(PopupEvent::Failed {
+                message: error.to_string(),
+            });
             None
         }
     }
@@ -196,12 +235,12 @@ pub fn close(app: &AppHandle) {
         },
     );
     windows::hide_popup(app);
-    tauri::async_runtime::spawn(hotkey::follow_popup_with_escape(app.clone()));
+    tauri::async_runtime::spawn(follow_with_escape(app.clone()));
 }
 
 /// Keeps the current run (stopping it first if it still runs) as a conversation in history.
 /// `None` when there is nothing to keep (no text, or the run failed).
-pub async fn keep(app: &AppHandle) -> Result<Option<i64>, String> {
+pub async fn keep(app: &AppHandle) -> Result<Option<i64>, Error> {
     let popup = app.state::<Popup>();
     let (id, task) = {
         let mut run = popup.lock();
@@ -218,9 +257,7 @@ pub async fn keep(app: &AppHandle) -> Result<Option<i64>, String> {
     let state = app.state::<AppState>();
     let store = state.store()?;
     let engine = state.engine().await?;
-    let conversation = jobs::keep(&store, &engine, &quick)
-        .await
-        .map_err(|e| e.to_string())?;
+    let conversation = jobs::keep(&store, &engine, &quick).await?;
     let mut run = popup.lock();
     if run.id == id {
         run.kept = Some(conversation.id);

@@ -5,7 +5,8 @@ use hearth_core::store::Message;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::{sentence, to_channel, CommandResult};
+use crate::error::CommandResult;
+use crate::redraw::to_channel;
 use crate::state::AppState;
 
 /// Answers `text` in a conversation (a new one when `conversation_id` is absent), streaming
@@ -35,7 +36,7 @@ pub async fn send_message(
         events.push(event)
     })
     .await
-    .map_err(sentence)
+    .map_err(Into::into)
 }
 
 /// Like `send_message`, in a conversation about documents (its own, and from now on
@@ -63,7 +64,7 @@ pub async fn ask_documents(
         events.push(event)
     })
     .await
-    .map_err(sentence)
+    .map_err(Into::into)
 }
 
 /// Stops the running generation (and any waiting one); what was generated is kept.

@@ -8,8 +8,10 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::{save_as, sentence, to_channel, CommandResult};
+use super::save_as;
+use crate::error::CommandResult;
 use crate::granted::Granted;
+use crate::redraw::to_channel;
 use crate::state::AppState;
 
 /// Reads and keeps the files at `paths` (dropped on the window), reporting progress.
@@ -35,7 +37,7 @@ async fn add(
     };
     documents::add_many(&state.store()?, &paths, &Limits::default(), report)
         .await
-        .map_err(sentence)
+        .map_err(Into::into)
 }
 
 /// Asks for files with the system's open dialog, then adds them; nothing when cancelled.
@@ -50,9 +52,7 @@ pub async fn pick_documents(
         .file()
         .set_title("Add documents")
         .add_filter("Documents", &documents::extensions());
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
-        .await
-        .map_err(sentence)?;
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files()).await?;
     let paths: Vec<PathBuf> = picked
         .unwrap_or_default()
         .into_iter()
@@ -66,18 +66,18 @@ pub async fn pick_documents(
 
 #[tauri::command]
 pub async fn list_documents(state: State<'_, AppState>) -> CommandResult<Vec<DocumentInfo>> {
-    state.store()?.list_documents().await.map_err(sentence)
+    state.store()?.list_documents().await.map_err(Into::into)
 }
 
 #[tauri::command]
 pub async fn document_text(state: State<'_, AppState>, id: i64) -> CommandResult<String> {
-    state.store()?.document_text(id).await.map_err(sentence)
+    state.store()?.document_text(id).await.map_err(Into::into)
 }
 
 /// Deletes a document with its chunks and index entries; conversations about it stay.
 #[tauri::command]
 pub async fn delete_document(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    state.store()?.delete_document(id).await.map_err(sentence)
+    state.store()?.delete_document(id).await.map_err(Into::into)
 }
 
 /// Summarizes or translates a document into a new conversation that it is attached to.
@@ -94,7 +94,7 @@ pub async fn run_document_job(
         events.push(event)
     })
     .await
-    .map_err(sentence)
+    .map_err(Into::into)
 }
 
 /// Saves `text` (a translation, a summary) where the person picks with the save dialog;

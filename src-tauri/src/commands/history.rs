@@ -4,7 +4,8 @@ use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::{save_as, sentence, CommandResult};
+use super::save_as;
+use crate::error::CommandResult;
 use crate::state::AppState;
 
 /// A conversation as the window shows it: its messages, the documents it is about, and the
@@ -26,7 +27,11 @@ pub struct Source {
 
 #[tauri::command]
 pub async fn list_conversations(state: State<'_, AppState>) -> CommandResult<Vec<Conversation>> {
-    state.store()?.list_conversations().await.map_err(sentence)
+    state
+        .store()?
+        .list_conversations()
+        .await
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -36,10 +41,10 @@ pub async fn open_conversation(
 ) -> CommandResult<ConversationWithMessages> {
     let store = state.store()?;
     Ok(ConversationWithMessages {
-        conversation: store.conversation(id).await.map_err(sentence)?,
-        messages: store.messages(id).await.map_err(sentence)?,
-        documents: store.conversation_documents(id).await.map_err(sentence)?,
-        sources: (store.conversation_sources(id).await.map_err(sentence)?)
+        conversation: store.conversation(id).await?,
+        messages: store.messages(id).await?,
+        documents: store.conversation_documents(id).await?,
+        sources: (store.conversation_sources(id).await?)
             .into_iter()
             .map(|(message_id, passage)| Source {
                 message_id,
@@ -61,7 +66,7 @@ pub async fn show_branch(
         .store()?
         .show(conversation_id, message_id)
         .await
-        .map_err(sentence)
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -74,7 +79,7 @@ pub async fn rename_conversation(
         .store()?
         .rename_conversation(id, &title)
         .await
-        .map_err(sentence)
+        .map_err(Into::into)
 }
 
 #[tauri::command]
@@ -83,7 +88,7 @@ pub async fn delete_conversation(state: State<'_, AppState>, id: i64) -> Command
         .store()?
         .delete_conversation(id)
         .await
-        .map_err(sentence)
+        .map_err(Into::into)
 }
 
 /// How many messages (and titles) a search shows at most.
@@ -99,7 +104,7 @@ pub async fn search_history(
         .store()?
         .search(&words, SEARCH_HITS)
         .await
-        .map_err(sentence)
+        .map_err(Into::into)
 }
 
 /// Exports one conversation (or all) to a file the person picks; false when they cancelled.
@@ -110,9 +115,7 @@ pub async fn export_history(
     conversation_id: Option<i64>,
     format: Format,
 ) -> CommandResult<bool> {
-    let text = archive::export(&state.store()?, conversation_id, format)
-        .await
-        .map_err(sentence)?;
+    let text = archive::export(&state.store()?, conversation_id, format).await?;
     let name = format!("Hearth history.{}", format.extension());
     let dialog = app
         .dialog()
@@ -134,18 +137,13 @@ pub async fn import_history(
         .file()
         .set_title("Import conversations")
         .add_filter("Hearth export", &["json"]);
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
-        .await
-        .map_err(sentence)?;
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file()).await?;
     let Some(path) = picked.and_then(|file| file.into_path().ok()) else {
         return Ok(None);
     };
-    let text = tauri::async_runtime::spawn_blocking(move || archive::read_export(&path))
-        .await
-        .map_err(sentence)?
-        .map_err(sentence)?;
+    let text = tauri::async_runtime::spawn_blocking(move || archive::read_export(&path)).await??;
     archive::import(&state.store()?, &text)
         .await
         .map(|restored| Some(restored.to_string()))
-        .map_err(sentence)
+        .map_err(Into::into)
 }

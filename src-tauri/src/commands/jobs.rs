@@ -5,7 +5,8 @@ use hearth_core::text::language;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::{sentence, to_channel, CommandResult};
+use crate::error::CommandResult;
+use crate::redraw::to_channel;
 use crate::state::AppState;
 
 /// Runs a job (summarize, translate, ...) on `text` into a new conversation, streaming events
@@ -29,7 +30,7 @@ pub async fn run_job(
         events.push(event)
     })
     .await
-    .map_err(sentence)
+    .map_err(Into::into)
 }
 
 /// The languages a text can be translated into.

@@ -9,7 +9,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::{sentence, CommandResult};
+use crate::error::{CommandResult, Error};
 use crate::granted::Granted;
 use crate::state::{AppState, ModelView};
 
@@ -43,7 +43,7 @@ pub async fn use_model(state: State<'_, AppState>, path: PathBuf) -> CommandResu
             .any(|known| known.path == path)
     };
     if path.exists() && !known() {
-        return Err(format!("{} is not a model Hearth knows.", path.display()).into());
+        return Err(Error::UnknownModel(path));
     }
     let model = state.switch_model(&path).await?;
     Ok(ModelView::Ready { model })
@@ -84,7 +84,7 @@ async fn import(
             .collect()
     })
     .await
-    .map_err(sentence)
+    .map_err(Into::into)
 }
 
 /// Asks for `.gguf` files with the system's open dialog, then imports them (none when
@@ -100,9 +100,7 @@ pub async fn pick_models(
         .file()
         .set_title("Import models")
         .add_filter("GGUF models", &["gguf"]);
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
-        .await
-        .map_err(sentence)?;
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files()).await?;
     let paths = picked
         .unwrap_or_default()
         .into_iter()
@@ -120,16 +118,12 @@ pub async fn remove_model(
     delete: bool,
 ) -> CommandResult<Removed> {
     if state.model_in_use().await.as_ref() == Some(&path) {
-        return Err(
-            "This model is in use: switch to another one before removing it."
-                .to_string()
-                .into(),
-        );
+        return Err(Error::ModelInUse);
     }
     let data = state.data();
     data.shelf()
         .remove(&data.model_search_dirs(), &path.to_string_lossy(), delete)
-        .map_err(sentence)
+        .map_err(Into::into)
 }
 
 /// What importing one file did.
@@ -158,7 +152,7 @@ pub async fn download_model(
     sha256: Option<String>,
     on_progress: Channel<Progress>,
 ) -> CommandResult<DownloadedModel> {
-    let file = download::file_name(&url).map_err(sentence)?;
+    let file = download::file_name(&url)?;
     let data = state.data();
     let (target, partial) = data.download_of(&file, &url);
     let listed = models::catalog_entry_for(Path::new(&file));
@@ -181,15 +175,14 @@ pub async fn download_model(
                 let _ = on_progress.send(progress);
             }
         })
-        .await
-        .map_err(sentence)?;
+        .await?;
     let path = downloaded.path;
     let model = data
         .shelf()
         .list(&data.model_search_dirs())
         .into_iter()
         .find(|m| m.path == path)
-        .ok_or_else(|| format!("{} was downloaded but is not listed.", path.display()))?;
+        .ok_or(Error::NotListed(path))?;
     Ok(DownloadedModel {
         model: Box::new(model),
         verified: downloaded.verified,
@@ -202,7 +195,7 @@ pub async fn download_model(
 pub fn stop_download(state: State<'_, AppState>, url: String, discard: bool) -> CommandResult<()> {
     state.stop_download();
     if discard {
-        let file = download::file_name(&url).map_err(sentence)?;
+        let file = download::file_name(&url)?;
         let (_, partial) = state.data().download_of(&file, &url);
         // Nothing kept is nothing to delete.
         let _ = std::fs::remove_file(partial);

@@ -1,12 +1,12 @@
 use hearth_core::store::{Persona, PersonaFields};
 use tauri::State;
 
-use super::{sentence, CommandResult};
+use crate::error::CommandResult;
 use crate::state::AppState;
 
 #[tauri::command]
 pub async fn list_personas(state: State<'_, AppState>) -> CommandResult<Vec<Persona>> {
-    state.store()?.personas().await.map_err(sentence)
+    state.store()?.personas().await.map_err(Into::into)
 }
 
 /// Adds a persona (`id` absent) or changes one; returns it as kept.
@@ -21,12 +21,12 @@ pub async fn save_persona(
         Some(id) => store.update_persona(id, &fields).await,
         None => store.add_persona(&fields).await,
     }
-    .map_err(sentence)
+    .map_err(Into::into)
 }
 
 #[tauri::command]
 pub async fn delete_persona(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    state.store()?.delete_persona(id).await.map_err(sentence)
+    state.store()?.delete_persona(id).await.map_err(Into::into)
 }
 
 /// The persona a conversation talks with from its next reply (`None`: none).
@@ -40,7 +40,7 @@ pub async fn set_conversation_persona(
         .store()?
         .set_persona(conversation_id, persona_id)
         .await
-        .map_err(sentence)
+        .map_err(Into::into)
 }
 
 /// Instructions of the conversation's own, in place of its persona's (blank: none).
@@ -54,5 +54,5 @@ pub async fn set_conversation_instructions(
         .store()?
         .set_instructions(conversation_id, &instructions)
         .await
-        .map_err(sentence)
+        .map_err(Into::into)
 }

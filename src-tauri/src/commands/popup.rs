@@ -1,6 +1,6 @@
 use tauri::{AppHandle, Emitter};
 
-use super::CommandResult;
+use crate::error::CommandResult;
 use crate::popup::{self, Action};
 use crate::windows;
 

@@ -4,8 +4,8 @@
 use hearth_core::store::Unlock;
 use tauri::{AppHandle, State};
 
-use super::CommandResult;
-use crate::hotkey;
+use crate::error::CommandResult;
+use crate::popup;
 use crate::state::{AppState, HistoryView};
 
 /// A passphrase when given, else the keyring.
@@ -16,7 +16,7 @@ fn unlock_with(passphrase: Option<String>) -> Unlock {
 /// Once the history opens, its settings (the shortcut among them) take effect.
 fn opened(app: &AppHandle, view: HistoryView) -> HistoryView {
     if matches!(view, HistoryView::Open { .. }) {
-        hotkey::register_from_settings(app);
+        popup::register_shortcut_from_settings(app);
     }
     view
 }
@@ -56,5 +56,5 @@ pub async fn change_history_key(
     state: State<'_, AppState>,
     passphrase: Option<String>,
 ) -> CommandResult<HistoryView> {
-    Ok(state.change_key(&unlock_with(passphrase)).await?)
+    state.change_key(&unlock_with(passphrase)).await
 }

@@ -1,10 +1,10 @@
-use hearth_core::settings::Settings;
+use hearth_core::settings::{self, Settings};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 
-use super::{sentence, CommandResult};
-use crate::hotkey;
+use crate::error::CommandResult;
 use crate::state::AppState;
+use crate::{hotkey, popup};
 
 #[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -17,7 +17,7 @@ pub struct SettingsView {
 fn view(state: &AppState) -> SettingsView {
     SettingsView {
         settings: state.settings(),
-        shortcut_problem: state.hotkey().err(),
+        shortcut_problem: state.hotkey().err().map(|e| e.to_string()),
     }
 }
 
@@ -35,19 +35,19 @@ pub async fn save_settings(
     mut settings: Settings,
 ) -> CommandResult<SettingsView> {
     let store = state.store()?;
-    let wanted = hotkey::parse(&settings.shortcut).map_err(sentence)?;
+    let wanted = hotkey::parse(&settings.shortcut)?;
     settings.shortcut = wanted.label.clone();
-    let checked = settings.checked().map_err(sentence)?;
+    let checked = settings.checked()?;
     let current = state.hotkey().ok();
-    let registered = hotkey::register(&app, &wanted, current.as_ref());
+    let registered = popup::register_shortcut(&app, &wanted, current.as_ref());
     let unchanged = current.is_some_and(|c| c.shortcut == wanted.shortcut)
         || state.settings().shortcut == checked.shortcut;
     if let Err(error) = &registered {
         if !unchanged {
-            return Err(sentence(error));
+            return Err(error.clone().into());
         }
     }
-    let saved = store.save_settings(checked).await.map_err(sentence)?;
+    let saved = settings::save(&store, checked).await?;
     state.set_settings(saved);
     state.set_hotkey(registered.map(|()| wanted));
     Ok(view(&state))
