@@ -12,6 +12,7 @@ echo "== UI: type check, unit tests, build"
 echo "== Rust: format and lints"
 cargo fmt --all --check
 cargo clippy --release --workspace --all-targets -- -D warnings
+python3 scripts/module-cycles.py
 
 # A display: the one we have, or a virtual one.
 source scripts/display.sh
