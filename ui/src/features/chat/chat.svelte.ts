@@ -49,16 +49,14 @@ export class ChatState implements Branching {
   }
 
   async refresh(): Promise<void> {
-    try {
+    await this.attempt(async () => {
       this.conversations = await api.listConversations();
-    } catch (e) {
-      this.fail(e);
-    }
+    });
   }
 
   /** Opens a conversation; at message `at` (a search result) when given, on whatever branch it is. */
   async open(id: number, at: number | null = null): Promise<void> {
-    try {
+    await this.attempt(async () => {
       const { conversation, messages, documents, sources } = await api.openConversation(id);
       this.current = conversation;
       this.editing = null;
@@ -70,9 +68,7 @@ export class ChatState implements Branching {
         this.sources[messageId] = [...(this.sources[messageId] ?? []), passage];
       }
       this.streaming = this.generatingIn === id ? (this.streaming ?? '') : null;
-    } catch (e) {
-      this.fail(e);
-    }
+    });
   }
 
   startNew(): void {
@@ -130,37 +126,34 @@ export class ChatState implements Branching {
 
   /** The persona the open conversation talks with from its next reply (or a new one's). */
   async choosePersona(id: number | null): Promise<void> {
-    if (this.current === null) {
+    const current = this.current;
+    if (current === null) {
       this.persona = id;
       return;
     }
-    try {
-      await api.setConversationPersona(this.current.id, id);
-      this.current = { ...this.current, personaId: id };
-    } catch (e) {
-      this.fail(e);
-    }
+    await this.attempt(async () => {
+      await api.setConversationPersona(current.id, id);
+      this.changeCurrent(current.id, { personaId: id });
+    });
   }
 
   /** Instructions of the open conversation's own, in place of its persona's (blank: none). */
   async setInstructions(text: string): Promise<void> {
-    if (this.current === null) return;
-    try {
-      await api.setConversationInstructions(this.current.id, text);
-      this.current = { ...this.current, instructions: text.trim() === '' ? null : text.trim() };
-    } catch (e) {
-      this.fail(e);
-    }
+    const current = this.current;
+    if (current === null) return;
+    await this.attempt(async () => {
+      await api.setConversationInstructions(current.id, text);
+      this.changeCurrent(current.id, { instructions: text.trim() === '' ? null : text.trim() });
+    });
   }
 
   /** Shows version `id` of a message, with the newest replies after it. */
   async show(id: number): Promise<void> {
-    if (this.current === null || this.generating) return;
-    try {
-      this.messages = await api.showBranch(this.current.id, id);
-    } catch (e) {
-      this.fail(e);
-    }
+    const current = this.current;
+    if (current === null || this.generating) return;
+    await this.attempt(async () => {
+      this.messages = await api.showBranch(current.id, id);
+    });
   }
 
   /** A job's own text and result are not edited or regenerated in the chat; its follow-ups are. */
@@ -196,11 +189,9 @@ export class ChatState implements Branching {
     // file systems refuse.
     const title = (this.current?.title ?? 'Hearth').replace(/[\\/:*?"<>|]+/g, '');
     const name = `${title.replace(/\s+/g, ' ').trim()}.txt`;
-    try {
+    await this.attempt(async () => {
       await api.saveText(name, text);
-    } catch (e) {
-      this.fail(e);
-    }
+    });
   }
 
   /** Runs a job on `text`; its result streams into a new conversation. */
@@ -272,66 +263,66 @@ export class ChatState implements Branching {
   /** Exports one conversation (null: all of them) to a file the person picks. */
   async exportHistory(conversationId: number | null, format: api.ExportFormat): Promise<void> {
     this.notice = null;
-    try {
+    await this.attempt(async () => {
       if (await api.exportHistory(conversationId, format)) this.notice = 'Exported. The file is not encrypted: keep it somewhere private.';
-    } catch (e) {
-      this.fail(e);
-    }
+    });
   }
 
   /** Imports the conversations of a JSON export the person picks. */
   async importHistory(): Promise<void> {
     this.notice = null;
-    try {
+    await this.attempt(async () => {
       const done = await api.importHistory();
       if (done === null) return;
       this.notice = done;
       await this.refresh();
-    } catch (e) {
-      this.fail(e);
-    }
+    });
   }
 
   /** Copies `text` to the clipboard; false (with the error shown) when that failed. */
-  async copy(text: string): Promise<boolean> {
+  copy(text: string): Promise<boolean> {
+    return this.attempt(() => api.copyText(text));
+  }
+
+  async stop(): Promise<void> {
+    await this.attempt(async () => {
+      await api.stopGeneration();
+    });
+  }
+
+  async rename(id: number, title: string): Promise<void> {
+    await this.attempt(async () => {
+      await api.renameConversation(id, title);
+      this.changeCurrent(id, { title: title.trim() });
+      await this.refresh();
+    });
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.attempt(async () => {
+      await api.deleteConversation(id);
+      if (this.current?.id === id) this.startNew();
+      await this.refresh();
+    });
+  }
+
+  /** Changes the open conversation as stored, if it is still conversation `id`. */
+  private changeCurrent(id: number, change: Partial<api.Conversation>): void {
+    if (this.current?.id === id) this.current = { ...this.current, ...change };
+  }
+
+  fail(e: unknown): void {
+    this.error = api.errorText(e);
+  }
+
+  /** Runs `work`, showing its error in the banner; false when it failed. */
+  private async attempt(work: () => Promise<unknown>): Promise<boolean> {
     try {
-      await api.copyText(text);
+      await work();
       return true;
     } catch (e) {
       this.fail(e);
       return false;
     }
-  }
-
-  async stop(): Promise<void> {
-    try {
-      await api.stopGeneration();
-    } catch (e) {
-      this.fail(e);
-    }
-  }
-
-  async rename(id: number, title: string): Promise<void> {
-    try {
-      await api.renameConversation(id, title);
-      if (this.current?.id === id) this.current = { ...this.current, title: title.trim() };
-      await this.refresh();
-    } catch (e) {
-      this.fail(e);
-    }
-  }
-
-  async remove(id: number): Promise<void> {
-    try {
-      await api.deleteConversation(id);
-      if (this.current?.id === id) this.startNew();
-      await this.refresh();
-    } catch (e) {
-      this.fail(e);
-    }
-  }
-
-  fail(e: unknown): void {
-    this.error = api.errorText(e);
   }
 }
