@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+use crate::harness::{assert_pinned, until, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 #[path = "../../crates/hearth-core/tests/common/hostile.rs"]
 mod hostile;
@@ -114,7 +114,7 @@ async fn a_dropped_document_is_read_summarized_asked_about_and_deleted() {
         replies.first().filter(|r| !r.trim().is_empty()).cloned()
     })
     .await;
-    assert!(!summary.trim().is_empty());
+    assert_pinned("e2e-handbook-summary", &summary);
     assert_eq!(
         app.wait_for_text("[data-testid=title]").await,
         "Summary: handbook.pdf"

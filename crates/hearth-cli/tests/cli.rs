@@ -1,7 +1,12 @@
 //! The `hearth` command line as a person runs it: the real binary, model and database file.
 
+#[path = "../../hearth-core/tests/common/pinned.rs"]
+mod pinned;
+
 use std::path::Path;
 use std::process::{Command, Output};
+
+use pinned::assert_pinned;
 
 const MODEL: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -35,7 +40,7 @@ fn chat_streams_a_reply_that_history_keeps() {
         &[&["chat", "Say hello to me."][..], &greedy].concat(),
     );
     assert!(first.status.success(), "{}", stderr(&first));
-    assert!(!stdout(&first).trim().is_empty());
+    assert_pinned("cli-chat-say-hello", &stdout(&first));
     assert!(stderr(&first).contains("[conversation 1: Say hello to me.]"));
     assert!(stderr(&first).contains("tokens/s"));
 
@@ -120,7 +125,7 @@ fn summarize_a_file_and_classify_stdin() {
         &["summarize", MEETING, "--style", "bullets", "--model", MODEL],
     );
     assert!(summary.status.success(), "{}", stderr(&summary));
-    assert!(!stdout(&summary).trim().is_empty());
+    assert_pinned("cli-summarize-meeting-bullets", &stdout(&summary));
     assert!(stderr(&summary).contains("[conversation 1: Summary: "));
 
     let sentiment = hearth_with_stdin(
@@ -257,7 +262,7 @@ fn a_pdf_is_summarized_from_its_text() {
         &["summarize", &pdf, "--style", "sentence", "--model", MODEL],
     );
     assert!(summary.status.success(), "{}", stderr(&summary));
-    assert!(!stdout(&summary).trim().is_empty());
+    assert_pinned("cli-summarize-handbook-pdf", &stdout(&summary));
     let scanned = format!("{DOCUMENTS}/scanned.pdf");
     let refused = hearth(data.path(), &["summarize", &scanned]);
     assert!(

@@ -84,6 +84,7 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
         let engine = engine().await;
         let (_dir, store) = temp_store().await;
         let cancel = CancellationToken::new();
+        let mut streamed = String::new();
         let mut tokens = 0;
         let mut long = request(None, "Write a long essay about the sea.");
         long.sampling = Some(Sampling {
@@ -92,7 +93,8 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
             ..Sampling::default()
         });
         let reply = chat::send(&store, engine, long, &cancel, |e| {
-            if matches!(e, ReplyEvent::Token { .. }) {
+            if let ReplyEvent::Token { text } = e {
+                streamed.push_str(&text);
                 tokens += 1;
                 if tokens == 4 {
                     cancel.cancel();
@@ -102,7 +104,8 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
         .await
         .expect("stopped reply");
         assert!(reply.stopped);
-        assert!(!reply.content.is_empty());
+        assert!(tokens >= 4, "{tokens} tokens before the stop");
+        assert_eq!(reply.content, streamed, "what was shown is what is kept");
         let stored = store
             .messages(reply.conversation_id)
             .await

@@ -7,6 +7,7 @@ mod common;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use common::pinned::assert_pinned;
 use common::{engine, temp_store, RUNTIME};
 use hearth_core::chat::Branch;
 use hearth_core::documents::{self, ask, passages_for, DocumentError, Extracted, Limits, Question};
@@ -379,7 +380,7 @@ fn a_question_is_answered_from_the_document_with_its_sources() {
         let answer = ask(&store, engine, question, &CancellationToken::new(), |_| {})
             .await
             .expect("an answer");
-        assert!(!answer.message.content.trim().is_empty());
+        assert_pinned("documents-late-fee-answer", &answer.message.content);
         assert!(answer
             .sources
             .iter()
@@ -438,7 +439,7 @@ fn a_document_is_summarized_into_a_conversation_it_is_attached_to() {
             documents::run_job(&store, engine, id, job, &CancellationToken::new(), |_| {})
                 .await
                 .expect("a summary");
-        assert!(!summary.content.trim().is_empty());
+        assert_pinned("documents-notes-summary", &summary.content);
         let conversation = store.conversation(summary.conversation_id).await.unwrap();
         assert_eq!(conversation.title, "Summary: notes.md");
         let messages = store.messages(conversation.id).await.unwrap();

@@ -2,6 +2,9 @@
 
 mod common;
 
+use std::sync::Mutex;
+
+use common::pinned::assert_pinned;
 use common::{engine, RUNTIME};
 use hearth_core::engine::{EngineError, Role, Sampling, Turn};
 use tokio_util::sync::CancellationToken;
@@ -19,7 +22,7 @@ fn greedy(max_tokens: usize) -> Sampling {
 }
 
 #[test]
-fn streams_a_non_empty_reply_with_measurements() {
+fn streams_the_greedy_reply_with_measurements() {
     RUNTIME.block_on(async {
         let engine = engine().await;
         let mut tokens = Vec::new();
@@ -32,7 +35,7 @@ fn streams_a_non_empty_reply_with_measurements() {
             )
             .await
             .expect("a reply");
-        assert!(!done.text.trim().is_empty());
+        assert_pinned("engine-capital-of-france", &done.text);
         assert!(tokens.len() > 1, "the reply arrives in pieces: {tokens:?}");
         assert_eq!(tokens.concat(), done.text);
         assert!(done.prompt_tokens > 0);
@@ -43,8 +46,8 @@ fn streams_a_non_empty_reply_with_measurements() {
     });
 }
 
-/// Generates twice with the same settings and checks both replies are the same.
-async fn assert_repeatable(prompt: &str, sampling: Sampling) {
+/// Generates twice with the same settings: both replies are the one recorded as `case`.
+async fn assert_repeatable(case: &str, prompt: &str, sampling: Sampling) {
     let engine = engine().await;
     let turns = ask(prompt);
     let mut replies = Vec::new();
@@ -55,13 +58,17 @@ async fn assert_repeatable(prompt: &str, sampling: Sampling) {
             .expect("a reply");
         replies.push(done.text);
     }
-    assert!(!replies[0].is_empty());
+    assert_pinned(case, &replies[0]);
     assert_eq!(replies[0], replies[1]);
 }
 
 #[test]
 fn greedy_decoding_repeats_itself() {
-    RUNTIME.block_on(assert_repeatable("Name three colours.", greedy(20)));
+    RUNTIME.block_on(assert_repeatable(
+        "engine-three-colours",
+        "Name three colours.",
+        greedy(20),
+    ));
 }
 
 #[test]
@@ -74,6 +81,7 @@ fn a_seed_makes_sampling_repeatable() {
         ..Sampling::default()
     };
     RUNTIME.block_on(assert_repeatable(
+        "engine-rhymes-with-cat-seed-7",
         "Write a word that rhymes with cat.",
         seeded,
     ));
@@ -84,15 +92,15 @@ fn stop_ends_generation_within_a_few_tokens_and_keeps_the_partial_reply() {
     RUNTIME.block_on(async {
         let engine = engine().await;
         let cancel = CancellationToken::new();
-        let mut seen = 0;
+        let mut streamed = Vec::new();
         let done = engine
             .generate(
                 &ask("Tell me a very long story about a dragon and a knight."),
                 &greedy(400),
                 &cancel,
-                |_| {
-                    seen += 1;
-                    if seen == 5 {
+                |t| {
+                    streamed.push(t.to_string());
+                    if streamed.len() == 5 {
                         cancel.cancel();
                     }
                 },
@@ -100,7 +108,12 @@ fn stop_ends_generation_within_a_few_tokens_and_keeps_the_partial_reply() {
             .await
             .expect("a stopped reply");
         assert!(done.stopped);
-        assert!(!done.text.is_empty(), "the partial reply is kept");
+        assert!(streamed.len() >= 5, "{streamed:?}");
+        assert_eq!(
+            done.text,
+            streamed.concat(),
+            "the partial reply is kept whole"
+        );
         assert!(
             done.completion_tokens <= 8,
             "{} tokens after stop",
@@ -176,12 +189,32 @@ fn requests_that_arrive_together_take_turns() {
         let engine = engine().await;
         let (a, b) = (ask("Say hello."), ask("Say goodbye."));
         let (never, sampling) = (CancellationToken::new(), greedy(12));
+        // Which request each streamed token belonged to, in the order they came.
+        let order = Mutex::new(Vec::new());
         let (first, second) = tokio::join!(
-            engine.generate(&a, &sampling, &never, |_| {}),
-            engine.generate(&b, &sampling, &never, |_| {}),
+            engine.generate(&a, &sampling, &never, |_| order.lock().unwrap().push('a')),
+            engine.generate(&b, &sampling, &never, |_| order.lock().unwrap().push('b')),
         );
-        assert!(!first.expect("first reply").text.is_empty());
-        assert!(!second.expect("second reply").text.is_empty());
+        let (first, second) = (first.expect("first reply"), second.expect("second reply"));
+        let order: String = order.into_inner().unwrap().into_iter().collect();
+        let (a_tokens, b_tokens) = (order.matches('a').count(), order.matches('b').count());
+        assert!(a_tokens > 0 && b_tokens > 0, "{order}");
+        let one_then_other = [
+            "a".repeat(a_tokens) + &"b".repeat(b_tokens),
+            "b".repeat(b_tokens) + &"a".repeat(a_tokens),
+        ];
+        assert!(
+            one_then_other.contains(&order),
+            "the replies interleaved: {order}"
+        );
+        // Each is the reply it gets alone.
+        for (turns, together) in [(&a, &first), (&b, &second)] {
+            let alone = engine
+                .generate(turns, &sampling, &never, |_| {})
+                .await
+                .expect("a reply alone");
+            assert_eq!(together.text, alone.text);
+        }
     });
 }
 

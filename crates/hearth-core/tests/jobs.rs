@@ -4,6 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::pinned::assert_pinned;
 use common::{engine, temp_store, RUNTIME};
 use hearth_core::engine::Role;
 use hearth_core::jobs::{self, Classification, Entities, Job, JobError, JobRequest, SummaryStyle};
@@ -81,7 +82,7 @@ fn a_summary_streams_and_is_kept_as_a_conversation_with_its_job() {
         let (_dir, store) = temp_store().await;
         let run = run_job(&store, summarize(SummaryStyle::Bullets), MEETING, None).await;
         let reply = run.reply();
-        assert!(!reply.content.trim().is_empty());
+        assert_pinned("jobs-summary-bullets", &reply.content);
         assert_eq!(run.streamed(), reply.content);
         assert_eq!(reply.role, Role::Assistant);
 
@@ -109,7 +110,7 @@ fn a_long_text_is_map_reduced_with_progress() {
             Some(120),
         )
         .await;
-        assert!(!run.reply().content.trim().is_empty());
+        assert_pinned("jobs-long-summary-sentence", &run.reply().content);
         let progress = run.progress();
         let reading: Vec<_> = progress
             .iter()
@@ -241,7 +242,7 @@ fn a_translation_keeps_code_and_structure() {
 }
 
 #[test]
-fn rewrite_returns_text() {
+fn rewrite_fixes_grammar() {
     RUNTIME.block_on(async {
         let (_dir, store) = temp_store().await;
         let job = Job::Rewrite {
@@ -254,7 +255,7 @@ fn rewrite_returns_text() {
             None,
         )
         .await;
-        assert!(!run.reply().content.trim().is_empty());
+        assert_pinned("jobs-rewrite-grammar", &run.reply().content);
     });
 }
 
@@ -335,11 +336,24 @@ fn bad_input_gets_a_reason_and_stores_nothing() {
                 MEETING,
             ),
         ];
+        let mut refusals = Vec::new();
         for (job, text) in bad_inputs {
             let run = run_job(&store, job, text, None).await;
-            let error = run.result.expect_err("refused");
-            assert!(!error.to_string().is_empty());
+            refusals.push(run.result.expect_err("refused"));
         }
+        assert!(
+            matches!(
+                refusals.as_slice(),
+                [
+                    JobError::EmptyInput,
+                    JobError::EmptyInput,
+                    JobError::Binary,
+                    JobError::TooLarge { limit_mb: 8, .. },
+                    JobError::UnknownLanguage(code),
+                ] if code == "xx"
+            ),
+            "{refusals:?}"
+        );
         let one_label = Job::Classify {
             labels: vec!["only".into()],
         };
@@ -357,7 +371,7 @@ fn a_text_in_a_language_the_detector_does_not_know_is_still_summarized() {
         let (_dir, store) = temp_store().await;
         let text = "Mi ne scias kial la vetero estas tiel bela hodiaŭ, sed mi ĝojas.";
         let run = run_job(&store, summarize(SummaryStyle::Sentence), text, None).await;
-        assert!(!run.reply().content.trim().is_empty());
+        assert_pinned("jobs-esperanto-summary", &run.reply().content);
     });
 }
 
@@ -386,7 +400,7 @@ fn a_quick_job_stores_nothing_until_it_is_kept() {
         )
         .await
         .expect("the quick job runs");
-        assert!(!quick.completion.text.trim().is_empty());
+        assert_pinned("jobs-quick-summary-sentence", &quick.completion.text);
         assert_eq!(tokens, quick.completion.text);
         assert!(store.list_conversations().await.expect("list").is_empty());
         // Kept nowhere, but counted.

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 pub mod hostile;
+pub mod pinned;
 #[path = "plain.rs"]
 mod plain;
 
