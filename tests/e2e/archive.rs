@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+use crate::harness::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 fn dialog_window(title: &str) -> Option<String> {
     let out = Command::new("xdotool")

@@ -4,7 +4,7 @@
 use fantoccini::key::Key;
 use fantoccini::Locator;
 
-use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
+use crate::harness::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 const QUESTION: &str = "[data-testid=message][data-role=user]";
 const REPLY: &str = "[data-testid=message][data-role=assistant]";

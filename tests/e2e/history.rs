@@ -3,7 +3,7 @@
 
 use fantoccini::key::Key;
 
-use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
+use crate::harness::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 impl App {
     /// Sends `keys` to the element `selector` finds.

@@ -2,7 +2,7 @@
 //! one without a restart (the status line and the next reply follow), remembers the choice,
 //! and a switch that fails keeps the model in use.
 
-use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+use crate::harness::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 const DEFAULT_NAME: &str = "SmolLM2 135M Instruct (Q4_1)";
 
@@ -90,7 +90,7 @@ async fn a_dropped_model_is_imported_in_place_used_for_a_reply_and_forgotten() {
         DEFAULT_NAME
     );
 
-    super::documents::drag_onto_window(&[&q8]);
+    crate::documents::drag_onto_window(&[&q8]);
     let added = app.wait_for_text("[data-testid=models-notice]").await;
     assert!(added.starts_with("Added "), "{added}");
     let item = format!("[data-testid=model][data-path=\"{}\"]", q8.display());
@@ -218,7 +218,7 @@ async fn a_model_is_downloaded_from_a_link_with_its_progress_and_checked() {
         "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
     );
     std::fs::copy(default, served.path().join("served-copy.gguf")).expect("a file to serve");
-    let port = super::free_ports()[0];
+    let port = crate::harness::free_ports()[0];
     // A real HTTP server on this machine, as a mirror would be.
     let _server = tokio::process::Command::new("python3")
         .args([

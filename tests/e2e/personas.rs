@@ -3,7 +3,7 @@
 
 use fantoccini::Locator;
 
-use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
+use crate::harness::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 impl App {
     /// Replaces the text of the field `selector` finds.

@@ -3,7 +3,7 @@
 //! back; a history nothing can open set aside for a new one; and a full disk met with "Try
 //! again", nothing set aside.
 
-use super::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+use crate::harness::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 #[path = "../../crates/hearth-cli/tests/common/tmpfs.rs"]
 mod tmpfs;

@@ -8,13 +8,13 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::{until, App, MAIN, ONE_APP_AT_A_TIME, PATIENCE, POPUP};
+use crate::harness::{until, App, MAIN, ONE_APP_AT_A_TIME, PATIENCE, POPUP};
 
 const LINK: &str = "https://example.com/";
 
 /// The command line built beside the app (the same `cargo test` builds both).
 fn hearth_cli() -> std::path::PathBuf {
-    Path::new(super::APP).with_file_name("hearth")
+    Path::new(crate::harness::APP).with_file_name("hearth")
 }
 
 /// A history export holding one conversation whose reply has 50,000 `>`, then a link.

@@ -2,7 +2,7 @@
 //! canvas, as the screen shows it, has more than a blank background), and a price edit changes
 //! the cost avoided. The reply names the model that wrote it.
 
-use super::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
+use crate::harness::{until, within, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 const CHARTS: [&str; 6] = [
     "chart-prompt-tokens",
