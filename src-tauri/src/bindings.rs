@@ -7,7 +7,7 @@ use std::path::Path;
 use hearth_core::archive::Format;
 use hearth_core::chat::Branch;
 use hearth_core::documents::{Added, Answer, Outcome, Reading};
-use hearth_core::engine::{Completion, ModelInfo, Role};
+use hearth_core::engine::{Completion, Measurements, ModelInfo, Role};
 use hearth_core::jobs::{Job, ResolvedJob, RewriteMode, SummaryStyle};
 use hearth_core::models::download::Progress as DownloadProgress;
 use hearth_core::models::fit::{Fit, Verdict};
@@ -58,6 +58,7 @@ fn generated() -> String {
         Progress::decl(&cfg),
         Role::decl(&cfg),
         Message::decl(&cfg),
+        Measurements::decl(&cfg),
         Completion::decl(&cfg),
         ReplyEvent::decl(&cfg),
         Branch::decl(&cfg),

@@ -114,14 +114,15 @@ pub fn print_reply() -> impl FnMut(ReplyEvent) + Send {
 }
 
 pub fn describe(completion: &engine::Completion) -> String {
+    let measured = &completion.measurements;
     let mut parts = vec![format!(
         "{} prompt tokens, {} reply tokens",
-        completion.prompt_tokens, completion.completion_tokens
+        measured.prompt_tokens, measured.completion_tokens
     )];
-    if let Some(ms) = completion.time_to_first_token_ms {
+    if let Some(ms) = measured.time_to_first_token_ms {
         parts.push(format!("first token {ms} ms"));
     }
-    if let Some(rate) = completion.tokens_per_second {
+    if let Some(rate) = measured.tokens_per_second {
         parts.push(format!("{rate:.1} tokens/s"));
     }
     if completion.dropped_turns > 0 {
@@ -130,7 +131,7 @@ pub fn describe(completion: &engine::Completion) -> String {
             completion.dropped_turns
         ));
     }
-    if completion.stopped {
+    if measured.stopped {
         parts.push("stopped".to_string());
     }
     parts.join(", ")

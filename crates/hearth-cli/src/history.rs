@@ -40,7 +40,7 @@ pub async fn run(data: &DataDir, args: HistoryArgs) -> CliResult {
             let conversation = store.conversation(id).await?;
             println!("# {}\n", conversation.title);
             for m in store.messages(id).await? {
-                let stopped = if m.stopped { " (stopped)" } else { "" };
+                let stopped = if m.stopped() { " (stopped)" } else { "" };
                 println!("{}{stopped}:\n{}\n", m.role.as_str(), m.content);
             }
         }

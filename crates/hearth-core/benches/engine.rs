@@ -63,7 +63,7 @@ async fn run() {
             "prompt tokens/s, ~512 tokens",
             "pp512",
             prompt_rate(&short),
-            short.prompt_tokens,
+            short.measurements.prompt_tokens,
         ));
     }
     if wanted(&["pp730", "tg128@730"]) {
@@ -77,13 +77,13 @@ async fn run() {
             "prompt tokens/s, ~730 tokens",
             "pp730",
             prompt_rate(&long),
-            long.prompt_tokens,
+            long.measurements.prompt_tokens,
         ));
         rows.push((
             "reply tokens/s after ~730 tokens",
             "tg128@730",
             reply_rate(&long),
-            long.completion_tokens,
+            long.measurements.completion_tokens,
         ));
     }
     if wanted(&["tg128@0"]) {
@@ -101,7 +101,7 @@ async fn run() {
             "reply tokens/s at depth 0",
             "tg128@0",
             reply_rate(&fresh),
-            fresh.completion_tokens,
+            fresh.measurements.completion_tokens,
         ));
     }
 
@@ -177,21 +177,22 @@ async fn median(engine: &Engine, text: impl Fn(usize) -> String, max_tokens: usi
     for run in 0..RUNS {
         runs.push(generate(engine, &[Turn::new(Role::User, text(run))], max_tokens).await);
     }
-    runs.sort_by_key(|c| c.time_to_first_token_ms);
+    runs.sort_by_key(|c| c.measurements.time_to_first_token_ms);
     runs.swap_remove(RUNS / 2)
 }
 
 fn prompt_rate(c: &Completion) -> f64 {
-    c.prompt_tokens as f64 / (c.time_to_first_token_ms.unwrap_or(0).max(1) as f64 / 1000.0)
+    c.measurements.prompt_tokens as f64
+        / (c.measurements.time_to_first_token_ms.unwrap_or(0).max(1) as f64 / 1000.0)
 }
 
 fn reply_rate(c: &Completion) -> f64 {
-    c.tokens_per_second.unwrap_or(0.0)
+    c.measurements.tokens_per_second.unwrap_or(0.0)
 }
 
 /// Ten turns of one chat, each sent after the previous reply: the first and the tenth turn's
 /// time to first token, and the tenth's prompt tokens.
-async fn chat_turns(engine: &Engine) -> (u64, u64, usize) {
+async fn chat_turns(engine: &Engine) -> (i64, i64, i64) {
     let mut turns = Vec::new();
     let mut times = Vec::new();
     let mut last_prompt = 0;
@@ -203,8 +204,8 @@ async fn chat_turns(engine: &Engine) -> (u64, u64, usize) {
             ),
         ));
         let done = generate(engine, &turns, 48).await;
-        times.push(done.time_to_first_token_ms.unwrap_or(0));
-        last_prompt = done.prompt_tokens;
+        times.push(done.measurements.time_to_first_token_ms.unwrap_or(0));
+        last_prompt = done.measurements.prompt_tokens;
         turns.push(Turn::new(Role::Assistant, done.text));
     }
     (times[0], times[9], last_prompt)
@@ -212,7 +213,7 @@ async fn chat_turns(engine: &Engine) -> (u64, u64, usize) {
 
 /// A story of 512 tokens, then a question about it: the question's time to first token and
 /// its prompt tokens.
-async fn follow_up(engine: &Engine) -> (u64, usize) {
+async fn follow_up(engine: &Engine) -> (i64, i64) {
     let mut turns = vec![Turn::new(
         Role::User,
         "Tell me a very long story about a dragon who learns to bake bread.".to_string(),
@@ -224,5 +225,8 @@ async fn follow_up(engine: &Engine) -> (u64, usize) {
         "What was the dragon's name?".to_string(),
     ));
     let done = generate(engine, &turns, 16).await;
-    (done.time_to_first_token_ms.unwrap_or(0), done.prompt_tokens)
+    (
+        done.measurements.time_to_first_token_ms.unwrap_or(0),
+        done.measurements.prompt_tokens,
+    )
 }

@@ -16,8 +16,9 @@ use crate::store::{
 };
 
 pub const FORMAT: &str = "hearth-history";
-/// The newest format this Hearth writes and reads.
-pub const VERSION: u64 = 1;
+/// The newest format this Hearth writes and reads. Version 2 keeps a reply's measurements in
+/// one `measurements` object (with its duration); version 1 had them beside its text.
+pub const VERSION: u64 = 2;
 
 /// The largest export Hearth imports: far more than years of conversations and documents.
 pub const MAX_IMPORT_BYTES: u64 = 512 << 20;
@@ -156,10 +157,54 @@ fn parse(text: &str) -> Result<Archive, ArchiveError> {
     if version > VERSION {
         return Err(ArchiveError::Newer(version));
     }
-    let archive: Archive =
-        serde_json::from_str(text).map_err(|e| ArchiveError::Damaged(e.to_string()))?;
+    let damaged = |e: serde_json::Error| ArchiveError::Damaged(e.to_string());
+    let archive: Archive = if version < 2 {
+        let mut value: Value = serde_json::from_str(text).map_err(damaged)?;
+        measurements_apart(&mut value);
+        serde_json::from_value(value).map_err(damaged)?
+    } else {
+        serde_json::from_str(text).map_err(damaged)?
+    };
     check(&archive)?;
     Ok(archive)
+}
+
+/// A version 1 export as version 2 has it: each message's measurements moved from beside its
+/// text into `measurements` (`null` for a person's message, which had none). Anything else is
+/// left for the strict parse to judge.
+fn measurements_apart(archive: &mut Value) {
+    const BESIDE: [&str; 5] = [
+        "promptTokens",
+        "completionTokens",
+        "timeToFirstTokenMs",
+        "tokensPerSecond",
+        "stopped",
+    ];
+    let messages = archive
+        .get_mut("conversations")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get_mut("messages").and_then(Value::as_array_mut))
+        .flatten()
+        .filter_map(Value::as_object_mut);
+    for message in messages {
+        let mut measured = serde_json::Map::new();
+        for key in BESIDE {
+            if let Some(value) = message.remove(key) {
+                measured.insert(key.to_string(), value);
+            }
+        }
+        let replied = measured.get("promptTokens").is_some_and(|v| !v.is_null());
+        message.insert(
+            "measurements".to_string(),
+            if replied {
+                Value::Object(measured)
+            } else {
+                Value::Null
+            },
+        );
+    }
 }
 
 /// Every position and hash points where it should, so the restore never guesses; and every
@@ -247,7 +292,7 @@ async fn markdown(store: &Store, only: Option<i64>) -> Result<String, ArchiveErr
                 Role::System => "Instructions",
             };
             out.push_str(&format!("**{who}:**\n\n{}\n\n", m.content.trim_end()));
-            if m.stopped {
+            if m.stopped() {
                 out.push_str("*(stopped)*\n\n");
             }
         }

@@ -13,9 +13,9 @@
 //!    `Note` come from jobs only: `Note`s are the working notes of a long text's parts as the
 //!    model writes them (shown while the text is read, so a person reads something within
 //!    seconds), never stored.
-//! 3. `Finished` once, last: the reply is stored; `completion.stopped` says whether it was
-//!    stopped (the cancellation token) before its end. A stopped reply is kept and finishes
-//!    like any other.
+//! 3. `Finished` once, last: the reply is stored; `completion.measurements.stopped` says
+//!    whether it was stopped (the cancellation token) before its end. A stopped reply is kept
+//!    and finishes like any other.
 //!
 //! On an error after `Started`, no `Finished` comes: what was shown so far is kept as a reply
 //! marked as cut short, and the error is returned. On an error before `Started`, nothing is
@@ -26,7 +26,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::engine::{Completion, Engine, Role};
+use crate::engine::{Completion, Engine, Measurements, Role};
 use crate::store::{Asker, Conversation, Message, NewMessage, Store, StoreError};
 use crate::usage;
 
@@ -153,9 +153,12 @@ impl<'a> Reply<'a> {
                 let cut = Completion {
                     text,
                     thinking,
-                    stopped: true,
+                    measurements: Measurements {
+                        stopped: true,
+                        duration_ms: self.started.elapsed().as_millis() as i64,
+                        ..Measurements::default()
+                    },
                     model: self.model.to_string(),
-                    duration_ms: self.started.elapsed().as_millis() as u64,
                     ..Completion::default()
                 };
                 if !self.shown.is_empty() {

@@ -5,21 +5,23 @@ mod common;
 
 use common::{temp_store, RUNTIME};
 use hearth_core::archive::{self, ArchiveError, Format};
-use hearth_core::engine::{Completion, Role};
+use hearth_core::engine::{Completion, Measurements, Role};
 use hearth_core::store::{ChunkText, Kind, Message, NewDocument, NewMessage, PersonaFields, Store};
 
 async fn say(store: &Store, c: i64, parent: Option<&Message>, role: Role, text: &str) -> Message {
     let completion = Completion {
         text: text.to_string(),
         thinking: None,
-        stopped: text.ends_with('…'),
-        prompt_tokens: 31,
-        completion_tokens: 7,
-        time_to_first_token_ms: Some(120),
-        tokens_per_second: Some(68.25),
+        measurements: Measurements {
+            prompt_tokens: 31,
+            completion_tokens: 7,
+            time_to_first_token_ms: Some(120),
+            tokens_per_second: Some(68.25),
+            duration_ms: 400,
+            stopped: text.ends_with('…'),
+        },
         dropped_turns: 0,
         model: "small.gguf".into(),
-        duration_ms: 400,
     };
     let message = NewMessage {
         role,
@@ -121,6 +123,64 @@ async fn seeded_export() -> String {
     archive::export(&store, None, Format::Json)
         .await
         .expect("export")
+}
+
+/// `export` (version 2) as version 1 wrote it: each message's measurements beside its text,
+/// without a duration, and all of them `null` on a person's message.
+fn as_version_1(export: &str) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(export).expect("JSON");
+    value["version"] = 1.into();
+    for conversation in value["conversations"]
+        .as_array_mut()
+        .expect("conversations")
+    {
+        for message in conversation["messages"].as_array_mut().expect("messages") {
+            let message = message.as_object_mut().expect("a message");
+            let measured = message.remove("measurements").expect("measurements");
+            for key in [
+                "promptTokens",
+                "completionTokens",
+                "timeToFirstTokenMs",
+                "tokensPerSecond",
+            ] {
+                message.insert(key.into(), measured.get(key).cloned().unwrap_or_default());
+            }
+            let stopped = measured.get("stopped").cloned().unwrap_or(false.into());
+            message.insert("stopped".into(), stopped);
+        }
+    }
+    value.to_string()
+}
+
+#[test]
+fn a_version_1_export_imports_with_its_measurements() {
+    RUNTIME.block_on(async {
+        let exported = seeded_export().await;
+        let (_dir, fresh) = temp_store().await;
+        let restored = archive::import(&fresh, &as_version_1(&exported))
+            .await
+            .expect("a version 1 export imports");
+        assert_eq!((restored.added, restored.already), (2, 0));
+        let trip = fresh.list_conversations().await.expect("list");
+        let trip = trip.iter().find(|c| c.title == "Trip").expect("the chat");
+        let measured: Vec<Option<Measurements>> = fresh
+            .messages(trip.id)
+            .await
+            .expect("branch")
+            .into_iter()
+            .map(|m| m.measurements)
+            .collect();
+        let reply = Measurements {
+            prompt_tokens: 31,
+            completion_tokens: 7,
+            time_to_first_token_ms: Some(120),
+            tokens_per_second: Some(68.25),
+            // Version 1 kept no duration.
+            duration_ms: 0,
+            stopped: false,
+        };
+        assert_eq!(measured, [None, Some(reply), None, Some(reply)]);
+    });
 }
 
 #[test]
@@ -264,7 +324,7 @@ fn one_conversation_exports_alone_and_markdown_reads_the_branch_shown() {
             .expect("json");
         let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
         assert_eq!(value["format"], "hearth-history");
-        assert_eq!(value["version"], 1);
+        assert_eq!(value["version"], 2);
         assert_eq!(value["conversations"].as_array().map(Vec::len), Some(1));
         assert_eq!(
             value["conversations"][0]["messages"]
@@ -302,7 +362,7 @@ fn a_damaged_or_newer_export_is_refused_with_a_sentence_and_nothing_imported() {
         let mut value: serde_json::Value = serde_json::from_str(&exported).expect("JSON");
 
         let mut newer = value.clone();
-        newer["version"] = 2.into();
+        newer["version"] = 3.into();
         newer["somethingNew"] = true.into();
         let mut forward = value.clone();
         forward["conversations"][0]["messages"][1]["parent"] = 4.into();
@@ -312,7 +372,7 @@ fn a_damaged_or_newer_export_is_refused_with_a_sentence_and_nothing_imported() {
         let cases = [
             (exported[..exported.len() / 2].to_string(), "This is not a Hearth export: it is not JSON"),
             ("{\"hello\": 1}".to_string(), "This is not a Hearth export: it does not say"),
-            (newer.to_string(), "This export was made by a newer Hearth (format version 2;"),
+            (newer.to_string(), "This export was made by a newer Hearth (format version 3;"),
             (forward.to_string(), "This export is damaged: the conversation \"Trip\" has a message that follows one not before it."),
             (missing.to_string(), "This export is damaged: the conversation \"Summary: rules.pdf\" cites a passage"),
             (value.to_string(), "This export is damaged: unknown variant `robot`"),

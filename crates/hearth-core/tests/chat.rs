@@ -103,7 +103,7 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
         })
         .await
         .expect("stopped reply");
-        assert!(reply.stopped);
+        assert!(reply.stopped());
         assert!(tokens >= 4, "{tokens} tokens before the stop");
         assert_eq!(reply.content, streamed, "what was shown is what is kept");
         let stored = store
@@ -111,7 +111,7 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
             .await
             .expect("messages");
         assert_eq!(
-            stored.last().map(|m| (m.stopped, m.content.clone())),
+            stored.last().map(|m| (m.stopped(), m.content.clone())),
             Some((true, reply.content))
         );
         assert_eq!(reply.model.as_deref(), Some(engine.info().name.as_str()));
@@ -125,13 +125,16 @@ fn a_stopped_reply_is_stored_with_what_was_generated() {
         assert_eq!(usage.len(), 1);
         let record = &usage[0];
         assert_eq!(record.source, Asker::Chat);
-        assert!(record.stopped);
+        assert!(record.measurements.stopped);
         assert_eq!(record.model, engine.info().name);
         assert_eq!(
-            record.completion_tokens,
-            reply.completion_tokens.unwrap_or(-1)
+            record.measurements.completion_tokens,
+            reply.measurements.map_or(-1, |m| m.completion_tokens)
         );
-        assert!(record.duration_ms >= record.time_to_first_token_ms.unwrap_or(0));
+        assert!(
+            record.measurements.duration_ms
+                >= record.measurements.time_to_first_token_ms.unwrap_or(0)
+        );
     });
 }
 
@@ -340,7 +343,10 @@ fn a_persona_gives_its_instructions_and_sampling_and_a_conversation_its_own() {
             panic!("no Started event: {events:?}");
         };
         assert_eq!(conversation.persona_id, Some(terse.id));
-        assert!(completion.completion_tokens <= 6, "{completion:?}");
+        assert!(
+            completion.measurements.completion_tokens <= 6,
+            "{completion:?}"
+        );
         assert_eq!(
             store
                 .conversation(with.conversation_id)
@@ -354,7 +360,8 @@ fn a_persona_gives_its_instructions_and_sampling_and_a_conversation_its_own() {
             .await
             .expect("again");
         assert_eq!(again.content, with.content);
-        let tokens = |m: &hearth_core::store::Message| m.prompt_tokens.unwrap_or(0);
+        let tokens =
+            |m: &hearth_core::store::Message| m.measurements.map_or(0, |m| m.prompt_tokens);
 
         // The conversation's own instructions take the place of the persona's: the model reads
         // the shorter ones (the question is the same), with the persona's sampling still.
@@ -375,6 +382,6 @@ fn a_persona_gives_its_instructions_and_sampling_and_a_conversation_its_own() {
         .await
         .expect("with its own instructions");
         assert!(tokens(&own) < tokens(&with), "{own:?} {with:?}");
-        assert!(own.completion_tokens.unwrap_or(0) <= 6);
+        assert!(own.measurements.map_or(0, |m| m.completion_tokens) <= 6);
     });
 }

@@ -38,11 +38,13 @@ fn streams_the_greedy_reply_with_measurements() {
         assert_pinned("engine-capital-of-france", &done.text);
         assert!(tokens.len() > 1, "the reply arrives in pieces: {tokens:?}");
         assert_eq!(tokens.concat(), done.text);
-        assert!(done.prompt_tokens > 0);
-        assert!(done.completion_tokens > 0 && done.completion_tokens <= 24);
-        assert!(done.time_to_first_token_ms.is_some());
-        assert!(done.tokens_per_second.is_some_and(|r| r > 0.0));
-        assert!(!done.stopped);
+        assert!(done.measurements.prompt_tokens > 0);
+        assert!(
+            done.measurements.completion_tokens > 0 && done.measurements.completion_tokens <= 24
+        );
+        assert!(done.measurements.time_to_first_token_ms.is_some());
+        assert!(done.measurements.tokens_per_second.is_some_and(|r| r > 0.0));
+        assert!(!done.measurements.stopped);
     });
 }
 
@@ -107,7 +109,7 @@ fn stop_ends_generation_within_a_few_tokens_and_keeps_the_partial_reply() {
             )
             .await
             .expect("a stopped reply");
-        assert!(done.stopped);
+        assert!(done.measurements.stopped);
         assert!(streamed.len() >= 5, "{streamed:?}");
         assert_eq!(
             done.text,
@@ -115,9 +117,9 @@ fn stop_ends_generation_within_a_few_tokens_and_keeps_the_partial_reply() {
             "the partial reply is kept whole"
         );
         assert!(
-            done.completion_tokens <= 8,
+            done.measurements.completion_tokens <= 8,
             "{} tokens after stop",
-            done.completion_tokens
+            done.measurements.completion_tokens
         );
     });
 }

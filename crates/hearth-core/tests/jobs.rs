@@ -164,7 +164,7 @@ fn cancelling_a_long_job_stops_it_at_once_and_keeps_it() {
         .await;
         let took = started.elapsed();
         let reply = run.reply();
-        assert!(reply.stopped);
+        assert!(reply.stopped());
         assert!(took < Duration::from_secs(60), "stopping took {took:?}");
         assert!(run.progress().iter().any(|p| p.stage == Stage::Reading));
         let messages = store.messages(reply.conversation_id).await.unwrap();
@@ -409,12 +409,12 @@ fn a_quick_job_stores_nothing_until_it_is_kept() {
         assert_eq!(usage[0].source, Asker::Popup);
         assert_eq!(usage[0].model, engine.info().name);
         assert_eq!(
-            usage[0].completion_tokens,
-            quick.completion.completion_tokens as i64
+            usage[0].measurements.completion_tokens,
+            quick.completion.measurements.completion_tokens
         );
         assert_eq!(
-            usage[0].prompt_tokens,
-            quick.completion.prompt_tokens as i64
+            usage[0].measurements.prompt_tokens,
+            quick.completion.measurements.prompt_tokens
         );
 
         let kept = jobs::keep(&store, engine, &quick).await.expect("kept");

@@ -22,7 +22,7 @@ fn shape(events: &[ReplyEvent]) -> Vec<String> {
             ReplyEvent::Token { .. } => "token".to_string(),
             ReplyEvent::Note { .. } => "note".to_string(),
             ReplyEvent::Progress(p) => format!("{:?} {}/{}", p.stage, p.step, p.steps),
-            ReplyEvent::Finished { completion, .. } if completion.stopped => {
+            ReplyEvent::Finished { completion, .. } if completion.measurements.stopped => {
                 "finished, stopped".to_string()
             }
             ReplyEvent::Finished { .. } => "finished".to_string(),
@@ -84,7 +84,7 @@ async fn stored(store: &Store) -> Vec<(Role, bool)> {
     let mut all = Vec::new();
     for c in store.list_conversations().await.expect("list") {
         for m in store.messages(c.id).await.expect("messages") {
-            all.push((m.role, m.stopped));
+            all.push((m.role, m.stopped()));
         }
     }
     all

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{temp_store, RUNTIME};
-use hearth_core::engine::{Completion, Role};
+use hearth_core::engine::{Completion, Measurements, Role};
 use hearth_core::settings::{self, PopupStyle, Settings};
 use hearth_core::store::{Message, NewMessage, Persona, PersonaFields, Store, StoreError, Unlock};
 
@@ -15,6 +15,16 @@ fn user(text: &str) -> NewMessage<'_> {
         parent_id: None,
     }
 }
+
+/// A stopped reply's measurements, every field set.
+const MEASURED: Measurements = Measurements {
+    prompt_tokens: 12,
+    completion_tokens: 3,
+    time_to_first_token_ms: Some(40),
+    tokens_per_second: Some(31.5),
+    duration_ms: 140,
+    stopped: true,
+};
 
 #[test]
 fn messages_round_trip_and_survive_reopening() {
@@ -35,14 +45,9 @@ fn messages_round_trip_and_survive_reopening() {
         let completion = Completion {
             text: "Hi there".into(),
             thinking: None,
-            stopped: true,
-            prompt_tokens: 12,
-            completion_tokens: 3,
-            time_to_first_token_ms: Some(40),
-            tokens_per_second: Some(31.5),
+            measurements: MEASURED,
             dropped_turns: 0,
             model: "small.gguf".into(),
-            duration_ms: 140,
         };
         let reply = NewMessage {
             role: Role::Assistant,
@@ -68,10 +73,11 @@ fn messages_round_trip_and_survive_reopening() {
         );
         let reply = &messages[1];
         assert_eq!(reply.role, Role::Assistant);
-        assert!(reply.stopped);
-        assert_eq!(reply.completion_tokens, Some(3));
-        assert_eq!(reply.time_to_first_token_ms, Some(40));
-        assert_eq!(reply.tokens_per_second, Some(31.5));
+        assert_eq!(reply.measurements, Some(MEASURED));
+        assert_eq!(
+            messages[0].measurements, None,
+            "a person's message has none"
+        );
         assert_eq!(reply.model.as_deref(), Some("small.gguf"));
     });
 }
@@ -534,7 +540,7 @@ fn several_processes_opening_one_new_or_old_history_at_once_all_succeed() {
 /// shipped migration fails this test, and the change goes in a new migration instead.
 #[test]
 fn shipped_migrations_never_change() {
-    const SHIPPED: [(i64, &str); 9] = [
+    const SHIPPED: [(i64, &str); 10] = [
         (1, "7b97535264e5074601a0e3065526afbc9b45e43e5d686ada5880bccad2b4872cab7c6cb3b4833e9e2bcfe88ea5885279"),
         (2, "876858ed3f3fa7b0ebbb7775ee222b52c9e71d86c13f0f3a4b02fb06a897f1f087efe539ae8dfce27b453c0916032bac"),
         (3, "95dccbac3e040789ae455c86b48d4fe589f5696b3205ee495aa2eebe2398db5b96dfe3ae85c2a27a296fcb961c00bea1"),
@@ -544,6 +550,7 @@ fn shipped_migrations_never_change() {
         (7, "2aafe5a83cb0fde20411773d0086dce810f48ff5efc9a6c418ce4ea72738a9b7e9bcfbbfa177bd090e7c99eab1a629bc"),
         (8, "fd3e46e4f8916e5baed83af490bb55b1f0e8708657fee5862d9f86b1382e6596479f1d68c2ae09a03d8c2a3efcdf4ea4"),
         (9, "094333850ea6657f216e63fa2ac015da1110116f12c072346cbc92a1e0543bed8914d3df3863be2f6b3ab1be84a9b29a"),
+        (10, "d30005d76365d8f967f57310a55e3b3861cf5eea72c50756b2d31afb71006d960e38f58a738d82f6ccd8be3059396912"),
     ];
     let migrator = sqlx::migrate!("./src/store/migrations");
     let shipped: Vec<(i64, String)> = migrator

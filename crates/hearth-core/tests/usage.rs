@@ -5,6 +5,7 @@
 mod common;
 
 use common::{temp_store, RUNTIME};
+use hearth_core::engine::Measurements;
 use hearth_core::store::{Asker, Store, Unlock, UsageRecord};
 use hearth_core::usage::prices::{self, Price, Prices};
 use hearth_core::usage::report::{Spread, Summary};
@@ -39,12 +40,14 @@ fn record(
         started_at,
         source,
         model: model.into(),
-        prompt_tokens,
-        completion_tokens,
-        time_to_first_token_ms: first_ms,
-        tokens_per_second: speed,
-        duration_ms: 1000,
-        stopped,
+        measurements: Measurements {
+            prompt_tokens,
+            completion_tokens,
+            time_to_first_token_ms: first_ms,
+            tokens_per_second: speed,
+            duration_ms: 1000,
+            stopped,
+        },
     }
 }
 
@@ -361,10 +364,10 @@ fn a_history_from_before_usage_was_counted_starts_with_its_replies() {
                 (
                     r.source,
                     r.model.as_str(),
-                    r.prompt_tokens,
+                    r.measurements.prompt_tokens,
                     r.started_at,
-                    r.duration_ms,
-                    r.stopped,
+                    r.measurements.duration_ms,
+                    r.measurements.stopped,
                 )
             })
             .collect();
@@ -379,5 +382,8 @@ fn a_history_from_before_usage_was_counted_starts_with_its_replies() {
         let replies = store.messages(1).await.expect("messages");
         assert_eq!(replies[1].model.as_deref(), Some("small.gguf"));
         assert_eq!(replies[0].model, None);
+        // The reply's own duration is estimated the same way as its record's.
+        assert_eq!(replies[1].measurements.map(|m| m.duration_ms), Some(2500));
+        assert_eq!(replies[0].measurements, None);
     });
 }

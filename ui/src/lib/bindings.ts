@@ -135,7 +135,11 @@ export type Progress = { stage: Stage, step: number, steps: number, };
 
 export type Role = "system" | "user" | "assistant";
 
-export type Message = { id: number, conversationId: number, role: Role, content: string, createdAt: number, promptTokens: number | null, completionTokens: number | null, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, stopped: boolean, 
+export type Message = { id: number, conversationId: number, role: Role, content: string, createdAt: number, 
+/**
+ * How a reply went; `None` for a person's message (and a reply imported without them).
+ */
+measurements: Measurements | null, 
 /**
  * The model that wrote a reply (its file's name).
  */
@@ -150,11 +154,26 @@ parentId: number | null,
  */
 versions: Array<number>, };
 
+export type Measurements = { promptTokens: number, 
+/**
+ * The reply's tokens.
+ */
+completionTokens: number, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, 
+/**
+ * From the request reaching the engine to its last token (0 for replies kept before
+ * Hearth timed them and imported without it).
+ */
+durationMs: number, 
+/**
+ * Stopped before its end (the Stop button, or cut short by an error).
+ */
+stopped: boolean, };
+
 export type Completion = { 
 /**
  * The answer; a thinking model's reasoning is in `thinking`, not here.
  */
-text: string, thinking: string | null, stopped: boolean, promptTokens: number, completionTokens: number, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, 
+text: string, thinking: string | null, 
 /**
  * Earlier messages left out so the request fits the context window.
  */
@@ -162,11 +181,20 @@ droppedTurns: number,
 /**
  * The model that wrote it (its file's name).
  */
-model: string, 
+model: string, promptTokens: number, 
 /**
- * From the request reaching the engine to its last token.
+ * The reply's tokens.
  */
-durationMs: number, };
+completionTokens: number, timeToFirstTokenMs: number | null, tokensPerSecond: number | null, 
+/**
+ * From the request reaching the engine to its last token (0 for replies kept before
+ * Hearth timed them and imported without it).
+ */
+durationMs: number, 
+/**
+ * Stopped before its end (the Stop button, or cut short by an error).
+ */
+stopped: boolean, };
 
 export type ReplyEvent = { "kind": "started", conversation: Conversation, message: Message, } | { "kind": "token", text: string, } | { "kind": "note", text: string, } | { "kind": "progress" } & Progress | { "kind": "finished", message: Message, completion: Completion, };
 

@@ -2,6 +2,7 @@
 //! tokens, cancel it with a token. One model at a time; requests take turns.
 
 mod context;
+mod measurements;
 pub mod sampling;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ use crate::models::{self, GgufError};
 use crate::text::chunking::TokenCounter;
 use crate::text::thinking;
 pub use context::ContextPlan;
+pub use measurements::Measurements;
 pub use sampling::{Sampling, SamplingError};
 
 #[derive(Debug, thiserror::Error)]
@@ -102,17 +104,12 @@ pub struct Completion {
     /// The answer; a thinking model's reasoning is in `thinking`, not here.
     pub text: String,
     pub thinking: Option<String>,
-    pub stopped: bool,
-    pub prompt_tokens: usize,
-    pub completion_tokens: usize,
-    pub time_to_first_token_ms: Option<u64>,
-    pub tokens_per_second: Option<f64>,
+    #[serde(flatten)]
+    pub measurements: Measurements,
     /// Earlier messages left out so the request fits the context window.
     pub dropped_turns: usize,
     /// The model that wrote it (its file's name).
     pub model: String,
-    /// From the request reaching the engine to its last token.
-    pub duration_ms: u64,
 }
 
 pub struct Engine {
@@ -220,7 +217,10 @@ impl Engine {
         let _turn = tokio::select! {
             guard = self.turn.lock() => guard,
             _ = cancel.cancelled() => return Ok(Completion {
-                stopped: true,
+                measurements: Measurements {
+                    stopped: true,
+                    ..Measurements::default()
+                },
                 model: self.info.name.clone(),
                 ..Completion::default()
             }),
@@ -249,16 +249,19 @@ impl Engine {
             .await
             .map_err(EngineError::Request)?;
         let mut completion = Completion {
-            prompt_tokens: fitted.prompt_tokens,
             dropped_turns: fitted.dropped,
             model: self.info.name.clone(),
             ..Completion::default()
+        };
+        let mut measured = Measurements {
+            prompt_tokens: fitted.prompt_tokens as i64,
+            ..Measurements::default()
         };
         let mut first_token_at = None;
         loop {
             let response = tokio::select! {
                 _ = cancel.cancelled() => {
-                    completion.stopped = true;
+                    measured.stopped = true;
                     break;
                 }
                 response = stream.next() => response,
@@ -271,15 +274,15 @@ impl Engine {
                             if !text.is_empty() {
                                 first_token_at.get_or_insert_with(Instant::now);
                                 completion.text.push_str(text);
-                                completion.completion_tokens += 1;
+                                measured.completion_tokens += 1;
                                 on_token(text);
                             }
                         }
                     }
                     if let Some(usage) = usage {
-                        completion.prompt_tokens = usage.prompt_tokens;
-                        completion.completion_tokens = usage.completion_tokens;
-                        completion.tokens_per_second = Some(f64::from(usage.avg_compl_tok_per_sec));
+                        measured.prompt_tokens = usage.prompt_tokens as i64;
+                        measured.completion_tokens = usage.completion_tokens as i64;
+                        measured.tokens_per_second = Some(f64::from(usage.avg_compl_tok_per_sec));
                     }
                     if choices.iter().any(|c| c.finish_reason.is_some()) {
                         break;
@@ -301,18 +304,19 @@ impl Engine {
         // Dropping the stream is what tells mistral.rs to stop the sequence.
         drop(stream);
         (completion.thinking, completion.text) = thinking::split(&completion.text);
-        completion.duration_ms = started.elapsed().as_millis() as u64;
+        measured.duration_ms = started.elapsed().as_millis() as i64;
         if let Some(first) = first_token_at {
-            completion.time_to_first_token_ms =
-                Some(first.duration_since(started).as_millis() as u64);
-            if completion.tokens_per_second.is_none() && completion.completion_tokens > 1 {
+            measured.time_to_first_token_ms =
+                Some(first.duration_since(started).as_millis() as i64);
+            if measured.tokens_per_second.is_none() && measured.completion_tokens > 1 {
                 let secs = first.elapsed().as_secs_f64();
                 if secs > 0.0 {
-                    completion.tokens_per_second =
-                        Some((completion.completion_tokens - 1) as f64 / secs);
+                    measured.tokens_per_second =
+                        Some((measured.completion_tokens - 1) as f64 / secs);
                 }
             }
         }
+        completion.measurements = measured;
         Ok(completion)
     }
 

@@ -55,7 +55,7 @@ impl<'a> Runner<'a> {
     }
 
     pub fn stopped(&self) -> bool {
-        self.totals.stopped || self.cancel.is_cancelled()
+        self.totals.measurements.stopped || self.cancel.is_cancelled()
     }
 
     pub fn progress(&mut self, stage: Stage, step: usize, steps: usize) {
@@ -67,8 +67,9 @@ impl<'a> Runner<'a> {
         if text.is_empty() {
             return;
         }
-        if self.totals.time_to_first_token_ms.is_none() {
-            self.totals.time_to_first_token_ms = Some(self.started.elapsed().as_millis() as u64);
+        if self.totals.measurements.time_to_first_token_ms.is_none() {
+            self.totals.measurements.time_to_first_token_ms =
+                Some(self.started.elapsed().as_millis() as i64);
         }
         self.totals.text.push_str(text);
         (self.on_event)(ReplyEvent::Token {
@@ -85,7 +86,7 @@ impl<'a> Runner<'a> {
         tokio::select! {
             chunks = chunking::split(text, budget, self.engine) => Ok(chunks?),
             _ = self.cancel.cancelled() => {
-                self.totals.stopped = true;
+                self.totals.measurements.stopped = true;
                 Ok(Vec::new())
             }
         }
@@ -168,11 +169,15 @@ impl<'a> Runner<'a> {
     }
 
     fn count(&mut self, completion: Completion) -> String {
-        self.totals.prompt_tokens += completion.prompt_tokens;
-        self.totals.completion_tokens += completion.completion_tokens;
-        self.totals.stopped |= completion.stopped;
-        if let Some(rate) = completion.tokens_per_second.filter(|r| *r > 0.0) {
-            self.writing_seconds += completion.completion_tokens as f64 / rate;
+        self.totals.measurements.prompt_tokens += completion.measurements.prompt_tokens;
+        self.totals.measurements.completion_tokens += completion.measurements.completion_tokens;
+        self.totals.measurements.stopped |= completion.measurements.stopped;
+        if let Some(rate) = completion
+            .measurements
+            .tokens_per_second
+            .filter(|r| *r > 0.0)
+        {
+            self.writing_seconds += completion.measurements.completion_tokens as f64 / rate;
         }
         completion.text
     }
@@ -182,12 +187,13 @@ impl<'a> Runner<'a> {
     /// not counted against the tokens written.
     pub fn finish(self) -> Completion {
         let mut totals = self.totals;
-        if self.writing_seconds > 0.0 && totals.completion_tokens > 0 {
-            totals.tokens_per_second = Some(totals.completion_tokens as f64 / self.writing_seconds);
+        if self.writing_seconds > 0.0 && totals.measurements.completion_tokens > 0 {
+            totals.measurements.tokens_per_second =
+                Some(totals.measurements.completion_tokens as f64 / self.writing_seconds);
         }
-        totals.stopped |= self.cancel.is_cancelled();
+        totals.measurements.stopped |= self.cancel.is_cancelled();
         totals.model = self.engine.info().name.clone();
-        totals.duration_ms = self.started.elapsed().as_millis() as u64;
+        totals.measurements.duration_ms = self.started.elapsed().as_millis() as i64;
         totals
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::documents::{insert_document, ChunkText, Kind, NewDocument};
 use super::personas::insert_persona;
 use super::{PersonaFields, Store, StoreError};
-use crate::engine::Role;
+use crate::engine::{Measurements, Role};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -38,11 +38,8 @@ pub struct ArchivedMessage {
     pub role: Role,
     pub content: String,
     pub created_at: i64,
-    pub prompt_tokens: Option<i64>,
-    pub completion_tokens: Option<i64>,
-    pub time_to_first_token_ms: Option<i64>,
-    pub tokens_per_second: Option<f64>,
-    pub stopped: bool,
+    /// How a reply went (`None` for a person's message).
+    pub measurements: Option<Measurements>,
     /// The passages the answer used, best first.
     pub sources: Vec<ArchivedSource>,
 }
@@ -181,11 +178,7 @@ impl Store {
                 role: m.role,
                 content: m.content.clone(),
                 created_at: m.created_at,
-                prompt_tokens: m.prompt_tokens,
-                completion_tokens: m.completion_tokens,
-                time_to_first_token_ms: m.time_to_first_token_ms,
-                tokens_per_second: m.tokens_per_second,
-                stopped: m.stopped,
+                measurements: m.measurements,
                 sources: Vec::new(),
             })
             .collect();
@@ -338,18 +331,20 @@ async fn restore_conversation(
     for m in &c.messages {
         let message_id: i64 = sqlx::query_scalar(
             "INSERT INTO messages (conversation_id, role, content, created_at, prompt_tokens,
-                 completion_tokens, time_to_first_token_ms, tokens_per_second, stopped, parent_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 completion_tokens, time_to_first_token_ms, tokens_per_second, duration_ms,
+                 stopped, parent_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(id)
         .bind(m.role.as_str())
         .bind(&m.content)
         .bind(m.created_at)
-        .bind(m.prompt_tokens)
-        .bind(m.completion_tokens)
-        .bind(m.time_to_first_token_ms)
-        .bind(m.tokens_per_second)
-        .bind(m.stopped)
+        .bind(m.measurements.map(|m| m.prompt_tokens))
+        .bind(m.measurements.map(|m| m.completion_tokens))
+        .bind(m.measurements.and_then(|m| m.time_to_first_token_ms))
+        .bind(m.measurements.and_then(|m| m.tokens_per_second))
+        .bind(m.measurements.map(|m| m.duration_ms))
+        .bind(m.measurements.is_some_and(|m| m.stopped))
         .bind(m.parent.and_then(|p| ids.get(p).copied()))
         .fetch_one(&mut *tx)
         .await?;

@@ -8,7 +8,10 @@ use serde::Serialize;
 
 use super::conversations::found;
 use super::{now_ms, Store, StoreError};
-use crate::engine::{Completion, Role, Turn};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, Row as _};
+
+use crate::engine::{Completion, Measurements, Role, Turn};
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -18,11 +21,8 @@ pub struct Message {
     pub role: Role,
     pub content: String,
     pub created_at: i64,
-    pub prompt_tokens: Option<i64>,
-    pub completion_tokens: Option<i64>,
-    pub time_to_first_token_ms: Option<i64>,
-    pub tokens_per_second: Option<f64>,
-    pub stopped: bool,
+    /// How a reply went; `None` for a person's message (and a reply imported without them).
+    pub measurements: Option<Measurements>,
     /// The model that wrote a reply (its file's name).
     pub model: Option<String>,
     /// The message this one follows (`None` for a conversation's first message).
@@ -33,6 +33,11 @@ pub struct Message {
 }
 
 impl Message {
+    /// Whether this is a reply stopped before its end.
+    pub fn stopped(&self) -> bool {
+        self.measurements.is_some_and(|m| m.stopped)
+    }
+
     pub fn turn(&self) -> Turn {
         Turn::new(self.role, self.content.clone())
     }
@@ -57,13 +62,33 @@ struct Row {
     role: String,
     content: String,
     created_at: i64,
-    prompt_tokens: Option<i64>,
-    completion_tokens: Option<i64>,
-    time_to_first_token_ms: Option<i64>,
-    tokens_per_second: Option<f64>,
-    stopped: bool,
+    #[sqlx(flatten)]
+    measured: Measured,
     model: Option<String>,
     parent_id: Option<i64>,
+}
+
+/// A message's measurement columns: all of them for a reply that has them, else none (a
+/// person's message leaves them empty).
+#[derive(Clone)]
+struct Measured(Option<Measurements>);
+
+impl<'r> FromRow<'r, SqliteRow> for Measured {
+    fn from_row(row: &'r SqliteRow) -> Result<Self, sqlx::Error> {
+        let Some(prompt_tokens) = row.try_get("prompt_tokens")? else {
+            return Ok(Measured(None));
+        };
+        Ok(Measured(Some(Measurements {
+            prompt_tokens,
+            completion_tokens: row
+                .try_get::<Option<i64>, _>("completion_tokens")?
+                .unwrap_or(0),
+            time_to_first_token_ms: row.try_get("time_to_first_token_ms")?,
+            tokens_per_second: row.try_get("tokens_per_second")?,
+            duration_ms: row.try_get::<Option<i64>, _>("duration_ms")?.unwrap_or(0),
+            stopped: row.try_get("stopped")?,
+        })))
+    }
 }
 
 /// A role as the messages table keeps it (its CHECK constraint admits only these three).
@@ -84,11 +109,7 @@ impl Row {
             role: stored_role(&row.role),
             content: row.content,
             created_at: row.created_at,
-            prompt_tokens: row.prompt_tokens,
-            completion_tokens: row.completion_tokens,
-            time_to_first_token_ms: row.time_to_first_token_ms,
-            tokens_per_second: row.tokens_per_second,
-            stopped: row.stopped,
+            measurements: row.measured.0,
             model: row.model,
             parent_id: row.parent_id,
             versions,
@@ -151,6 +172,7 @@ impl Store {
     ) -> Result<Message, StoreError> {
         let now = now_ms();
         let completion = message.completion;
+        let measured = completion.map(|c| c.measurements);
         let mut tx = self.pool.begin().await?;
         let touched = sqlx::query("UPDATE conversations SET updated_at = ? WHERE id = ?")
             .bind(now)
@@ -164,19 +186,20 @@ impl Store {
         }
         let row = sqlx::query_as::<_, Row>(
             "INSERT INTO messages (conversation_id, role, content, created_at, prompt_tokens,
-                 completion_tokens, time_to_first_token_ms, tokens_per_second, stopped, model,
-                 parent_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+                 completion_tokens, time_to_first_token_ms, tokens_per_second, duration_ms,
+                 stopped, model, parent_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
         )
         .bind(conversation_id)
         .bind(message.role.as_str())
         .bind(message.content)
         .bind(now)
-        .bind(completion.map(|c| c.prompt_tokens as i64))
-        .bind(completion.map(|c| c.completion_tokens as i64))
-        .bind(completion.and_then(|c| c.time_to_first_token_ms.map(|t| t as i64)))
-        .bind(completion.and_then(|c| c.tokens_per_second))
-        .bind(completion.is_some_and(|c| c.stopped))
+        .bind(measured.map(|m| m.prompt_tokens))
+        .bind(measured.map(|m| m.completion_tokens))
+        .bind(measured.and_then(|m| m.time_to_first_token_ms))
+        .bind(measured.and_then(|m| m.tokens_per_second))
+        .bind(measured.map(|m| m.duration_ms))
+        .bind(measured.is_some_and(|m| m.stopped))
         .bind(
             completion
                 .map(|c| c.model.as_str())

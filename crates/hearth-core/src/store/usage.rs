@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{now_ms, Store, StoreError};
-use crate::engine::Completion;
+use crate::engine::{Completion, Measurements};
 
 /// What asked the model: the chat, a job, the popup, or questions and jobs on documents.
 #[derive(
@@ -63,27 +63,18 @@ pub struct UsageRecord {
     pub started_at: i64,
     pub source: Asker,
     pub model: String,
-    pub prompt_tokens: i64,
-    pub completion_tokens: i64,
-    pub time_to_first_token_ms: Option<i64>,
-    pub tokens_per_second: Option<f64>,
-    pub duration_ms: i64,
-    pub stopped: bool,
+    #[serde(flatten)]
+    pub measurements: Measurements,
 }
 
 impl UsageRecord {
     /// The record of `completion`, which has just ended.
     pub fn of(source: Asker, completion: &Completion) -> Self {
         Self {
-            started_at: now_ms() - completion.duration_ms as i64,
+            started_at: now_ms() - completion.measurements.duration_ms,
             source,
             model: completion.model.clone(),
-            prompt_tokens: completion.prompt_tokens as i64,
-            completion_tokens: completion.completion_tokens as i64,
-            time_to_first_token_ms: completion.time_to_first_token_ms.map(|t| t as i64),
-            tokens_per_second: completion.tokens_per_second,
-            duration_ms: completion.duration_ms as i64,
-            stopped: completion.stopped,
+            measurements: completion.measurements,
         }
     }
 }
@@ -93,12 +84,8 @@ struct Row {
     started_at: i64,
     source: String,
     model: String,
-    prompt_tokens: i64,
-    completion_tokens: i64,
-    time_to_first_token_ms: Option<i64>,
-    tokens_per_second: Option<f64>,
-    duration_ms: i64,
-    stopped: bool,
+    #[sqlx(flatten)]
+    measurements: Measurements,
 }
 
 impl Store {
@@ -111,12 +98,12 @@ impl Store {
         .bind(record.started_at)
         .bind(record.source.as_str())
         .bind(&record.model)
-        .bind(record.prompt_tokens)
-        .bind(record.completion_tokens)
-        .bind(record.time_to_first_token_ms)
-        .bind(record.tokens_per_second)
-        .bind(record.duration_ms)
-        .bind(record.stopped)
+        .bind(record.measurements.prompt_tokens)
+        .bind(record.measurements.completion_tokens)
+        .bind(record.measurements.time_to_first_token_ms)
+        .bind(record.measurements.tokens_per_second)
+        .bind(record.measurements.duration_ms)
+        .bind(record.measurements.stopped)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -139,12 +126,7 @@ impl Store {
                 started_at: row.started_at,
                 source: Asker::stored(&row.source),
                 model: row.model,
-                prompt_tokens: row.prompt_tokens,
-                completion_tokens: row.completion_tokens,
-                time_to_first_token_ms: row.time_to_first_token_ms,
-                tokens_per_second: row.tokens_per_second,
-                duration_ms: row.duration_ms,
-                stopped: row.stopped,
+                measurements: row.measurements,
             })
             .collect())
     }

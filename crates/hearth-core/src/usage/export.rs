@@ -1,42 +1,41 @@
 //! The usage records as CSV, one row per request, for a spreadsheet.
 
-use serde::Serialize;
-
 /// Why the records could not be written (named here so callers need not depend on `csv`).
 pub use ::csv::Error as CsvError;
 
 use crate::store::UsageRecord;
 
-#[derive(Serialize)]
-struct Row<'a> {
-    /// RFC 3339, in UTC: unambiguous whatever the reader's time zone.
-    started_at: String,
-    source: &'a str,
-    model: &'a str,
-    prompt_tokens: i64,
-    completion_tokens: i64,
-    time_to_first_token_ms: Option<i64>,
-    tokens_per_second: Option<f64>,
-    duration_ms: i64,
-    stopped: bool,
-}
+/// The columns, in the order a row's values are written: the record's own, then its
+/// measurements in the order `Measurements` declares them (the usage tests pin the header).
+const HEADER: [&str; 9] = [
+    "started_at",
+    "source",
+    "model",
+    "prompt_tokens",
+    "completion_tokens",
+    "time_to_first_token_ms",
+    "tokens_per_second",
+    "duration_ms",
+    "stopped",
+];
 
 pub fn csv(records: &[UsageRecord]) -> Result<String, CsvError> {
-    let mut out = ::csv::Writer::from_writer(Vec::new());
+    // The csv crate cannot write a header for a nested struct: it is written here.
+    let mut out = ::csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    out.write_record(HEADER)?;
     for record in records {
-        out.serialize(Row {
-            started_at: jiff::Timestamp::from_millisecond(record.started_at)
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
-            source: record.source.as_str(),
-            model: &record.model,
-            prompt_tokens: record.prompt_tokens,
-            completion_tokens: record.completion_tokens,
-            time_to_first_token_ms: record.time_to_first_token_ms,
-            tokens_per_second: record.tokens_per_second,
-            duration_ms: record.duration_ms,
-            stopped: record.stopped,
-        })?;
+        // RFC 3339, in UTC: unambiguous whatever the reader's time zone.
+        let started_at = jiff::Timestamp::from_millisecond(record.started_at)
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        out.serialize((
+            started_at,
+            record.source.as_str(),
+            &record.model,
+            record.measurements,
+        ))?;
     }
     let bytes = out
         .into_inner()

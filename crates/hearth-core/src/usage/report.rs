@@ -83,11 +83,16 @@ impl Summary {
         let (mut firsts, mut speeds) = (Vec::new(), Vec::new());
         for record in records {
             summary.requests += 1;
-            summary.stopped += i64::from(record.stopped);
-            summary.prompt_tokens += record.prompt_tokens;
-            summary.completion_tokens += record.completion_tokens;
-            firsts.extend(record.time_to_first_token_ms.map(|ms| ms as f64));
-            speeds.extend(record.tokens_per_second.filter(|s| *s > 0.0));
+            summary.stopped += i64::from(record.measurements.stopped);
+            summary.prompt_tokens += record.measurements.prompt_tokens;
+            summary.completion_tokens += record.measurements.completion_tokens;
+            firsts.extend(
+                record
+                    .measurements
+                    .time_to_first_token_ms
+                    .map(|ms| ms as f64),
+            );
+            speeds.extend(record.measurements.tokens_per_second.filter(|s| *s > 0.0));
         }
         summary.time_to_first_token_ms = Spread::of(firsts);
         summary.tokens_per_second = Spread::of(speeds);

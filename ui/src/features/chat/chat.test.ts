@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Completion, Conversation, Message, ReplyEvent } from '../../lib/api';
+import type { Completion, Conversation, Measurements, Message, ReplyEvent } from '../../lib/api';
 
 // The window's state over a stand-in for the backend: what the state does with the events a
 // reply streams (the real backend's side is tested end to end).
@@ -32,29 +32,23 @@ function message(id: number, role: 'user' | 'assistant', content: string, parent
     role,
     content,
     createdAt: 0,
-    promptTokens: null,
-    completionTokens: null,
-    timeToFirstTokenMs: null,
-    tokensPerSecond: null,
-    stopped: false,
+    measurements: null,
     model: null,
     parentId,
     versions: [id],
   };
 }
 
-const completion: Completion = {
-  text: 'Hi there.',
-  thinking: null,
-  stopped: false,
+const measured: Measurements = {
   promptTokens: 12,
   completionTokens: 3,
   timeToFirstTokenMs: 40,
   tokensPerSecond: 30,
-  droppedTurns: 0,
-  model: 'model.gguf',
   durationMs: 140,
+  stopped: false,
 };
+
+const completion: Completion = { text: 'Hi there.', thinking: null, droppedTurns: 0, model: 'model.gguf', ...measured };
 
 const question = message(1, 'user', 'Hello', null);
 const reply = message(2, 'assistant', 'Hi there.', 1);
@@ -98,7 +92,7 @@ describe('ChatState.send', () => {
 
   it('on an error after the start, says why and shows what was stored', async () => {
     const chat = new ChatState();
-    const cut = { ...reply, content: 'Hi', stopped: true };
+    const cut = { ...reply, content: 'Hi', measurements: { ...measured, completionTokens: 1, stopped: true } };
     vi.mocked(api.sendMessage).mockImplementation(async (_id, _text, _branch, _persona, onEvent) => {
       onEvent({ kind: 'started', conversation, message: question });
       onEvent({ kind: 'token', text: 'Hi' });
@@ -115,7 +109,7 @@ describe('ChatState.send', () => {
 
     expect(chat.error).toBe('The model failed while answering: out of memory');
     expect(api.openConversation).toHaveBeenCalledWith(7);
-    expect(chat.messages.map((m) => [m.content, m.stopped])).toEqual([
+    expect(chat.messages.map((m) => [m.content, m.measurements?.stopped ?? false])).toEqual([
       ['Hello', false],
       ['Hi', true],
     ]);
