@@ -14,21 +14,21 @@ mod settings;
 mod usage;
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
+use sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{Connection, SqliteConnection, SqlitePool};
 use std::sync::Arc;
 
+use cipher::connect_options;
 use cipher::{rewrite, unlock, Key};
 use in_use::InUse;
 
 pub use archive::{
     ArchivedConversation, ArchivedDocument, ArchivedMessage, ArchivedSource, Restored,
 };
-pub use cipher::{KeptIn, Unlock, PASSPHRASE_MIN};
+pub use cipher::{KeptIn, KeyChange, Unlock, PASSPHRASE_MIN};
 pub use conversations::{title_from, Conversation};
 pub use documents::{ChunkText, DocumentInfo, Kind, NewDocument, Passage};
 pub use messages::{Message, NewMessage};
@@ -93,13 +93,6 @@ pub struct Store {
     key: Arc<Key>,
     kept_in: KeptIn,
     in_use: InUse,
-}
-
-/// What a key change leaves: the store to go on with (opened with the new key, or with the old
-/// one when the change failed), and how the change itself went.
-pub struct KeyChange {
-    pub store: Result<Store, StoreError>,
-    pub changed: Result<KeptIn, StoreError>,
 }
 
 impl Store {
@@ -200,31 +193,6 @@ impl Store {
         self.kept_in
     }
 
-    /// Encrypts the history again with a new key kept where `to` says (a new passphrase, or
-    /// the keyring), through the same checked copy and swap as the first encryption. This
-    /// store is closed first: use the one returned.
-    pub async fn change_key(self, to: &Unlock) -> KeyChange {
-        self.close().await;
-        // This process's own hold goes for the change, which needs the history alone: any
-        // other Hearth's hold refuses it.
-        self.in_use.let_go();
-        let rekeyed = unlock::rekey(&self.path, &self.key, to).await;
-        if let Err(error) = self.in_use.hold_again() {
-            return KeyChange {
-                store: Err(error),
-                changed: rekeyed.map(|(_, kept_in)| kept_in),
-            };
-        }
-        let (key, kept_in, changed) = match rekeyed {
-            Ok((key, kept_in)) => (Arc::new(key), kept_in, Ok(kept_in)),
-            Err(error) => (self.key.clone(), self.kept_in, Err(error)),
-        };
-        KeyChange {
-            store: Self::connect(&self.path, key, kept_in, self.in_use.clone()).await,
-            changed,
-        }
-    }
-
     /// Moves the history at `path` aside (renamed with the time, its key's note with it) so
     /// that the next open starts a new one; returns where it went. Nothing is deleted. A plain
     /// history is encrypted first with a key kept as `unlock` says.
@@ -263,32 +231,6 @@ impl Store {
         }
         Ok(aside)
     }
-}
-
-/// The options every connection to the history uses; `key` is `None` only to read a plain
-/// database before it is encrypted. SQLCipher wants the key before anything else, and sqlx
-/// sends it first. Statements are not logged, so the key never reaches a log.
-pub(crate) fn connect_options(
-    path: &Path,
-    key: Option<&Key>,
-) -> Result<SqliteConnectOptions, sqlx::Error> {
-    cipher::openssl::skip_clean_up_at_exit();
-    let mut options = SqliteConnectOptions::from_str("sqlite:")?
-        .filename(path)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5))
-        .disable_statement_logging();
-    if let Some(key) = key {
-        options = options.pragma("key", format!("\"{}\"", key.sql_text().as_str()));
-    }
-    // Deleted text is overwritten, not left in free pages; temporary tables stay in memory.
-    // SQLCipher decrypts a page each time it enters the cache: with SQLite's default 2 MiB
-    // cache every search decrypted the FTS5 index again (passages among 1,000 documents took
-    // 70 to 330 ms; with 32 MiB, 6 to 11 ms). The cache grows only as pages are read.
-    Ok(options
-        .pragma("secure_delete", "ON")
-        .pragma("temp_store", "MEMORY")
-        .pragma("cache_size", "-32768"))
 }
 
 fn migrate_error(path: &Path, error: MigrateError) -> StoreError {

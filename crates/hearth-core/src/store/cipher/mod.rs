@@ -3,10 +3,12 @@
 //! note beside the database (`note.rs`) says which, and never holds the key. A plain database
 //! from an earlier Hearth is encrypted in place the first time it is opened (`rewrite.rs`).
 
+mod change;
 mod key;
 mod keyring;
 pub(super) mod note;
 pub(super) mod openssl;
+mod options;
 mod passphrase;
 pub(super) mod rewrite;
 pub(super) mod unlock;
@@ -16,9 +18,11 @@ use std::path::Path;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+pub use change::KeyChange;
 pub(crate) use key::Key;
 use keyring::KeyringError;
 use note::UnlockNote;
+pub(crate) use options::connect_options;
 use passphrase::Derivation;
 
 use super::StoreError;

@@ -11,9 +11,10 @@ use std::time::Duration;
 
 use sqlx::{Connection, SqliteConnection};
 
+use super::connect_options;
 use super::key::Key;
 use super::note;
-use crate::store::{connect_options, StoreError};
+use crate::store::StoreError;
 
 /// The copy being made, beside the database. One found at start is unfinished: the old file
 /// is still in place, so it is removed.

@@ -7,9 +7,10 @@ use std::path::Path;
 
 use sqlx::{Connection, SqliteConnection};
 
+use super::connect_options;
 use super::note::{self, UnlockNote};
 use super::{rewrite, KeptIn, Key, Unlock};
-use crate::store::{classify, connect_options, refuse_newer_plain, setup_lock, StoreError};
+use crate::store::{classify, refuse_newer_plain, setup_lock, StoreError};
 
 #[derive(PartialEq, Eq)]
 enum FileKind {
