@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "pick_models",
     "remove_model",
     "download_model",
+    "recommended_models",
     "stop_download",
     "list_conversations",
     "open_conversation",

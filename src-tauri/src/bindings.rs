@@ -13,7 +13,7 @@ use hearth_core::models::download::Progress as DownloadProgress;
 use hearth_core::models::fit::{Fit, Verdict};
 use hearth_core::models::library::{KnownModel, Origin};
 use hearth_core::models::shelf::Removed;
-use hearth_core::models::GgufInfo;
+use hearth_core::models::{CatalogEntry, GgufInfo, Recommended};
 use hearth_core::reply::{Progress, ReplyEvent, Stage};
 use hearth_core::settings::{PopupStyle, Settings};
 use hearth_core::store::{
@@ -26,7 +26,7 @@ use hearth_core::usage::report::{Day, Group, Period, Report, Spread, Summary};
 use ts_rs::{Config, TS};
 
 use crate::commands::history::{ConversationWithMessages, Source};
-use crate::commands::model::{DownloadedModel, Imported};
+use crate::commands::model::{DownloadedModel, Imported, Recommendations};
 use crate::commands::settings::SettingsView;
 use crate::error::CommandError;
 use crate::popup::{Action, Envelope, PopupEvent};
@@ -47,6 +47,9 @@ fn generated() -> String {
         DownloadProgress::decl(&cfg),
         Imported::decl(&cfg),
         DownloadedModel::decl(&cfg),
+        CatalogEntry::decl(&cfg),
+        Recommended::decl(&cfg),
+        Recommendations::decl(&cfg),
         SummaryStyle::decl(&cfg),
         RewriteMode::decl(&cfg),
         Job::decl(&cfg),

@@ -70,6 +70,7 @@ pub fn run() {
             commands::model::pick_models,
             commands::model::remove_model,
             commands::model::download_model,
+            commands::model::recommended_models,
             commands::model::stop_download,
             commands::history::list_conversations,
             commands::history::open_conversation,

@@ -282,3 +282,99 @@ async fn a_model_is_downloaded_from_a_link_with_its_progress_and_checked() {
     app.wait_for_text(&item).await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_first_run_on_the_built_in_model_gets_a_recommended_one_in_one_click() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    let default = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+    );
+    let pinned = hearth_core::models::catalog_entry_for(std::path::Path::new(default))
+        .expect("the default model is in the catalog");
+    // A mirror on this machine, laid out like the hub: {repo}/resolve/{revision}/{file}.
+    let hub = tempfile::tempdir().expect("temp dir");
+    let revision = "0123456789abcdef0123456789abcdef01234567";
+    let at = hub
+        .path()
+        .join("hearth-tests/Tiny-GGUF/resolve")
+        .join(revision);
+    std::fs::create_dir_all(&at).expect("the hub's folders");
+    std::fs::copy(default, at.join("Tiny-Test.Q4_1.gguf")).expect("a file to serve");
+    // A company's own catalog entry for it, pinned like Hearth's.
+    let catalog = hub.path().join("catalog.json");
+    let entry = serde_json::json!({ "models": [{
+        "id": "tiny-test", "name": "Tiny Test (Q4_1)", "file": "Tiny-Test.Q4_1.gguf",
+        "repo": "hearth-tests/Tiny-GGUF", "revision": revision,
+        "size": pinned.size, "sha256": pinned.sha256,
+        "license": "Apache-2.0", "license_url": "https://www.apache.org/licenses/LICENSE-2.0",
+        "architecture": "llama", "parameters": "135M", "context_length": 8192,
+        "good_for": "Tests."
+    }]});
+    std::fs::write(&catalog, entry.to_string()).expect("the extra catalog");
+    let port = crate::harness::free_ports()[0];
+    let _server = tokio::process::Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            &port.to_string(),
+        ])
+        .current_dir(hub.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3's http.server");
+    until("the local mirror to answer", PATIENCE, || async {
+        std::net::TcpStream::connect(("127.0.0.1", port)).ok()
+    })
+    .await;
+    let mirror = format!("http://127.0.0.1:{port}");
+
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = App::start(
+        data.path(),
+        &[
+            ("HEARTH_CATALOG", catalog.as_path()),
+            ("HEARTH_MODEL_MIRROR", std::path::Path::new(&mirror)),
+        ],
+    )
+    .await;
+    app.wait_for_model().await;
+    let hint = app.wait_for_text("[data-testid=built-in-hint]").await;
+    assert!(hint.contains("its answers are poor"), "{hint}");
+    app.click("[data-testid=see-recommended]").await;
+    app.wait_for_text("[data-testid=built-in-notice]").await;
+    let ids = until("the recommended models", PATIENCE, || async {
+        let ids = app.texts("[data-testid=recommended-model] strong").await;
+        (ids.len() == 10).then_some(ids)
+    })
+    .await;
+    assert_eq!(ids.last().map(String::as_str), Some("Tiny Test (Q4_1)"));
+    app.click("[data-testid=recommended-model][data-id=tiny-test] [data-testid=recommended-get]")
+        .await;
+    until("the recommended model to be in use", PATIENCE, || async {
+        let name = app.text("[data-testid=model-name]").await?;
+        (name == "Tiny Test (Q4_1)").then_some(())
+    })
+    .await;
+    let notice = app.wait_for_text("[data-testid=models-notice]").await;
+    assert_eq!(notice, "Downloaded and checked Tiny Test (Q4_1).");
+    assert_eq!(
+        std::fs::read(data.path().join("models/Tiny-Test.Q4_1.gguf")).expect("downloaded"),
+        std::fs::read(default).expect("served")
+    );
+    app.save_screenshot("models-recommended.png").await;
+    // Back in the chat, it no longer points at the recommended models.
+    app.click("[data-testid=open-models]").await;
+    until("the built-in hint to go", PATIENCE, || async {
+        app.text("[data-testid=built-in-hint]")
+            .await
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    app.quit().await;
+}

@@ -26,6 +26,9 @@ enum ModelsCommand {
         /// Print JSON, for scripts.
         #[arg(long)]
         json: bool,
+        /// The recommended models instead, downloaded or not, with whether each fits here.
+        #[arg(long)]
+        available: bool,
     },
     /// Add a .gguf file after checking it: used where it is, or copied with --copy.
     Import {
@@ -61,7 +64,11 @@ pub async fn run(data: &DataDir, args: ModelsArgs) -> CliResult {
     let shelf = data.shelf();
     let dirs = data.model_search_dirs();
     match args.command {
-        ModelsCommand::List { json } => {
+        ModelsCommand::List {
+            json,
+            available: true,
+        } => available_models(data, json)?,
+        ModelsCommand::List { json, .. } => {
             let models = shelf.list(&dirs);
             if json {
                 println!("{}", serde_json::to_string_pretty(&models)?);
@@ -113,7 +120,7 @@ async fn download(data: &DataDir, name: &str, url: Option<String>, discard: bool
         )
     })?;
     let sha256 = (!entry.sha256.is_empty()).then_some(entry.sha256.as_str());
-    let url = url.or(entry.url.clone());
+    let url = url.or_else(|| entry.download_url(&models::mirror()));
     let (target, partial) = data.download_of(&entry.file, url.as_deref().unwrap_or_default());
     let job = Download {
         url: url.as_deref().unwrap_or_default(),
@@ -135,9 +142,10 @@ async fn download(data: &DataDir, name: &str, url: Option<String>, discard: bool
         return Ok(());
     }
     if url.is_none() {
+        let source = entry.source.as_deref().unwrap_or("it comes another way");
         return Err(format!(
-            "{} is not downloaded by Hearth ({}); give an address with --url.",
-            entry.name, entry.source
+            "{} is not downloaded by Hearth ({source}); give an address with --url.",
+            entry.name
         )
         .into());
     }
@@ -165,6 +173,33 @@ async fn download(data: &DataDir, name: &str, url: Option<String>, discard: bool
         "Downloaded (not verified: no sha256 is known for it)"
     };
     println!("{checked} {}: {}", entry.name, downloaded.path.display());
+    Ok(())
+}
+
+/// The recommended models, one line each: id, name, size, fit, where it is (or that it is not
+/// downloaded), licence, what it is good for.
+fn available_models(data: &DataDir, json: bool) -> CliResult {
+    let recommended = models::recommended(&data.model_search_dirs(), fit::available_memory());
+    if json {
+        println!("{}", serde_json::to_string_pretty(&recommended)?);
+        return Ok(());
+    }
+    for model in &recommended {
+        let entry = &model.entry;
+        let here = match &model.here {
+            Some(path) => path.display().to_string(),
+            None => "not downloaded".to_string(),
+        };
+        println!(
+            "{}\t{}\t{}\t{}\t{here}\t{}\t{}",
+            entry.id,
+            entry.name,
+            fit::size(entry.size),
+            model.fit.summary,
+            entry.license,
+            entry.good_for
+        );
+    }
     Ok(())
 }
 

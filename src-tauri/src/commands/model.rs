@@ -3,7 +3,7 @@ use std::time::{Duration, Instant};
 
 use hearth_core::models::download::{self, Download, Progress};
 use hearth_core::models::shelf::Removed;
-use hearth_core::models::{self, KnownModel};
+use hearth_core::models::{self, fit, KnownModel, Recommended};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -186,6 +186,27 @@ pub async fn download_model(
     Ok(DownloadedModel {
         model: Box::new(model),
         verified: downloaded.verified,
+    })
+}
+
+/// The recommended models for this machine, and the file of the built-in one (a person who
+/// has only that one is shown these first).
+#[derive(Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Recommendations {
+    built_in: Option<String>,
+    models: Vec<Recommended>,
+}
+
+#[tauri::command]
+pub async fn recommended_models(state: State<'_, AppState>) -> CommandResult<Recommendations> {
+    let dirs = state.data().model_search_dirs();
+    Ok(Recommendations {
+        built_in: models::catalog()
+            .into_iter()
+            .find(|e| e.default)
+            .map(|e| e.file),
+        models: models::recommended(&dirs, fit::available_memory()),
     })
 }
 

@@ -32,6 +32,7 @@ import type {
   PopupMessage,
   Prices,
   Reading,
+  Recommendations,
   Removed,
   Report,
   ReplyEvent,
@@ -69,6 +70,11 @@ export function exportUsage(): Promise<boolean> {
 /** Every model file Hearth knows, with its facts and whether it fits. */
 export function listModels(): Promise<KnownModel[]> {
   return invoke('list_models');
+}
+
+/** The recommended models for this computer, and the file of the built-in one. */
+export function recommendedModels(): Promise<Recommendations> {
+  return invoke('recommended_models');
 }
 
 /** Adds the `.gguf` files at `paths`, each checked first; copied into Hearth's folder with `copy`. */

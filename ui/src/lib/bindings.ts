@@ -67,6 +67,45 @@ export type Imported = { "kind": "added", model: KnownModel, } | { "kind": "refu
 
 export type DownloadedModel = { model: KnownModel, verified: boolean, };
 
+export type CatalogEntry = { id: string, name: string, file: string, size: number, sha256: string, license: string, licenseUrl: string, architecture: string, 
+/**
+ * As the model's makers count them ("1.5B").
+ */
+parameters: string, contextLength: number, 
+/**
+ * What it is good for, in one line.
+ */
+goodFor: string, 
+/**
+ * The repository and revision it is downloaded from (`{mirror}/{repo}/resolve/{revision}/
+ * {file}`); none for the built-in model, which comes another way (`source`).
+ */
+repo: string | null, revision: string | null, source: string | null, 
+/**
+ * The built-in model, the one Hearth comes with.
+ */
+default: boolean, 
+/**
+ * Its licence has conditions the person accepts before the download (Llama 3.2's).
+ */
+acceptLicense: boolean, };
+
+export type Recommended = { entry: CatalogEntry, 
+/**
+ * Whether it would fit in the memory free now.
+ */
+fit: Fit, 
+/**
+ * Where it is, when one of the models folders has it.
+ */
+here: string | null, 
+/**
+ * Where it is downloaded from (the mirror's address, pinned to its revision).
+ */
+url: string | null, };
+
+export type Recommendations = { builtIn: string | null, models: Array<Recommended>, };
+
 export type SummaryStyle = "sentence" | "paragraph" | "bullets" | "actions";
 
 export type RewriteMode = "grammar" | "shorter" | "formal" | "friendly";

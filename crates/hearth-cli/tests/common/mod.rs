@@ -18,6 +18,7 @@ pub fn hearth_command(data: &Path, args: &[&str]) -> Command {
         .arg(data)
         .args(args)
         .env_remove("HEARTH_PASSPHRASE")
+        .env_remove("HEARTH_MODEL_MIRROR")
         .env_remove("HEARTH_NEW_PASSPHRASE")
         .env_remove("HEARTH_PAUSE_AT")
         .stdin(Stdio::null());

@@ -1,44 +1,19 @@
 //! Which model files Hearth knows about and where it finds them on disk.
 
+pub mod catalog;
 pub mod download;
 pub mod fit;
 pub mod gguf;
 pub mod library;
 pub mod shelf;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
-
+pub use catalog::{
+    catalog, catalog_entry, catalog_entry_for, mirror, recommended, CatalogEntry, Recommended,
+};
 pub use gguf::{inspect, GgufError, GgufInfo};
 pub use library::KnownModel;
-
-/// The catalog shipped in `models/catalog.json`, compiled in so the app needs no checkout.
-const CATALOG_JSON: &str = include_str!("../../../../models/catalog.json");
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CatalogEntry {
-    pub id: String,
-    pub name: String,
-    pub file: String,
-    pub size: u64,
-    pub sha256: String,
-    pub license: String,
-    pub source: String,
-    pub architecture: String,
-    pub context_length: u64,
-    /// Where to download it, pinned to a repository revision; none for a model that comes
-    /// another way (the default model, from PyPI).
-    #[serde(default)]
-    pub url: Option<String>,
-    #[serde(default)]
-    pub default: bool,
-}
-
-#[derive(Deserialize)]
-struct Catalog {
-    models: Vec<CatalogEntry>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum LocateError {
@@ -51,29 +26,6 @@ fn display_dirs(dirs: &[PathBuf]) -> String {
         .map(|d| d.display().to_string())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-pub fn catalog() -> Vec<CatalogEntry> {
-    // The catalog is part of the source tree; a test checks it parses.
-    serde_json::from_str::<Catalog>(CATALOG_JSON)
-        .map(|c| c.models)
-        .unwrap_or_default()
-}
-
-/// The catalog entry called `name`: its id, name or file name, case aside.
-pub fn catalog_entry(name: &str) -> Option<CatalogEntry> {
-    let wanted = name.to_lowercase();
-    catalog().into_iter().find(|e| {
-        [&e.id, &e.name, &e.file]
-            .iter()
-            .any(|n| n.to_lowercase() == wanted)
-    })
-}
-
-/// The catalog entry describing `path`, matched by file name.
-pub fn catalog_entry_for(path: &Path) -> Option<CatalogEntry> {
-    let name = path.file_name()?.to_str()?;
-    catalog().into_iter().find(|e| e.file == name)
 }
 
 /// The model to load from the first of `dirs` that has one: in each folder, the catalog's

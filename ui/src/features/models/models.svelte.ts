@@ -21,11 +21,21 @@ export class ModelsState {
   progress = $state<api.DownloadProgress | null>(null);
   /** A download stopped or failed part-way: what arrived may be kept for the next try. */
   unfinished = $state(false);
+  /** The recommended models, and the file of the built-in one. */
+  recommended = $state<api.Recommended[]>([]);
+  builtIn = $state<string | null>(null);
+  /** The id of the recommended model whose licence waits to be accepted. */
+  accepting = $state<string | null>(null);
+  /** The id of the recommended model being downloaded. */
+  getting = $state<string | null>(null);
 
   async refresh(): Promise<void> {
     this.refreshing = true;
     try {
-      this.list = await api.listModels();
+      const [list, recommendations] = await Promise.all([api.listModels(), api.recommendedModels()]);
+      this.list = list;
+      this.recommended = recommendations.models;
+      this.builtIn = recommendations.builtIn;
     } catch (e) {
       this.error = api.errorText(e);
     } finally {
@@ -50,8 +60,8 @@ export class ModelsState {
   }
 
   /** Downloads the file at `link`; stopped, what arrived is kept for the next try. */
-  async download(): Promise<void> {
-    if (this.downloading) return;
+  async download(): Promise<api.KnownModel | null> {
+    if (this.downloading) return null;
     this.error = null;
     this.notice = null;
     this.downloading = true;
@@ -69,11 +79,35 @@ export class ModelsState {
       this.link = '';
       this.sha256 = '';
       await this.refresh();
+      return model;
     } catch (e) {
       this.error = api.errorText(e);
       this.unfinished = true;
+      return null;
     } finally {
       this.downloading = false;
+    }
+  }
+
+  /**
+   * Downloads a recommended model from its pinned address (checked against the catalog's size
+   * and sha256); a licence with conditions is accepted first (`accepted`). The model, once
+   * downloaded and listed, for the caller to switch to.
+   */
+  async get(model: api.Recommended, accepted = false): Promise<api.KnownModel | null> {
+    if (model.url === null || this.downloading) return null;
+    if (model.entry.acceptLicense && !accepted) {
+      this.accepting = model.entry.id;
+      return null;
+    }
+    this.accepting = null;
+    this.getting = model.entry.id;
+    this.link = model.url;
+    this.sha256 = '';
+    try {
+      return await this.download();
+    } finally {
+      this.getting = null;
     }
   }
 

@@ -1,0 +1,130 @@
+//! The recommended models from the command line: listed with whether each fits, and downloaded
+//! by id from `{mirror}/{repo}/resolve/{revision}/{file}` (a real HTTP server on 127.0.0.1 laid
+//! out like the hub stands in for Hugging Face), where a file that is not the pinned one is
+//! refused and nothing is left in the models folder.
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+
+const DEFAULT_MODEL: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../models/SmolLM2-135M-Instruct.Q4_1.gguf"
+);
+
+/// Serves `body` for every request and keeps each request's path.
+struct Hub {
+    url: String,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+fn hub(body: Vec<u8>) -> Hub {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port on loopback");
+    let url = format!(
+        "http://{}",
+        listener.local_addr().expect("the server's address")
+    );
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let seen = asked.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+            let mut reader = BufReader::new(&stream);
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            let mut header = String::new();
+            while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                header.clear();
+            }
+            if let Some(path) = request.split_whitespace().nth(1) {
+                seen.lock().expect("the request log").push(path.to_string());
+            }
+            let mut stream = &stream;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    Hub { url, asked }
+}
+
+#[test]
+fn the_recommended_models_are_listed_with_their_fit() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let listed = run(&mut hearth_command(
+        data.path(),
+        &["models", "list", "--available"],
+    ));
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    let lines = text(&listed.stdout);
+    let ids: Vec<&str> = lines.lines().filter_map(|l| l.split('\t').next()).collect();
+    assert_eq!(ids.len(), 9, "the nine recommended models: {lines}");
+    assert!(ids.contains(&"qwen2.5-1.5b-instruct-q4_k_m"), "{lines}");
+    let qwen = lines
+        .lines()
+        .find(|l| l.starts_with("qwen2.5-1.5b-instruct-q4_k_m\t"))
+        .expect("listed");
+    let columns: Vec<&str> = qwen.split('\t').collect();
+    assert_eq!(columns[1], "Qwen2.5 1.5B Instruct (Q4_K_M)");
+    assert_eq!(columns[2], "1.1 GB");
+    assert!(
+        ["fits: needs", "tight: needs", "too big: needs"]
+            .iter()
+            .any(|v| columns[3].starts_with(v)),
+        "{qwen}"
+    );
+    assert_eq!(columns[4], "not downloaded");
+    assert_eq!(columns[5], "Apache-2.0");
+}
+
+#[test]
+fn a_model_is_fetched_by_id_from_the_mirror_and_a_file_not_pinned_is_refused() {
+    let data = tempfile::tempdir().expect("temp dir");
+    // The default model's bytes where the catalog pins a Qwen file: the wrong size.
+    let served = std::fs::read(DEFAULT_MODEL).expect("the default model");
+    let hub = hub(served);
+    let output = run(hearth_command(
+        data.path(),
+        &["models", "download", "qwen2.5-0.5b-instruct-q4_k_m"],
+    )
+    .env("HEARTH_MODEL_MIRROR", &hub.url));
+    let said = text(&output.stderr);
+    assert!(!output.status.success(), "{said}");
+    assert_eq!(
+        hub.asked
+            .lock()
+            .expect("the request log")
+            .first()
+            .map(String::as_str),
+        Some(
+            "/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/9217f5db79a29953eb74d5343926648285ec7e67/\
+             qwen2.5-0.5b-instruct-q4_k_m.gguf"
+        )
+    );
+    assert!(
+        said.contains(
+            "is not the one expected (sha256 \
+             b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53, expected \
+             74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db); it was deleted."
+        ),
+        "{said}"
+    );
+    let models = data.path().join("models");
+    let left: Vec<_> = std::fs::read_dir(&models)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        left.is_empty(),
+        "nothing left in {}: {left:?}",
+        models.display()
+    );
+}
