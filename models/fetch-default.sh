@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 file="SmolLM2-135M-Instruct.Q4_1.gguf"
-sha256="$(python3 -c 'import json,sys; m=[m for m in json.load(open(sys.argv[1]))["models"] if m["default"]][0]; print(m["sha256"])' "$here/catalog.json")"
+sha256="$(python3 -c 'import json,sys; m=[m for m in json.load(open(sys.argv[1]))["models"] if m.get("default")][0]; print(m["sha256"])' "$here/catalog.json")"
 
 if [ -f "$here/$file" ] && echo "$sha256  $here/$file" | sha256sum --check --status; then
   echo "models: $file present and verified"
