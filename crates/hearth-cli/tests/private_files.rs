@@ -44,6 +44,9 @@ fn what_hearth_writes_only_its_owner_reads() {
         0o600,
         "the key's note"
     );
+    for lock in ["history.sqlite3.lock", "history.sqlite3.in-use"] {
+        assert_eq!(mode(&data.join(lock)), 0o600, "{lock}");
+    }
     assert_eq!(mode(&export), 0o600, "the export");
 }
 

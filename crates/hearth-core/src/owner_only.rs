@@ -28,6 +28,16 @@ pub fn create(path: &Path) -> std::io::Result<std::fs::File> {
     Ok(file)
 }
 
+/// Opens the file at `path` to write, making it (readable by its owner alone) when it is not
+/// there; what it holds is kept. For lock files.
+pub fn open_or_create(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
 /// Writes `bytes` to the file at `path`, readable by its owner alone.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     create(path)?.write_all(bytes)

@@ -19,15 +19,10 @@ fn lock_path(database: &Path) -> PathBuf {
 
 fn lock_file(database: &Path) -> Result<File, StoreError> {
     let path = lock_path(database);
-    std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| StoreError::Open {
-            path: database.to_path_buf(),
-            reason: format!("{} could not be opened: {e}", path.display()),
-        })
+    crate::owner_only::open_or_create(&path).map_err(|e| StoreError::Open {
+        path: database.to_path_buf(),
+        reason: format!("{} could not be opened: {e}", path.display()),
+    })
 }
 
 /// This process's hold on the history, shared by the clones of its `Store`.

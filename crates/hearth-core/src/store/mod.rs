@@ -279,6 +279,10 @@ pub(super) const SETUP_PATIENCE: Duration = Duration::from_secs(SETUP_PATIENCE_M
 /// `SETUP_PATIENCE`; it is let go when the returned file is dropped, or when the process ends
 /// however it ends.
 async fn setup_lock(path: &Path) -> Result<std::fs::File, StoreError> {
+    setup_lock_within(path, SETUP_PATIENCE).await
+}
+
+async fn setup_lock_within(path: &Path, patience: Duration) -> Result<std::fs::File, StoreError> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".lock");
     let lock = path.with_file_name(name);
@@ -286,13 +290,8 @@ async fn setup_lock(path: &Path) -> Result<std::fs::File, StoreError> {
         path: path.to_path_buf(),
         reason: format!("its lock file {} could not be taken: {e}", lock.display()),
     };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock)
-        .map_err(failed)?;
-    let deadline = tokio::time::Instant::now() + SETUP_PATIENCE;
+    let file = crate::owner_only::open_or_create(&lock).map_err(failed)?;
+    let deadline = tokio::time::Instant::now() + patience;
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(file),
@@ -329,3 +328,6 @@ fn now_ms() -> i64 {
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests;
