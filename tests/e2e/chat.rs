@@ -149,13 +149,8 @@ async fn conversations_can_be_renamed_and_deleted() {
     app.wait_for_text("[data-testid=send]").await;
     app.click("[data-testid=delete]").await;
     app.click("[data-testid=confirm-delete]").await;
-    until("an empty sidebar", PATIENCE, || async {
-        app.texts("[data-testid=conversation]")
-            .await
-            .is_empty()
-            .then_some(())
-    })
-    .await;
+    app.wait_for_none("an empty sidebar", "[data-testid=conversation]")
+        .await;
     app.quit().await;
 }
 

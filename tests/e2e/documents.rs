@@ -142,13 +142,8 @@ async fn a_dropped_document_is_read_summarized_asked_about_and_deleted() {
     assert_eq!(app.texts("[data-testid=document]").await.len(), 1, "kept");
     app.click("[data-testid=delete-document]").await;
     app.click("[data-testid=confirm-delete]").await;
-    until("an empty list", PATIENCE, || async {
-        app.texts("[data-testid=document]")
-            .await
-            .is_empty()
-            .then_some(())
-    })
-    .await;
+    app.wait_for_none("an empty list", "[data-testid=document]")
+        .await;
     app.quit().await;
 }
 

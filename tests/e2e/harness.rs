@@ -154,6 +154,14 @@ impl App {
     }
 
     /// The text of the first element matching `selector`, once there is one.
+    /// Waits until nothing matches `selector`; fails the test naming `what` after `PATIENCE`.
+    pub async fn wait_for_none(&self, what: &str, selector: &str) {
+        until(what, PATIENCE, || async {
+            self.texts(selector).await.is_empty().then_some(())
+        })
+        .await;
+    }
+
     pub async fn wait_for_text(&self, selector: &str) -> String {
         until(selector, PATIENCE, || async { self.text(selector).await }).await
     }

@@ -51,13 +51,8 @@ async fn search_opens_a_conversation_at_the_message_and_the_shortcuts_work() {
     app.reply_done().await;
     // Ctrl+N: a new, empty chat, and the second conversation.
     app.ctrl("[data-testid=composer]", "n").await;
-    until("an empty chat", PATIENCE, || async {
-        app.texts("[data-testid=message]")
-            .await
-            .is_empty()
-            .then_some(())
-    })
-    .await;
+    app.wait_for_none("an empty chat", "[data-testid=message]")
+        .await;
     app.type_message("Write a very long story about a dragon who learns to bake bread.")
         .await;
     // Esc stops the reply; what streamed is kept.
@@ -112,13 +107,8 @@ async fn search_opens_a_conversation_at_the_message_and_the_shortcuts_work() {
         &char::from(Key::Escape).to_string(),
     )
     .await;
-    until("the help to close", PATIENCE, || async {
-        app.text("[data-testid=shortcuts]")
-            .await
-            .is_none()
-            .then_some(())
-    })
-    .await;
+    app.wait_for_none("the help to close", "[data-testid=shortcuts]")
+        .await;
     app.save_screenshot("e2e-search.png").await;
     app.quit().await;
 }

@@ -209,6 +209,31 @@ async fn an_idle_model_is_unloaded_and_the_next_message_loads_it_again() {
     app.quit().await;
 }
 
+/// A real HTTP server on this machine serving `folder`, as a mirror would be: the server (it
+/// stops when dropped) and its address.
+async fn serve(folder: &std::path::Path) -> (tokio::process::Child, String) {
+    let port = crate::harness::free_ports()[0];
+    let server = tokio::process::Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            &port.to_string(),
+        ])
+        .current_dir(folder)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3's http.server");
+    until("the local server to answer", PATIENCE, || async {
+        std::net::TcpStream::connect(("127.0.0.1", port)).ok()
+    })
+    .await;
+    (server, format!("http://127.0.0.1:{port}"))
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_model_is_downloaded_from_a_link_with_its_progress_and_checked() {
     let _serial = ONE_APP_AT_A_TIME.lock().await;
@@ -218,27 +243,8 @@ async fn a_model_is_downloaded_from_a_link_with_its_progress_and_checked() {
         "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
     );
     std::fs::copy(default, served.path().join("served-copy.gguf")).expect("a file to serve");
-    let port = crate::harness::free_ports()[0];
-    // A real HTTP server on this machine, as a mirror would be.
-    let _server = tokio::process::Command::new("python3")
-        .args([
-            "-m",
-            "http.server",
-            "--bind",
-            "127.0.0.1",
-            &port.to_string(),
-        ])
-        .current_dir(served.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("python3's http.server");
-    let link = format!("http://127.0.0.1:{port}/served-copy.gguf");
-    until("the local server to answer", PATIENCE, || async {
-        std::net::TcpStream::connect(("127.0.0.1", port)).ok()
-    })
-    .await;
+    let (_server, address) = serve(served.path()).await;
+    let link = format!("{address}/served-copy.gguf");
 
     let data = tempfile::tempdir().expect("temp dir");
     let app = App::start(data.path(), &[]).await;
@@ -312,26 +318,7 @@ async fn a_first_run_on_the_built_in_model_gets_a_recommended_one_in_one_click()
         "good_for": "Tests."
     }]});
     std::fs::write(&catalog, entry.to_string()).expect("the extra catalog");
-    let port = crate::harness::free_ports()[0];
-    let _server = tokio::process::Command::new("python3")
-        .args([
-            "-m",
-            "http.server",
-            "--bind",
-            "127.0.0.1",
-            &port.to_string(),
-        ])
-        .current_dir(hub.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("python3's http.server");
-    until("the local mirror to answer", PATIENCE, || async {
-        std::net::TcpStream::connect(("127.0.0.1", port)).ok()
-    })
-    .await;
-    let mirror = format!("http://127.0.0.1:{port}");
+    let (_server, mirror) = serve(hub.path()).await;
 
     let data = tempfile::tempdir().expect("temp dir");
     let app = App::start(
@@ -369,12 +356,7 @@ async fn a_first_run_on_the_built_in_model_gets_a_recommended_one_in_one_click()
     app.save_screenshot("models-recommended.png").await;
     // Back in the chat, it no longer points at the recommended models.
     app.click("[data-testid=open-models]").await;
-    until("the built-in hint to go", PATIENCE, || async {
-        app.text("[data-testid=built-in-hint]")
-            .await
-            .is_none()
-            .then_some(())
-    })
-    .await;
+    app.wait_for_none("the built-in hint to go", "[data-testid=built-in-hint]")
+        .await;
     app.quit().await;
 }
