@@ -143,6 +143,12 @@ export class ModelsState {
     }
   }
 
+  /** Whether the model in use (loaded, or unloaded while idle) is the built-in one. */
+  usesBuiltIn(current: api.ModelState): boolean {
+    if (this.builtIn === null || (current.state !== 'ready' && current.state !== 'unloaded')) return false;
+    return fileName(current.model.path) === this.builtIn;
+  }
+
   /** Switches to `model`; the new state of the model, or the old one's with the reason. */
   async use(model: api.KnownModel): Promise<api.ModelState | null> {
     this.switching = model.path;
@@ -156,6 +162,11 @@ export class ModelsState {
       this.switching = null;
     }
   }
+}
+
+/** The last part of a path, whichever separator the system uses. */
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).at(-1) ?? path;
 }
 
 /** 98362432 as "98 MB", 1.2e9 as "1.2 GB". */
