@@ -1,7 +1,8 @@
 //! Nothing lost when the disk fails in the middle of a key change or the first encryption:
 //! strace makes one call of the real `hearth` fail at a time (EIO at each fsync and fdatasync,
 //! the folder syncs among them; EACCES at each unlink), and after each the history opens with
-//! its old secret or its new one and holds every row. And a history that was away while Hearth
+//! its old secret or its new one and holds every row (also for a history encrypted and brought
+//! up to the newest schema in the same open). And a history that was away while Hearth
 //! started (so Hearth made a new one) opens again when it comes back.
 
 mod common;
@@ -153,6 +154,18 @@ fn encrypted_history(data: &Path, secret: Secret) {
 fn a_failure_during_the_first_encryption_loses_nothing() {
     every_fault_leaves_a_whole_history(
         plain_history,
+        |data| hearth_command(data, &["history"]),
+        Secret::Keyring,
+        Secret::Keyring,
+    );
+}
+
+/// Migration 0010 adds the replies' duration: a history from before it is encrypted and then
+/// upgraded in one open, with a fault at each step of both.
+#[test]
+fn a_failure_while_an_older_history_is_encrypted_and_upgraded_loses_nothing() {
+    every_fault_leaves_a_whole_history(
+        |data| plain_history_before(data, 9),
         |data| hearth_command(data, &["history"]),
         Secret::Keyring,
         Secret::Keyring,

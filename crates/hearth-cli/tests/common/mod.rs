@@ -41,15 +41,41 @@ pub fn database(data: &Path) -> PathBuf {
     data.join("history.sqlite3")
 }
 
+const MIGRATIONS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../hearth-core/src/store/migrations"
+);
+
 /// A plain history, as the release before encryption left it, in `data`.
 pub fn plain_history(data: &Path) {
+    plain_history_from(data, Path::new(MIGRATIONS));
+}
+
+/// A plain history whose schema stops at migration `last`: opening it encrypts it and then
+/// brings its schema up to date.
+pub fn plain_history_before(data: &Path, last: u32) {
+    let older = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(MIGRATIONS)
+        .expect("the migrations")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let version: u32 = name
+            .split('_')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("NNNN_name.sql");
+        if version <= last {
+            std::fs::copy(entry.path(), older.path().join(&name)).expect("a migration copied");
+        }
+    }
+    plain_history_from(data, older.path());
+}
+
+fn plain_history_from(data: &Path, migrations: &Path) {
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
     runtime.block_on(async {
-        let migrations = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../hearth-core/src/store/migrations"
-        );
-        plain::plain_history(&database(data), migrations)
+        plain::plain_history(&database(data), &migrations.to_string_lossy())
             .await
             .close()
             .await;
