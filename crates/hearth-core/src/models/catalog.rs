@@ -6,6 +6,7 @@
 //! come after Hearth's (an unreadable one adds nothing).
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +131,12 @@ pub fn mirror() -> String {
 
 /// Hearth's catalog, then the entries of `HEARTH_CATALOG` (by id, Hearth's own come first).
 pub fn catalog() -> Vec<CatalogEntry> {
+    CATALOG.clone()
+}
+
+/// Read once: the catalog does not change while Hearth runs, and listing the models asks it
+/// about every file.
+static CATALOG: LazyLock<Vec<CatalogEntry>> = LazyLock::new(|| {
     // Hearth's catalog is part of the source tree; a test checks every entry.
     let mut models = parse(CATALOG_JSON);
     let extra = std::env::var_os("HEARTH_CATALOG")
@@ -142,7 +149,7 @@ pub fn catalog() -> Vec<CatalogEntry> {
         }
     }
     models
-}
+});
 
 fn parse(text: &str) -> Vec<CatalogEntry> {
     serde_json::from_str::<Catalog>(text)
@@ -153,17 +160,20 @@ fn parse(text: &str) -> Vec<CatalogEntry> {
 /// The catalog entry called `name`: its id, name or file name, case aside.
 pub fn catalog_entry(name: &str) -> Option<CatalogEntry> {
     let wanted = name.to_lowercase();
-    catalog().into_iter().find(|e| {
-        [&e.id, &e.name, &e.file]
-            .iter()
-            .any(|n| n.to_lowercase() == wanted)
-    })
+    CATALOG
+        .iter()
+        .find(|e| {
+            [&e.id, &e.name, &e.file]
+                .iter()
+                .any(|n| n.to_lowercase() == wanted)
+        })
+        .cloned()
 }
 
 /// The catalog entry describing `path`, matched by file name.
 pub fn catalog_entry_for(path: &Path) -> Option<CatalogEntry> {
     let name = path.file_name()?.to_str()?;
-    catalog().into_iter().find(|e| e.file == name)
+    CATALOG.iter().find(|e| e.file == name).cloned()
 }
 
 #[cfg(test)]
