@@ -7,34 +7,17 @@
 # take turns: every round runs each file on Hearth and then on llama.cpp, and the table gives
 # each engine's median over the rounds, with every round's own ratio beside it.
 #
-# llama.cpp is built once, for this CPU as its users build it (GGML_NATIVE), from the source
-# that the llama-cpp-python sdist carries, under ~/.cache/hearth-bench (HEARTH_BENCH_DIR).
-# That build is for this comparison only: nothing else in Hearth uses it.
+# llama.cpp is built once by scripts/llama-cpp.sh.
 #
 # Usage: scripts/bench-engine.sh [threads] [rounds]   (default 2 threads, 3 rounds)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 threads="${1:-2}"
 rounds="${2:-3}"
-work="${HEARTH_BENCH_DIR:-$HOME/.cache/hearth-bench}"
-version=0.3.36
-llama="$work/llama_cpp_python-$version/vendor/llama.cpp"
-mkdir -p "$work"
-
-if [ ! -x "$llama/build/bin/llama-bench" ] || [ ! -x "$llama/build/bin/llama-quantize" ]; then
-  command -v cmake >/dev/null || { echo "bench-engine: cmake is needed (apt-get install cmake)"; exit 1; }
-  [ -d "$llama" ] || {
-    python3 -m pip download --no-deps --no-binary :all: "llama-cpp-python==$version" -d "$work"
-    tar -xzf "$work/llama_cpp_python-$version.tar.gz" -C "$work"
-  }
-  # No AMX: where the CPU lists it but the virtual machine does not grant its tile state (seen
-  # on a shared Xeon), llama.cpp's AMX matmul dies on its first `ldtilecfg`.
-  no_amx="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
-  cmake -S "$llama" -B "$llama/build" -DGGML_NATIVE=ON -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
-    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_C_FLAGS="$no_amx" -DCMAKE_CXX_FLAGS="$no_amx" >/dev/null
-  cmake --build "$llama/build" -j"$(nproc)" --target llama-bench llama-quantize >/dev/null
-fi
+source scripts/llama-cpp.sh
+work="$llama_work"
+[ -x "$llama/build/bin/llama-bench" ] && [ -x "$llama/build/bin/llama-quantize" ] ||
+  llama_build llama-bench llama-quantize
 
 default=models/SmolLM2-135M-Instruct.Q4_1.gguf
 [ -f "$default" ] || ./models/fetch-default.sh
