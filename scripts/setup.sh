@@ -43,5 +43,5 @@ echo "setup: UI packages"
 
 ./models/fetch-default.sh
 if $for_tests; then
-  ./models/make-test-q8.sh
+  ./models/make-test-models.sh
 fi

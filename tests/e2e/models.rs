@@ -81,7 +81,7 @@ async fn a_dropped_model_is_imported_in_place_used_for_a_reply_and_forgotten() {
         env!("CARGO_MANIFEST_DIR"),
         "/.test-data/models/SmolLM2-135M-Instruct.Q8_0.gguf"
     ))
-    .expect("the Q8_0 test model (./models/make-test-q8.sh makes it)");
+    .expect("the Q8_0 test model (./models/make-test-models.sh makes it)");
     let data = tempfile::tempdir().expect("temp dir");
     let app = App::start(data.path(), &[]).await;
     app.wait_for_model().await;

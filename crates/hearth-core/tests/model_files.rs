@@ -351,7 +351,7 @@ fn a_q8_0_model_made_by_the_test_setup_is_imported_loads_and_answers() {
         .join("../../.test-data/models/SmolLM2-135M-Instruct.Q8_0.gguf");
     assert!(
         q8.is_file(),
-        "the Q8_0 test model is missing: run ./models/make-test-q8.sh"
+        "the Q8_0 test model is missing: run ./models/make-test-models.sh"
     );
     let q8 = std::fs::canonicalize(&q8).expect("path");
     let s = setup();

@@ -2189,22 +2189,39 @@ impl RotaryEmbedding {
         is_gpt_neox: bool,
         dtype: DType,
     ) -> Result<Self> {
-        let inv_freq: Vec<_> = (0..head_dim)
-            .step_by(2)
-            .map(|i| 1f32 / base.powf(i as f32 / head_dim as f32))
-            .collect();
-        let inv_freq_len = inv_freq.len();
-        let inv_freq = Tensor::from_vec(inv_freq, (1, inv_freq_len), device)?;
-        let t = Tensor::arange(0u32, max_position_embeddings as u32, device)?
-            .to_dtype(DType::F32)?
-            .reshape((max_position_embeddings, 1))?;
-        let freqs = t.matmul(&inv_freq)?;
-        let sin = freqs.sin()?.to_dtype(dtype)?;
-        let cos = freqs.cos()?.to_dtype(dtype)?;
+        Self::new_scaled(
+            base,
+            head_dim,
+            max_position_embeddings,
+            device,
+            is_gpt_neox,
+            dtype,
+            None,
+        )
+    }
 
+    /// Hearth: with a GGUF file's rope scaling, as llama.cpp's `ggml_rope_ext` applies it: each
+    /// frequency divided by its factor (Llama 3's `rope_freqs` tensor) and cos and sin times the
+    /// attention factor. mistral.rs 0.8.1's GGUF loaders left both out.
+    pub fn new_scaled(
+        base: f32,
+        head_dim: usize,
+        max_position_embeddings: usize,
+        device: &Device,
+        is_gpt_neox: bool,
+        dtype: DType,
+        scaling: Option<&crate::models::hearth_rope::RopeScaling>,
+    ) -> Result<Self> {
+        let (cos, sin) = crate::models::hearth_rope::cos_sin(
+            base,
+            head_dim,
+            max_position_embeddings,
+            device,
+            scaling,
+        )?;
         Ok(Self {
-            cos,
-            sin,
+            cos: cos.to_dtype(dtype)?,
+            sin: sin.to_dtype(dtype)?,
             is_gpt_neox,
         })
     }

@@ -4,6 +4,7 @@
 mod context;
 mod measurements;
 pub mod sampling;
+mod tokens;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

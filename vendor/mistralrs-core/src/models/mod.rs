@@ -8,6 +8,7 @@ pub(crate) mod glm4_moe;
 pub(crate) mod glm4_moe_lite;
 pub(crate) mod gpt_oss;
 pub(crate) mod granite;
+pub(crate) mod hearth_rope;
 pub(crate) mod llama;
 pub(crate) mod mistral;
 pub(crate) mod mixtral;

@@ -9,6 +9,7 @@ use candle_core::{DType, Device, Result, Tensor};
 use candle_nn::{Embedding, Module};
 use mistralrs_quant::{GgufMatMul, QuantMethod, QuantMethodConfig};
 
+use super::hearth_rope::RopeScaling;
 use crate::attention::SdpaParams;
 use crate::device_map::{DeviceMappedMask, DeviceMapper};
 use crate::gguf::Content;
@@ -452,18 +453,21 @@ impl ModelConfig::FromGGUF for ModelWeights {
             );
         }
 
+        // Hearth: Llama 3's rope scaling (see hearth_rope).
+        let rope_scaling = RopeScaling::read(&mut ct, "rope_freqs.weight", 1.0, device)?;
         let mut ropes = HashMap::new();
         for layer_idx in 0..block_count {
             let device = mapper.device_for(layer_idx, false).unwrap_or(device);
             ropes.insert(
                 device.location(),
-                Arc::new(RotaryEmbedding::new(
+                Arc::new(RotaryEmbedding::new_scaled(
                     rope_freq_base,
                     rope_dim,
                     max_seq_len,
                     device,
                     false,
                     dtype,
+                    rope_scaling.as_ref(),
                 )?),
             );
         }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use super::hearth_rope::{cos_sin, RopeScaling};
 use crate::attention::SdpaParams;
 use crate::device_map::{DeviceMappedMask, DeviceMapper};
 use crate::gguf::Content;
@@ -35,6 +36,15 @@ impl Module for Mlp {
             crate::ops::mul_and_act(&gate, &up_states, crate::layers::Activation::Silu)?;
         MatMul.qmethod_matmul(&up_states, &*self.ffn_down)
     }
+}
+
+/// Hearth: a GGUF tensor of any type as a matmul. Going through `QMatMul::from_qtensor` first,
+/// as published, sent f32 and f16 weights (which it makes plain tensors) to `unreachable!()`.
+fn gguf_matmul(w: QTensor) -> Result<Arc<dyn QuantMethod>> {
+    Ok(Arc::new(GgufMatMul::new(QuantMethodConfig::Gguf {
+        q_weight: Arc::new(w),
+        b: None,
+    })?))
 }
 
 fn rms_norm(w: QTensor, eps: f64) -> Result<RmsNorm> {
@@ -160,27 +170,6 @@ pub struct ModelWeights {
     dtype: DType,
 }
 
-fn precomput_freqs_cis(
-    head_dim: usize,
-    freq_base: f32,
-    device: &Device,
-    context_window: usize,
-    dtype: DType,
-) -> Result<(Tensor, Tensor)> {
-    let theta: Vec<_> = (0..head_dim)
-        .step_by(2)
-        .map(|i| 1f32 / freq_base.powf(i as f32 / head_dim as f32))
-        .collect();
-    let theta = Tensor::new(theta.as_slice(), device)?;
-    let idx_theta = Tensor::arange(0, context_window as u32, device)?
-        .to_dtype(DType::F32)?
-        .reshape((context_window, 1))?
-        .matmul(&theta.reshape((1, theta.elem_count()))?)?;
-    let cos = idx_theta.cos()?.to_dtype(dtype)?;
-    let sin = idx_theta.sin()?.to_dtype(dtype)?;
-    Ok((cos, sin))
-}
-
 // phi3 `llm` fields:
 // https://github.com/ggerganov/ggml/blob/master/docs/gguf.md#llm
 // NOTE: Types here do not match spec
@@ -193,6 +182,8 @@ pub(crate) struct PropsGGUF {
     pub rope_dim: usize,
     pub rms_eps: f64,
     pub context_window: usize,
+    pub rope_freq_base: f32,
+    pub attn_factor: f32,
 }
 
 impl TryFrom<ContentMetadata<'_>> for PropsGGUF {
@@ -224,6 +215,8 @@ impl TryFrom<ContentMetadata<'_>> for PropsGGUF {
             rope_dim: c.get_value::<u32>("rope.dimension_count")? as usize,
             rms_eps: c.get_value::<f32>("attention.layer_norm_rms_epsilon")? as f64,
             context_window: c.get_value::<u32>("context_length")? as usize,
+            rope_freq_base: c.get_value("rope.freq_base").ok().unwrap_or(10_000_f32),
+            attn_factor: c.get_value("rope.scaling.attn_factor").ok().unwrap_or(1.0),
         };
 
         Ok(props)
@@ -252,9 +245,22 @@ impl ModelConfig::FromGGUF for ModelWeights {
             rope_dim,
             rms_eps,
             context_window,
+            rope_freq_base,
+            attn_factor,
         } = PropsGGUF::try_from(metadata).or_else(|err| candle_core::bail!("{err}"))?;
 
-        let (cos, sin) = precomput_freqs_cis(rope_dim, 10_000., device, context_window, dtype)?;
+        // Hearth: Phi-3's LongRoPE (see hearth_rope). Hearth's context stays within the
+        // original window (4096), where llama.cpp and transformers use the short factors.
+        let rope_scaling =
+            RopeScaling::read(&mut ct, "rope_factors_short.weight", attn_factor, device)?;
+        let (cos, sin) = cos_sin(
+            rope_freq_base,
+            rope_dim,
+            context_window,
+            device,
+            rope_scaling.as_ref(),
+        )?;
+        let (cos, sin) = (cos.to_dtype(dtype)?, sin.to_dtype(dtype)?);
 
         let tok_embeddings = ct.tensor("token_embd.weight", device)?;
         let tok_embeddings = tok_embeddings.dequantize(device)?;
@@ -270,25 +276,9 @@ impl ModelConfig::FromGGUF for ModelWeights {
         ) {
             let prefix = format!("blk.{layer_idx}");
             let device = mapper.device_for(layer_idx, false).unwrap_or(device);
-            let ffn_up =
-                QMatMul::from_qtensor(ct.tensor(&format!("{prefix}.ffn_up.weight"), device)?)?;
-            let ffn_down =
-                QMatMul::from_qtensor(ct.tensor(&format!("{prefix}.ffn_down.weight"), device)?)?;
-            let QMatMul::QTensor(ffn_up_w) = ffn_up else {
-                unreachable!()
-            };
-            let QMatMul::QTensor(ffn_down_w) = ffn_down else {
-                unreachable!()
-            };
             let mlp = Mlp {
-                ffn_up: Arc::new(GgufMatMul::new(QuantMethodConfig::Gguf {
-                    q_weight: ffn_up_w,
-                    b: None,
-                })?),
-                ffn_down: Arc::new(GgufMatMul::new(QuantMethodConfig::Gguf {
-                    q_weight: ffn_down_w,
-                    b: None,
-                })?),
+                ffn_up: gguf_matmul(ct.tensor(&format!("{prefix}.ffn_up.weight"), device)?)?,
+                ffn_down: gguf_matmul(ct.tensor(&format!("{prefix}.ffn_down.weight"), device)?)?,
                 i_size,
             };
             let attn_norm = rms_norm(
@@ -305,25 +295,11 @@ impl ModelConfig::FromGGUF for ModelWeights {
                     Some(PagedAttention::new(head_dim, device, None)?)
                 }
             };
-            let qkv =
-                QMatMul::from_qtensor(ct.tensor(&format!("{prefix}.attn_qkv.weight"), device)?)?;
-            let out =
-                QMatMul::from_qtensor(ct.tensor(&format!("{prefix}.attn_output.weight"), device)?)?;
-            let QMatMul::QTensor(qkv_w) = qkv.clone() else {
-                unreachable!()
-            };
-            let QMatMul::QTensor(out_w) = out.clone() else {
-                unreachable!()
-            };
             layers.push(LayerWeights {
-                attn_qkv: Arc::new(GgufMatMul::new(QuantMethodConfig::Gguf {
-                    q_weight: qkv_w,
-                    b: None,
-                })?),
-                attn_output: Arc::new(GgufMatMul::new(QuantMethodConfig::Gguf {
-                    q_weight: out_w,
-                    b: None,
-                })?),
+                attn_qkv: gguf_matmul(ct.tensor(&format!("{prefix}.attn_qkv.weight"), device)?)?,
+                attn_output: gguf_matmul(
+                    ct.tensor(&format!("{prefix}.attn_output.weight"), device)?,
+                )?,
                 attn_norm,
                 ffn_norm,
                 mlp,

@@ -245,6 +245,8 @@ impl ModelConfig::FromAdapterGGUF for ModelWeights {
             rope_dim,
             rms_eps,
             context_window,
+            // Hearth: the rope scaling read for the plain phi3 model; X-LoRA keeps its own.
+            ..
         } = PropsGGUF::try_from(metadata).or_else(|err| candle_core::bail!("{err}"))?;
 
         let (cos, sin) = precomput_freqs_cis(rope_dim, 10_000., device, context_window, dtype)?;
