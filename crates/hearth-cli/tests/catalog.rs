@@ -1,8 +1,11 @@
 //! The recommended models from the command line: listed with whether each fits, and downloaded
 //! by id from `{mirror}/{repo}/resolve/{revision}/{file}` (a real HTTP server on 127.0.0.1 laid
 //! out like the hub stands in for Hugging Face), where a file that is not the pinned one is
-//! refused and nothing is left in the models folder.
+//! refused and nothing is left in the models folder, and a disk without room for the pinned
+//! size is told so before anything is asked of the mirror.
 mod common;
+#[path = "common/tmpfs.rs"]
+mod tmpfs;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -55,6 +58,12 @@ fn hub(body: Vec<u8>) -> Hub {
         }
     });
     Hub { url, asked }
+}
+
+fn models_left(data: &std::path::Path) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(data.join("models"))
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -118,13 +127,32 @@ fn a_model_is_fetched_by_id_from_the_mirror_and_a_file_not_pinned_is_refused() {
         ),
         "{said}"
     );
-    let models = data.path().join("models");
-    let left: Vec<_> = std::fs::read_dir(&models)
-        .map(|d| d.flatten().map(|e| e.file_name()).collect())
-        .unwrap_or_default();
+    let left = models_left(data.path());
+    assert!(left.is_empty(), "nothing left in models/: {left:?}");
+}
+
+#[test]
+fn a_disk_without_room_for_the_pinned_size_is_refused_before_any_request() {
+    // 16 MB of disk for a 491 MB model.
+    let disk = tmpfs::Tmpfs::mount(16 << 20);
+    let hub = hub(b"never asked for".to_vec());
+    let output = run(hearth_command(
+        disk.path(),
+        &["models", "download", "qwen2.5-0.5b-instruct-q4_k_m"],
+    )
+    .env("HEARTH_MODEL_MIRROR", &hub.url));
+    let said = text(&output.stderr);
+    assert!(!output.status.success(), "{said}");
     assert!(
-        left.is_empty(),
-        "nothing left in {}: {left:?}",
-        models.display()
+        said.contains("The download needs ")
+            && said.contains("is free. Nothing was written: free some space and try again."),
+        "{said}"
     );
+    assert_eq!(
+        *hub.asked.lock().expect("the request log"),
+        Vec::<String>::new(),
+        "nothing was asked of the mirror"
+    );
+    let left = models_left(disk.path());
+    assert!(left.is_empty(), "nothing left in models/: {left:?}");
 }

@@ -163,6 +163,10 @@ impl Download<'_> {
         let have = tokio::fs::metadata(self.partial)
             .await
             .map_or(0, |m| m.len());
+        // A size known beforehand (the catalog's) is checked before anything is asked for.
+        if let Some(size) = self.size {
+            self.room_for(size.saturating_sub(have))?;
+        }
         let mut request = client.get(url);
         if have > 0 {
             request = request.header(reqwest::header::RANGE, format!("bytes={have}-"));
@@ -198,17 +202,8 @@ impl Download<'_> {
             if total.is_some_and(|total| total > limit) {
                 return Err(self.too_large(limit).await);
             }
-            if let (Some(total), Some(dir)) = (total, self.partial.parent()) {
-                let needed = total.saturating_sub(start) + SPARE_SPACE;
-                match crate::free_space::free_space(dir) {
-                    Some(free) if free < needed => {
-                        return Err(DownloadError::NoSpace {
-                            needed: super::fit::size(needed),
-                            free: super::fit::size(free),
-                        })
-                    }
-                    _ => {}
-                }
+            if let Some(total) = total {
+                self.room_for(total.saturating_sub(start))?;
             }
             let resumed = start > 0;
             let mut file = tokio::fs::OpenOptions::new()
@@ -306,6 +301,23 @@ impl Download<'_> {
         let _ = tokio::fs::remove_file(self.partial).await;
         DownloadError::TooLarge {
             limit: super::fit::size(limit),
+        }
+    }
+
+    /// Whether the partial file's disk has room for `bytes` more (and a margin); where the free
+    /// space cannot be read, the write itself will tell.
+    fn room_for(&self, bytes: u64) -> Result<(), DownloadError> {
+        let needed = bytes + SPARE_SPACE;
+        let free = self
+            .partial
+            .parent()
+            .and_then(crate::free_space::free_space);
+        match free {
+            Some(free) if free < needed => Err(DownloadError::NoSpace {
+                needed: super::fit::size(needed),
+                free: super::fit::size(free),
+            }),
+            _ => Ok(()),
         }
     }
 
