@@ -22,7 +22,10 @@ async fn a_model_is_switched_without_a_restart_and_a_failed_switch_keeps_it() {
     app.wait_for_model().await;
     // The data folder's file is found first.
     let first = app.wait_for_text("[data-testid=model-name]").await;
-    assert_ne!(first, DEFAULT_NAME, "the copy is not named by the catalog");
+    assert_eq!(
+        first, "Smollm2 135M 8k Lc100K Mix1 Ep2 (Q4_1)",
+        "the copy is not named by the catalog"
+    );
 
     app.click("[data-testid=open-models]").await;
     let titles = until("both models in the list", PATIENCE, || async {
@@ -99,6 +102,7 @@ async fn a_dropped_model_is_imported_in_place_used_for_a_reply_and_forgotten() {
     let name = app
         .wait_for_text(&format!("{item} [data-testid=model-title]"))
         .await;
+    assert_eq!(name, "Smollm2 135M 8k Lc100K Mix1 Ep2 (Q8_0)");
     assert!(q8.is_file(), "used where it is");
 
     app.click(&format!("{item} [data-testid=model-use]")).await;

@@ -50,10 +50,37 @@ fn chat_streams_a_reply_that_history_keeps() {
     );
     assert!(second.status.success(), "{}", stderr(&second));
 
+    // The same model in another quantization is named apart in the history.
+    let q8 = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../.test-data/models/SmolLM2-135M-Instruct.Q8_0.gguf"
+    );
+    let other = hearth(
+        data.path(),
+        &[
+            "chat",
+            "--temperature",
+            "0",
+            "--max-tokens",
+            "4",
+            "--model",
+            q8,
+            "Hi.",
+        ],
+    );
+    assert!(other.status.success(), "{}", stderr(&other));
+
     let list = hearth(data.path(), &["history"]);
     assert!(list.status.success());
-    assert_eq!(stdout(&list).lines().count(), 1);
-    assert!(stdout(&list).starts_with("1\tSay hello to me.\t"));
+    let mut lines: Vec<String> = stdout(&list).lines().map(str::to_string).collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "1\tSay hello to me.\tSmolLM2 135M Instruct (Q4_1)",
+            "2\tHi.\tSmollm2 135M 8k Lc100K Mix1 Ep2 (Q8_0)"
+        ]
+    );
 
     let show = stdout(&hearth(data.path(), &["history", "show", "1"]));
     assert!(show.starts_with("# Say hello to me."));

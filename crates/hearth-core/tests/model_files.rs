@@ -360,6 +360,8 @@ fn a_q8_0_model_made_by_the_test_setup_is_imported_loads_and_answers() {
         .shelf()
         .import(&q8, false)
         .expect("imported in place");
+    // Named apart from the default model's other copies by its quantization.
+    assert_eq!(added.name, "Smollm2 135M 8k Lc100K Mix1 Ep2 (Q8_0)");
     let info = added.info.expect("its facts");
     assert_eq!(info.quantization, "Q8_0");
     assert_eq!(info.architecture, "llama");

@@ -150,10 +150,7 @@ pub async fn load(path: &Path) -> Result<Engine, EngineError> {
             path: path.clone(),
             reason: e.to_string(),
         })?;
-    let catalog_name = models::catalog_entry_for(&path).map(|e| e.name);
-    let name = catalog_name
-        .or(gguf.name.clone())
-        .unwrap_or_else(|| file.to_string_lossy().into_owned());
+    let name = models::name_of(&path, &gguf);
     let context_window = usize::try_from(models::fit::context_window(&gguf)).unwrap_or(MAX_CONTEXT);
     Ok(Engine {
         model,

@@ -59,7 +59,8 @@ pub struct GgufInfo {
     pub name: Option<String>,
     pub context_length: Option<u64>,
     pub file_size: u64,
-    /// The weight type holding most of the file's bytes ("Q4_1", "Q4_K", "F16", ...).
+    /// The quantization the file says it was made with ("Q4_K_M", "Q8_0", ...), else the weight
+    /// type holding most of its bytes ("Q4_K", "F16", ...).
     pub quantization: String,
     /// Values in all the tensors.
     pub parameters: u64,
@@ -140,7 +141,13 @@ pub fn inspect(path: &Path) -> Result<GgufInfo, GgufError> {
         kv_heads: number("attention.head_count_kv").or(heads),
         head_size,
         embedding_length,
-        quantization: header.main_type().to_string(),
+        quantization: header
+            .numbers
+            .iter()
+            .find(|(k, _)| k == "general.file_type")
+            .and_then(|(_, kind)| file_type_name(*kind))
+            .unwrap_or_else(|| header.main_type())
+            .to_string(),
         parameters: header.parameters(),
         architecture,
         name: header.name,
@@ -242,6 +249,31 @@ fn block_layout(kind: u32) -> Option<(u64, u64)> {
         14 => (256, 210), // Q6_K
         15 => (256, 292), // Q8_K
         30 => (1, 2),     // BF16
+        _ => return None,
+    })
+}
+
+/// llama.cpp's name for a whole file's quantization (`general.file_type`, its `llama_ftype`).
+fn file_type_name(kind: u64) -> Option<&'static str> {
+    Some(match kind {
+        0 => "F32",
+        1 => "F16",
+        2 => "Q4_0",
+        3 => "Q4_1",
+        7 => "Q8_0",
+        8 => "Q5_0",
+        9 => "Q5_1",
+        10 => "Q2_K",
+        11 => "Q3_K_S",
+        12 => "Q3_K_M",
+        13 => "Q3_K_L",
+        14 => "Q4_K_S",
+        15 => "Q4_K_M",
+        16 => "Q5_K_S",
+        17 => "Q5_K_M",
+        18 => "Q6_K",
+        21 => "Q2_K_S",
+        32 => "BF16",
         _ => return None,
     })
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::fit::{self, Fit};
-use super::{catalog_entry_for, inspect, GgufInfo};
+use super::{catalog_entry_for, inspect, name_of, GgufInfo};
 
 /// Where a model file came from, which decides what removing it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -23,7 +23,7 @@ pub enum Origin {
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KnownModel {
-    /// The catalog's name, else the file's own (`general.name`), else the file name.
+    /// What the file is called (`naming::name_of`); the file name when it failed a check.
     pub name: String,
     pub path: PathBuf,
     pub origin: Origin,
@@ -79,11 +79,7 @@ pub fn describe(path: &Path, origin: Origin, available_memory: u64) -> KnownMode
         .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
     match inspect(path) {
         Ok(info) => KnownModel {
-            name: entry
-                .as_ref()
-                .map(|e| e.name.clone())
-                .or_else(|| info.name.clone())
-                .unwrap_or(file_name),
+            name: name_of(path, &info),
             path: path.to_path_buf(),
             origin,
             license: entry.map(|e| e.license),

@@ -5,6 +5,7 @@ pub mod download;
 pub mod fit;
 pub mod gguf;
 pub mod library;
+pub mod naming;
 pub mod shelf;
 
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ pub use catalog::{
 };
 pub use gguf::{inspect, GgufError, GgufInfo};
 pub use library::KnownModel;
+pub use naming::name_of;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LocateError {
