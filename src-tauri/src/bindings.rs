@@ -13,6 +13,7 @@ use hearth_core::models::download::Progress as DownloadProgress;
 use hearth_core::models::fit::{Fit, Verdict};
 use hearth_core::models::library::{KnownModel, Origin};
 use hearth_core::models::shelf::Removed;
+use hearth_core::models::speed::Speed;
 use hearth_core::models::{CatalogEntry, GgufInfo, Recommended};
 use hearth_core::reply::{Progress, ReplyEvent, Stage};
 use hearth_core::settings::{PopupStyle, Settings};
@@ -49,6 +50,7 @@ fn generated() -> String {
         DownloadedModel::decl(&cfg),
         CatalogEntry::decl(&cfg),
         Recommended::decl(&cfg),
+        Speed::decl(&cfg),
         Recommendations::decl(&cfg),
         SummaryStyle::decl(&cfg),
         RewriteMode::decl(&cfg),

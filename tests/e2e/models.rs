@@ -325,15 +325,26 @@ async fn a_first_run_on_the_built_in_model_gets_a_recommended_one_in_one_click()
     let (_server, mirror) = serve(hub.path()).await;
 
     let data = tempfile::tempdir().expect("temp dir");
-    let app = App::start(
-        data.path(),
-        &[
-            ("HEARTH_CATALOG", catalog.as_path()),
-            ("HEARTH_MODEL_MIRROR", std::path::Path::new(&mirror)),
-        ],
-    )
-    .await;
+    let app = App::start(data.path(), &[("HEARTH_CATALOG", catalog.as_path())]).await;
     app.wait_for_model().await;
+    // The mirror is a setting.
+    app.click("[data-testid=open-settings]").await;
+    app.fill("[data-testid=setting-mirror]", "ftp://mirror.example")
+        .await;
+    app.click("[data-testid=settings-save]").await;
+    let refused = app.wait_for_text("[data-testid=settings-error]").await;
+    assert_eq!(
+        refused,
+        "The model mirror \"ftp://mirror.example\" is not an https address (plain http only on this computer), like https://huggingface.co."
+    );
+    app.fill("[data-testid=setting-mirror]", &mirror).await;
+    app.click("[data-testid=settings-save]").await;
+    assert_eq!(
+        app.wait_for_text("[data-testid=settings-notice]").await,
+        "Saved."
+    );
+    // Back to the chat.
+    app.click("[data-testid=open-settings]").await;
     let hint = app.wait_for_text("[data-testid=built-in-hint]").await;
     assert!(hint.contains("its answers are poor"), "{hint}");
     app.click("[data-testid=see-recommended]").await;
@@ -344,6 +355,15 @@ async fn a_first_run_on_the_built_in_model_gets_a_recommended_one_in_one_click()
     })
     .await;
     assert_eq!(ids.last().map(String::as_str), Some("Tiny Test (Q4_1)"));
+    // Each with a speed predicted for this computer until it has answered here.
+    let speeds = app.texts("[data-testid=recommended-speed]").await;
+    assert!(
+        speeds.len() == 10
+            && speeds
+                .iter()
+                .all(|s| s.starts_with("about ") && s.ends_with(" tokens/s here")),
+        "{speeds:?}"
+    );
     app.click("[data-testid=recommended-model][data-id=tiny-test] [data-testid=recommended-get]")
         .await;
     until("the recommended model to be in use", PATIENCE, || async {

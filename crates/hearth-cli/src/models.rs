@@ -1,6 +1,7 @@
 //! `hearth models`: the models Hearth knows, with their facts and whether each fits; import,
 //! choose and remove them.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -120,7 +121,7 @@ async fn download(data: &DataDir, name: &str, url: Option<String>, discard: bool
         )
     })?;
     let sha256 = (!entry.sha256.is_empty()).then_some(entry.sha256.as_str());
-    let url = url.or_else(|| entry.download_url(&models::mirror()));
+    let url = url.or_else(|| entry.download_url(&mirror()));
     let (target, partial) = data.download_of(&entry.file, url.as_deref().unwrap_or_default());
     let job = Download {
         url: url.as_deref().unwrap_or_default(),
@@ -176,10 +177,22 @@ async fn download(data: &DataDir, name: &str, url: Option<String>, discard: bool
     Ok(())
 }
 
+/// The mirror recommended models come from. The command line does not unlock the history for
+/// a download, so the app's Settings are not read: `HEARTH_MODEL_MIRROR` sets it here.
+fn mirror() -> String {
+    models::mirror("")
+}
+
 /// The recommended models, one line each: id, name, size, fit, where it is (or that it is not
-/// downloaded), licence, what it is good for.
+/// downloaded), licence, what it is good for, its predicted speed here.
 fn available_models(data: &DataDir, json: bool) -> CliResult {
-    let recommended = models::recommended(&data.model_search_dirs(), fit::available_memory());
+    let recommended = models::recommended(
+        &data.model_search_dirs(),
+        fit::available_memory(),
+        &mirror(),
+        // The history is not unlocked for a listing either: every speed is predicted.
+        &HashMap::new(),
+    );
     if json {
         println!("{}", serde_json::to_string_pretty(&recommended)?);
         return Ok(());
@@ -191,13 +204,14 @@ fn available_models(data: &DataDir, json: bool) -> CliResult {
             None => "not downloaded".to_string(),
         };
         println!(
-            "{}\t{}\t{}\t{}\t{here}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{here}\t{}\t{}\tabout {:.0} tokens/s here (predicted)",
             entry.id,
             entry.name,
             fit::size(entry.size),
             model.fit.summary,
             entry.license,
-            entry.good_for
+            entry.good_for,
+            model.speed.tokens_per_second
         );
     }
     Ok(())
@@ -209,7 +223,7 @@ fn line(model: &KnownModel) -> String {
             "{} {}, {} parameters, {}, {} tokens of context\t{}",
             info.architecture,
             info.quantization,
-            parameters(info.parameters),
+            models::naming::size_class(info.parameters),
             fit::size(info.file_size),
             fit.context,
             fit.summary
@@ -225,13 +239,4 @@ fn line(model: &KnownModel) -> String {
         model.name,
         model.path.display()
     )
-}
-
-/// 134515008 as "135M", 1711376384 as "1.7B".
-fn parameters(n: u64) -> String {
-    if n >= 1_000_000_000 {
-        format!("{:.1}B", n as f64 / 1e9)
-    } else {
-        format!("{:.0}M", n as f64 / 1e6)
-    }
 }

@@ -93,6 +93,12 @@ fn the_recommended_models_are_listed_with_their_fit() {
     );
     assert_eq!(columns[4], "not downloaded");
     assert_eq!(columns[5], "Apache-2.0");
+    // Predicted from the file's size and this computer's memory speed.
+    let rate = columns[7]
+        .strip_prefix("about ")
+        .and_then(|c| c.strip_suffix(" tokens/s here (predicted)"))
+        .and_then(|c| c.parse::<f64>().ok());
+    assert!(rate.is_some_and(|r| r > 0.0), "{qwen}");
 }
 
 #[test]

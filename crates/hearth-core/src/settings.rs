@@ -1,5 +1,6 @@
 //! The user's settings: the popup's shortcut, summary style and translation language, what
-//! closing the window does, and when an idle model is unloaded. Kept in the history database; a missing or unreadable value falls
+//! closing the window does, when an idle model is unloaded, and the mirror recommended models
+//! come from. Kept in the history database; a missing or unreadable value falls
 //! back to its default, so an old or damaged row never stops the app.
 
 use serde::{Deserialize, Serialize};
@@ -39,6 +40,9 @@ pub struct Settings {
     /// The model is unloaded (its memory returned) after this many seconds without a request;
     /// 0 keeps it loaded.
     pub unload_after_seconds: u64,
+    /// Where recommended models are downloaded from, laid out like Hugging Face (a company's
+    /// mirror); empty for `HEARTH_MODEL_MIRROR`, else Hugging Face.
+    pub model_mirror: String,
 }
 
 /// A quarter of an hour: long enough not to reload between the questions of one sitting.
@@ -54,6 +58,7 @@ impl Default for Settings {
             translate_to: "en".to_string(),
             close_to_tray: true,
             unload_after_seconds: DEFAULT_UNLOAD_AFTER_SECONDS,
+            model_mirror: String::new(),
         }
     }
 }
@@ -64,6 +69,8 @@ pub enum SettingsError {
     NoShortcut,
     #[error("Hearth does not know the language \"{0}\". Pick one from the list.")]
     UnknownLanguage(String),
+    #[error("The model mirror \"{0}\" is not an https address (plain http only on this computer), like https://huggingface.co.")]
+    Mirror(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -93,6 +100,13 @@ impl Settings {
         let language = language::find(&self.translate_to)
             .ok_or_else(|| SettingsError::UnknownLanguage(self.translate_to.trim().to_string()))?;
         self.translate_to = language.code.to_string();
+        let mirror = self.model_mirror.trim();
+        self.model_mirror = if mirror.is_empty() {
+            String::new()
+        } else {
+            crate::models::catalog::checked_mirror(mirror)
+                .ok_or_else(|| SettingsError::Mirror(mirror.to_string()))?
+        };
         Ok(self)
     }
 }
@@ -131,6 +145,38 @@ mod tests {
             no_shortcut.checked(),
             Err(SettingsError::NoShortcut)
         ));
+    }
+
+    #[test]
+    fn a_mirror_is_https_or_on_this_computer() {
+        let with = |mirror: &str| {
+            Settings {
+                model_mirror: mirror.into(),
+                ..Settings::default()
+            }
+            .checked()
+            .map(|s| s.model_mirror)
+        };
+        assert_eq!(
+            with(" https://models.example.com/hub/ ").ok().as_deref(),
+            Some("https://models.example.com/hub")
+        );
+        assert_eq!(
+            with("http://127.0.0.1:8080").ok().as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(with("  ").ok().as_deref(), Some(""));
+        for refused in [
+            "http://models.example.com",
+            "ftp://127.0.0.1",
+            "models",
+            "https://x/?a=1",
+        ] {
+            assert!(
+                matches!(with(refused), Err(SettingsError::Mirror(_))),
+                "{refused}"
+            );
+        }
     }
 
     #[test]

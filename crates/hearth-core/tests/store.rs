@@ -208,6 +208,7 @@ fn settings_start_as_defaults_and_are_kept() {
             translate_to: "German".into(),
             close_to_tray: false,
             unload_after_seconds: 0,
+            model_mirror: "http://127.0.0.1:8080/".into(),
         };
         settings::save(&store, chosen).await.expect("saved");
         store.close().await;
@@ -220,6 +221,7 @@ fn settings_start_as_defaults_and_are_kept() {
         assert_eq!(settings.translate_to, "de");
         assert!(!settings.close_to_tray);
         assert_eq!(settings.unload_after_seconds, 0);
+        assert_eq!(settings.model_mirror, "http://127.0.0.1:8080");
     });
 }
 

@@ -1,11 +1,14 @@
 //! Usage: what a seeded set of records adds up to (exact totals per day, source and model,
-//! percentiles, costs, days in a time zone), through a real history file; the CSV export; and
-//! the records a history from before usage was counted starts with.
+//! percentiles, costs, days in a time zone), through a real history file; the CSV export; the
+//! records a history from before usage was counted starts with; and each model's measured speed.
 
 mod common;
 
+use std::collections::HashMap;
+
 use common::{temp_store, RUNTIME};
 use hearth_core::engine::Measurements;
+use hearth_core::models::{self, speed::Speed};
 use hearth_core::store::{Asker, Store, Unlock, UsageRecord};
 use hearth_core::usage::prices::{self, Price, Prices};
 use hearth_core::usage::report::{Spread, Summary};
@@ -311,6 +314,44 @@ fn the_report_reads_the_period_from_the_history_at_the_chosen_price() {
             .await
             .expect("a report");
         assert!((week.total.cost_avoided - 0.0029).abs() < 1e-12);
+    });
+}
+
+#[test]
+fn a_models_measured_speed_replaces_its_prediction_in_the_recommended_list() {
+    RUNTIME.block_on(async {
+        let (_dir, store) = seeded_store().await;
+        let qwen = "Qwen2.5 0.5B Instruct (Q4_K_M)";
+        for speed in [20.0, 31.0] {
+            let reply = record(0, Asker::Chat, qwen, 10, 10, Some(100), Some(speed), false);
+            store.record_usage(&reply).await.expect("recorded");
+        }
+        let speeds = usage::reply_speeds(&store).await.expect("speeds");
+        // Medians by model; a request that wrote nothing has no speed.
+        assert_eq!(
+            speeds,
+            HashMap::from([
+                ("a".to_string(), 20.0),
+                ("b".to_string(), 30.0),
+                (qwen.to_string(), 25.5)
+            ])
+        );
+        let listed = models::recommended(&[], 16 << 30, models::catalog::DEFAULT_MIRROR, &speeds);
+        let speed_of = |id: &str| {
+            listed
+                .iter()
+                .find(|r| r.entry.id == id)
+                .map(|r| r.speed)
+                .expect("listed")
+        };
+        assert_eq!(
+            speed_of("qwen2.5-0.5b-instruct-q4_k_m"),
+            Speed {
+                tokens_per_second: 25.5,
+                measured: true
+            }
+        );
+        assert!(!speed_of("qwen2.5-1.5b-instruct-q4_k_m").measured);
     });
 }
 

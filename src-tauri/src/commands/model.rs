@@ -1,9 +1,11 @@
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use hearth_core::models::download::{self, Download, Progress};
 use hearth_core::models::shelf::Removed;
 use hearth_core::models::{self, fit, KnownModel, Recommended};
+use hearth_core::usage;
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -201,12 +203,22 @@ pub struct Recommendations {
 #[tauri::command]
 pub async fn recommended_models(state: State<'_, AppState>) -> CommandResult<Recommendations> {
     let dirs = state.data().model_search_dirs();
+    // A locked history has no speeds to give: every speed is predicted then.
+    let measured = match state.store() {
+        Ok(store) => usage::reply_speeds(&store).await?,
+        Err(_) => HashMap::new(),
+    };
     Ok(Recommendations {
         built_in: models::catalog()
             .into_iter()
             .find(|e| e.default)
             .map(|e| e.file),
-        models: models::recommended(&dirs, fit::available_memory()),
+        models: models::recommended(
+            &dirs,
+            fit::available_memory(),
+            &models::mirror(&state.settings().model_mirror),
+            &measured,
+        ),
     })
 }
 

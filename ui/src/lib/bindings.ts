@@ -6,7 +6,8 @@ export type ModelState = { "state": "loading" } | { "state": "ready", model: Mod
 
 export type GgufInfo = { path: string, architecture: string, name: string | null, contextLength: number | null, fileSize: number, 
 /**
- * The weight type holding most of the file's bytes ("Q4_1", "Q4_K", "F16", ...).
+ * The quantization the file says it was made with ("Q4_K_M", "Q8_0", ...), else the weight
+ * type holding most of its bytes ("Q4_K", "F16", ...).
  */
 quantization: string, 
 /**
@@ -43,7 +44,7 @@ export type Origin = "hearth" | "imported" | "folder";
 
 export type KnownModel = { 
 /**
- * The catalog's name, else the file's own (`general.name`), else the file name.
+ * What the file is called (`naming::name_of`); the file name when it failed a check.
  */
 name: string, path: string, origin: Origin, license: string | null, 
 /**
@@ -102,7 +103,21 @@ here: string | null,
 /**
  * Where it is downloaded from (the mirror's address, pinned to its revision).
  */
-url: string | null, };
+url: string | null, 
+/**
+ * How fast it would write here: measured once it has, else predicted.
+ */
+speed: Speed, };
+
+export type Speed = { 
+/**
+ * Reply tokens a second.
+ */
+tokensPerSecond: number, 
+/**
+ * From this computer's own replies with the model, not predicted.
+ */
+measured: boolean, };
 
 export type Recommendations = { builtIn: string | null, models: Array<Recommended>, };
 
@@ -305,7 +320,12 @@ closeToTray: boolean,
  * The model is unloaded (its memory returned) after this many seconds without a request;
  * 0 keeps it loaded.
  */
-unloadAfterSeconds: number, };
+unloadAfterSeconds: number, 
+/**
+ * Where recommended models are downloaded from, laid out like Hugging Face (a company's
+ * mirror); empty for `HEARTH_MODEL_MIRROR`, else Hugging Face.
+ */
+modelMirror: string, };
 
 export type SettingsView = { settings: Settings, 
 /**

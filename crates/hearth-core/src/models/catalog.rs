@@ -1,21 +1,24 @@
 //! The models Hearth recommends (`models/catalog.json`, compiled in so the app needs no
 //! checkout), each pinned to a repository revision with its size and sha256, and the mirror
-//! they are downloaded from: Hugging Face, or the one `HEARTH_MODEL_MIRROR` names (as
-//! `HF_ENDPOINT` does for Hugging Face's own tools; companies mirror model hubs). A company's
+//! they are downloaded from: the one in Settings, else the one `HEARTH_MODEL_MIRROR` names (as
+//! `HF_ENDPOINT` does for Hugging Face's own tools; companies mirror model hubs), else Hugging
+//! Face. A company's
 //! own models can be added: `HEARTH_CATALOG` names a file in catalog.json's form, whose entries
 //! come after Hearth's (an unreadable one adds nothing).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
 use super::fit::{self, Fit};
+use super::speed::{self, Speed};
 use super::GgufInfo;
 
 const CATALOG_JSON: &str = include_str!("../../../../models/catalog.json");
 
-/// Where the catalog's models come from unless `HEARTH_MODEL_MIRROR` says otherwise.
+/// Where the catalog's models come from unless a mirror is set.
 pub const DEFAULT_MIRROR: &str = "https://huggingface.co";
 
 /// Read from catalog.json's snake_case, sent to the window in camelCase like every other type.
@@ -68,12 +71,19 @@ pub struct Recommended {
     pub here: Option<PathBuf>,
     /// Where it is downloaded from (the mirror's address, pinned to its revision).
     pub url: Option<String>,
+    /// How fast it would write here: measured once it has, else predicted.
+    pub speed: Speed,
 }
 
 /// The catalog's models but the built-in one, for this machine: fit in `available_bytes`,
-/// whether one of `dirs` has each, and where each comes from.
-pub fn recommended(dirs: &[PathBuf], available_bytes: u64) -> Vec<Recommended> {
-    let mirror = mirror();
+/// whether one of `dirs` has each, where on `mirror` each comes from, and its speed (`measured`:
+/// median reply speeds by model name, from the usage records).
+pub fn recommended(
+    dirs: &[PathBuf],
+    available_bytes: u64,
+    mirror: &str,
+    measured: &HashMap<String, f64>,
+) -> Vec<Recommended> {
     catalog()
         .into_iter()
         .filter(|e| !e.default)
@@ -83,7 +93,8 @@ pub fn recommended(dirs: &[PathBuf], available_bytes: u64) -> Vec<Recommended> {
                 .iter()
                 .map(|d| d.join(&entry.file))
                 .find(|p| p.is_file()),
-            url: entry.download_url(&mirror),
+            url: entry.download_url(mirror),
+            speed: speed::of(&entry.name, entry.size, measured),
             entry,
         })
         .collect()
@@ -120,13 +131,24 @@ impl CatalogEntry {
     }
 }
 
-/// The mirror models are downloaded from: `HEARTH_MODEL_MIRROR`, else Hugging Face.
-pub fn mirror() -> String {
-    std::env::var("HEARTH_MODEL_MIRROR")
-        .ok()
+/// The mirror models are downloaded from: `setting` (Settings' own, checked), else
+/// `HEARTH_MODEL_MIRROR`, else Hugging Face.
+pub fn mirror(setting: &str) -> String {
+    Some(setting.to_string())
+        .filter(|m| !m.is_empty())
+        .or_else(|| std::env::var("HEARTH_MODEL_MIRROR").ok())
         .map(|m| m.trim().trim_end_matches('/').to_string())
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| DEFAULT_MIRROR.to_string())
+}
+
+/// `text` as a mirror's address, if Hearth would download from it: https, or plain http on this
+/// computer, with no query or fragment; without a trailing slash.
+pub fn checked_mirror(text: &str) -> Option<String> {
+    let text = text.trim().trim_end_matches('/');
+    let url = reqwest::Url::parse(text).ok()?;
+    let plain = url.query().is_none() && url.fragment().is_none() && url.host_str().is_some();
+    (plain && super::download::trusted(&url)).then(|| text.to_string())
 }
 
 /// Hearth's catalog, then the entries of `HEARTH_CATALOG` (by id, Hearth's own come first).

@@ -94,7 +94,7 @@ pub struct Downloaded {
 }
 
 /// Whether Hearth fetches from `url`: https anywhere, plain http only from this computer.
-fn trusted(url: &reqwest::Url) -> bool {
+pub(crate) fn trusted(url: &reqwest::Url) -> bool {
     match url.scheme() {
         "https" => true,
         "http" => match url.host_str() {

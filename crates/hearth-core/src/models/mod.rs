@@ -7,6 +7,7 @@ pub mod gguf;
 pub mod library;
 pub mod naming;
 pub mod shelf;
+pub mod speed;
 
 use std::path::PathBuf;
 

@@ -7,6 +7,8 @@ pub mod export;
 pub mod prices;
 pub mod report;
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 use jiff::Zoned;
 
@@ -23,6 +25,21 @@ pub async fn count(
     store
         .record_usage(&UsageRecord::of(source, completion))
         .await
+}
+
+/// Each model's median reply speed (tokens a second) over every request it answered here: what
+/// the Models view shows instead of a predicted speed.
+pub async fn reply_speeds(store: &Store) -> Result<HashMap<String, f64>, StoreError> {
+    let mut speeds: HashMap<String, Vec<f64>> = HashMap::new();
+    for record in store.usage_records(None).await? {
+        if let Some(speed) = record.measurements.tokens_per_second.filter(|s| *s > 0.0) {
+            speeds.entry(record.model).or_default().push(speed);
+        }
+    }
+    Ok(speeds
+        .into_iter()
+        .filter_map(|(model, values)| Some((model, report::Spread::of(values).median?)))
+        .collect())
 }
 
 /// The report from `first_day` (`None`: all) to `now`'s day, on days in `now`'s time zone, at

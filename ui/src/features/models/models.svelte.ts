@@ -179,6 +179,18 @@ export function parameters(n: number): string {
   return n >= 1e9 ? `${(n / 1e9).toFixed(1)}B` : `${Math.round(n / 1e6)}M`;
 }
 
+/** "about 24 tokens/s here", or "34 tokens/s here" once measured. */
+export function speed(s: api.Speed): string {
+  const rate = s.tokensPerSecond >= 10 ? Math.round(s.tokensPerSecond) : Number(s.tokensPerSecond.toFixed(1));
+  return s.measured ? `${rate} tokens/s here` : `about ${rate} tokens/s here`;
+}
+
+/** What a speed rests on, on hover. */
+export const SPEED_BASIS: Record<string, string> = {
+  true: 'The median speed of its replies on this computer.',
+  false: "Predicted from the file's size and this computer's memory speed; replaced by the real figure once it has answered.",
+};
+
 export const VERDICTS: Record<api.Verdict, string> = { fits: 'fits', tight: 'tight', tooBig: 'too big' };
 
 /** "41 MB of 98 MB · 12 MB/s · 5 s left" (what is known of it). */
