@@ -101,40 +101,86 @@ fn the_recommended_models_are_listed_with_their_fit() {
     assert!(rate.is_some_and(|r| r > 0.0), "{qwen}");
 }
 
-#[test]
-fn a_model_is_fetched_by_id_from_the_mirror_and_a_file_not_pinned_is_refused() {
-    let data = tempfile::tempdir().expect("temp dir");
-    // The default model's bytes where the catalog pins a Qwen file: the wrong size.
+/// A company catalog (`HEARTH_CATALOG`) with the default model's bytes pinned under three ids:
+/// as they are, with another sha256, and with another size.
+fn company_catalog(dir: &std::path::Path) -> std::path::PathBuf {
     let served = std::fs::read(DEFAULT_MODEL).expect("the default model");
-    let hub = hub(served);
-    let output = run(hearth_command(
-        data.path(),
-        &["models", "download", "qwen2.5-0.5b-instruct-q4_k_m"],
-    )
-    .env("HEARTH_MODEL_MIRROR", &hub.url));
-    let said = text(&output.stderr);
-    assert!(!output.status.success(), "{said}");
+    let sha = hearth_core::models::catalog()
+        .into_iter()
+        .find(|e| e.default)
+        .expect("the default model's entry")
+        .sha256;
+    let entry = |id: &str, file: &str, size: usize, sha256: &str| {
+        serde_json::json!({
+            "id": id, "name": id, "file": file, "repo": "company/tiny",
+            "revision": "0123456789abcdef0123456789abcdef01234567",
+            "size": size, "sha256": sha256, "license": "Apache-2.0",
+            "license_url": "https://www.apache.org/licenses/LICENSE-2.0",
+            "architecture": "llama", "parameters": "135M", "context_length": 8192,
+            "good_for": "Tests."
+        })
+    };
+    let catalog = serde_json::json!({ "models": [
+        entry("tiny", "Tiny.Q4_1.gguf", served.len(), &sha),
+        entry("tiny-other-sha", "Tiny-Other.Q4_1.gguf", served.len(), &"0".repeat(64)),
+        entry("tiny-other-size", "Tiny-Size.Q4_1.gguf", served.len() + 1, &sha),
+    ]});
+    let path = dir.join("catalog.json");
+    std::fs::write(&path, catalog.to_string()).expect("the company catalog");
+    path
+}
+
+#[test]
+fn a_model_is_fetched_by_id_from_the_mirror_checked_and_a_file_not_pinned_is_refused() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let catalog = company_catalog(data.path());
+    let hub = hub(std::fs::read(DEFAULT_MODEL).expect("the default model"));
+    let download = |id: &str| {
+        run(hearth_command(data.path(), &["models", "download", id])
+            .env("HEARTH_MODEL_MIRROR", &hub.url)
+            .env("HEARTH_CATALOG", &catalog))
+    };
+
+    let fetched = download("tiny");
+    assert!(fetched.status.success(), "{}", text(&fetched.stderr));
     assert_eq!(
-        hub.asked
-            .lock()
-            .expect("the request log")
-            .first()
-            .map(String::as_str),
-        Some(
-            "/Qwen/Qwen2.5-0.5B-Instruct-GGUF/resolve/9217f5db79a29953eb74d5343926648285ec7e67/\
-             qwen2.5-0.5b-instruct-q4_k_m.gguf"
-        )
+        hub.asked.lock().expect("the request log").as_slice(),
+        ["/company/tiny/resolve/0123456789abcdef0123456789abcdef01234567/Tiny.Q4_1.gguf"]
+    );
+    assert_eq!(
+        std::fs::read(data.path().join("models/Tiny.Q4_1.gguf")).expect("downloaded"),
+        std::fs::read(DEFAULT_MODEL).expect("the default model")
     );
     assert!(
-        said.contains(
-            "is not the one expected (sha256 \
-             b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53, expected \
-             74a4da8c9fdbcd15bd1f6d01d621410d31c6fc00986f5eb687824e7b93d7a9db); it was deleted."
-        ),
+        text(&fetched.stdout).starts_with("Downloaded and checked tiny: "),
+        "{}",
+        text(&fetched.stdout)
+    );
+
+    let other_sha = download("tiny-other-sha");
+    let said = text(&other_sha.stderr);
+    assert!(!other_sha.status.success(), "{said}");
+    assert!(
+        said.contains("is not the one expected (sha256 ")
+            && said.contains(&format!("expected {}); it was deleted.", "0".repeat(64))),
+        "{said}"
+    );
+
+    let other_size = download("tiny-other-size");
+    let said = text(&other_size.stderr);
+    assert!(!other_size.status.success(), "{said}");
+    let served = std::fs::metadata(DEFAULT_MODEL)
+        .expect("the default model")
+        .len();
+    assert!(
+        said.contains(&format!(
+            "The server's file is {served} bytes where this model's is {}: it is not the file expected, so nothing was downloaded and nothing kept.",
+            served + 1
+        )),
         "{said}"
     );
     let left = models_left(data.path());
-    assert!(left.is_empty(), "nothing left in models/: {left:?}");
+    assert_eq!(left, ["Tiny.Q4_1.gguf"], "only the checked file in models/");
 }
 
 #[test]

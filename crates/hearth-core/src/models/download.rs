@@ -45,6 +45,8 @@ pub enum DownloadError {
     WrongPart(String),
     #[error("The server sent more than {limit}, more than this model file can be; what arrived was deleted.")]
     TooLarge { limit: String },
+    #[error("The server's file is {sent} bytes where this model's is {expected}: it is not the file expected, so nothing was downloaded and nothing kept. Try again, or from another address.")]
+    WrongSize { sent: u64, expected: u64 },
     #[error("The download needs {needed} on the disk but only {free} is free. Nothing was written: free some space and try again.")]
     NoSpace { needed: String, free: String },
     #[error("{0} does not end in a .gguf file name: give the link to the model file itself.")]
@@ -199,6 +201,12 @@ impl Download<'_> {
             .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()));
         if !complete_already {
             let (start, total) = self.part_sent(&response, have)?;
+            if let (Some(expected), Some(sent)) = (self.size, total) {
+                if sent != expected {
+                    let _ = tokio::fs::remove_file(self.partial).await;
+                    return Err(DownloadError::WrongSize { sent, expected });
+                }
+            }
             if total.is_some_and(|total| total > limit) {
                 return Err(self.too_large(limit).await);
             }
