@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::harness::{assert_pinned, until, App, ONE_APP_AT_A_TIME, PATIENCE};
+use crate::harness::{assert_pinned, main_window, until, App, ONE_APP_AT_A_TIME, PATIENCE};
 
 #[path = "../../crates/hearth-core/tests/common/hostile.rs"]
 mod hostile;
@@ -14,24 +14,6 @@ const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/crates/hearth-core/tests/documents"
 );
-
-/// Where the main window is on the screen: (x, y, width, height).
-fn main_window() -> (i32, i32, i32, i32) {
-    let out = std::process::Command::new("xdotool")
-        .args(["search", "--onlyvisible", "--name", "^Hearth$"])
-        .args(["getwindowgeometry", "--shell"])
-        .output()
-        .expect("xdotool runs");
-    let shell = String::from_utf8_lossy(&out.stdout);
-    let value = |key: &str| {
-        shell
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("{key}=")))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or_else(|| panic!("{key} in {shell}"))
-    };
-    (value("X"), value("Y"), value("WIDTH"), value("HEIGHT"))
-}
 
 /// Drags `files` from a GTK window beside Hearth's onto the middle of Hearth's window.
 pub(super) fn drag_onto_window(files: &[&Path]) {

@@ -310,6 +310,24 @@ pub fn select(text: &str) {
     offer("primary", "UTF8_STRING", text.as_bytes());
 }
 
+/// Where the main window is on the screen: (x, y, width, height).
+pub fn main_window() -> (i32, i32, i32, i32) {
+    let out = std::process::Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", "^Hearth$"])
+        .args(["getwindowgeometry", "--shell"])
+        .output()
+        .expect("xdotool runs");
+    let shell = String::from_utf8_lossy(&out.stdout);
+    let value = |key: &str| {
+        shell
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{key} in {shell}"))
+    };
+    (value("X"), value("Y"), value("WIDTH"), value("HEIGHT"))
+}
+
 /// Presses keys as a person would, wherever the focus is.
 pub fn press(keys: &str) {
     let status = std::process::Command::new("xdotool")

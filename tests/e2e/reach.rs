@@ -1,6 +1,7 @@
 //! What a script in the webview can reach, should model output ever carry one: the popup calls
 //! only its own commands, no window reads a file the person did not drop or pick, links in a
-//! reply go nowhere, and a reply built to crash the markdown renderer shows as text.
+//! reply go nowhere (clicked, or opened from the webview's context menu), and a reply built to
+//! crash the markdown renderer shows as text.
 
 use std::path::Path;
 use std::process::Command;
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::harness::{until, App, MAIN, ONE_APP_AT_A_TIME, PATIENCE, POPUP};
+use crate::harness::{main_window, until, App, MAIN, ONE_APP_AT_A_TIME, PATIENCE, POPUP};
 
 const LINK: &str = "https://example.com/";
 
@@ -72,6 +73,38 @@ async fn page_url(app: &App) -> String {
     .ok()
     .and_then(|value| value.as_str().map(str::to_string))
     .expect("the page's address")
+}
+
+/// Opens the link `selector` finds as a person does from the webview's own context menu: a
+/// right click on it, then the menu's first entry, "Open Link".
+async fn open_link_from_context_menu(app: &App, selector: &str) {
+    let centre = app
+        .script(
+            "finding the link on the page",
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect(); \
+             return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];",
+            vec![json!(selector)],
+        )
+        .await
+        .expect("the link's place");
+    let at = |i: usize| centre[i].as_i64().expect("a coordinate") as i32;
+    let (x, y, _, _) = main_window();
+    let xdotool = |args: &[String]| {
+        let ok = Command::new("xdotool")
+            .args(args)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "xdotool {args:?}");
+    };
+    xdotool(&[
+        "mousemove".into(),
+        (x + at(0)).to_string(),
+        (y + at(1)).to_string(),
+    ]);
+    xdotool(&["click".into(), "3".into()]);
+    // The menu takes the keyboard once it is up.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    xdotool(&["key".into(), "Down".into(), "Return".into()]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -149,15 +182,9 @@ async fn a_script_in_a_window_reaches_only_what_that_window_needs() {
         shown.len(),
         shown.chars().take(40).collect::<String>()
     );
-    app.click(&format!("[data-testid=message] a[href='{LINK}']"))
-        .await;
-    app.script(
-        "navigating as the context menu's Open Link does",
-        "location.href = arguments[0];",
-        vec![json!(LINK)],
-    )
-    .await
-    .expect("the script ran");
+    let link = format!("[data-testid=message] a[href='{LINK}']");
+    app.click(&link).await;
+    open_link_from_context_menu(&app, &link).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(page_url(&app).await, home, "the window stayed on Hearth");
     assert_eq!(
