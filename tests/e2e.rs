@@ -4,6 +4,9 @@
 
 #[path = "e2e/harness.rs"]
 mod harness;
+/// A small disk for the tests of a full one (the command line's tests use it too).
+#[path = "../crates/hearth-cli/tests/common/tmpfs.rs"]
+mod tmpfs;
 
 #[path = "e2e/archive.rs"]
 mod archive;

@@ -1,8 +1,10 @@
 //! Models: the Models view lists every model file with its facts and fit, switches to another
 //! one without a restart (the status line and the next reply follow), remembers the choice,
-//! and a switch that fails keeps the model in use.
+//! and a switch that fails keeps the model in use. On a first run, the recommended models come
+//! from the mirror set in Settings in one click, or are marked when the disk has no room.
 
 use crate::harness::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+use crate::tmpfs;
 
 const DEFAULT_NAME: &str = "SmolLM2 135M Instruct (Q4_1)";
 
@@ -382,5 +384,29 @@ async fn a_first_run_on_the_built_in_model_gets_a_recommended_one_in_one_click()
     app.click("[data-testid=open-models]").await;
     app.wait_for_none("the built-in hint to go", "[data-testid=built-in-hint]")
         .await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_first_run_without_room_on_the_disk_offers_no_download() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    // 64 MB: room for the history, not for any recommended model and its margin.
+    let disk = tmpfs::Tmpfs::mount(64 << 20);
+    let app = App::start(disk.path(), &[]).await;
+    app.wait_for_model().await;
+    app.click("[data-testid=see-recommended]").await;
+    let room = app.wait_for_text("[data-testid=recommended-room]").await;
+    assert!(room.ends_with(" of disk for downloads."), "{room}");
+    let marked = until("every recommended model marked", PATIENCE, || async {
+        let marked = app.texts("[data-testid=recommended-no-room]").await;
+        (marked.len() == 9).then_some(marked)
+    })
+    .await;
+    assert!(marked.iter().all(|m| m == "not enough disk"), "{marked:?}");
+    assert_eq!(
+        app.texts("[data-testid=recommended-get]").await,
+        Vec::<String>::new(),
+        "no Download button"
+    );
     app.quit().await;
 }

@@ -4,9 +4,7 @@
 //! again", nothing set aside.
 
 use crate::harness::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
-
-#[path = "../../crates/hearth-cli/tests/common/tmpfs.rs"]
-mod tmpfs;
+use crate::tmpfs;
 
 impl App {
     async fn choose_passphrase(&self, passphrase: &str) {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use hearth_core::free_space;
 use hearth_core::models::download::Download;
 use hearth_core::models::shelf::Removed;
 use hearth_core::models::KnownModel;
@@ -186,13 +187,16 @@ fn mirror() -> String {
 /// The recommended models, one line each: id, name, size, fit, where it is (or that it is not
 /// downloaded), licence, what it is good for, its predicted speed here.
 fn available_models(data: &DataDir, json: bool) -> CliResult {
-    let recommended = models::recommended(
-        &data.model_search_dirs(),
-        fit::available_memory(),
-        &mirror(),
+    let dirs = data.model_search_dirs();
+    let here = models::Here {
+        memory_free: fit::available_memory(),
+        disk_free: free_space::free_space(&data.models_dir())
+            .or_else(|| free_space::free_space(data.root())),
+        mirror: &mirror(),
         // The history is not unlocked for a listing either: every speed is predicted.
-        &HashMap::new(),
-    );
+        measured: &HashMap::new(),
+    };
+    let recommended = models::recommended(&dirs, &here);
     if json {
         println!("{}", serde_json::to_string_pretty(&recommended)?);
         return Ok(());

@@ -336,7 +336,13 @@ fn a_models_measured_speed_replaces_its_prediction_in_the_recommended_list() {
                 (qwen.to_string(), 25.5)
             ])
         );
-        let listed = models::recommended(&[], 16 << 30, models::catalog::DEFAULT_MIRROR, &speeds);
+        let here = models::Here {
+            memory_free: 16 << 30,
+            disk_free: None,
+            mirror: models::catalog::DEFAULT_MIRROR,
+            measured: &speeds,
+        };
+        let listed = models::recommended(&[], &here);
         let speed_of = |id: &str| {
             listed
                 .iter()

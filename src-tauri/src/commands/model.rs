@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use hearth_core::models::download::{self, Download, Progress};
 use hearth_core::models::shelf::Removed;
-use hearth_core::models::{self, fit, KnownModel, Recommended};
-use hearth_core::usage;
+use hearth_core::models::{self, fit, Here, KnownModel, Recommended};
+use hearth_core::{free_space, usage};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -198,27 +198,38 @@ pub async fn download_model(
 pub struct Recommendations {
     built_in: Option<String>,
     models: Vec<Recommended>,
+    /// Memory free now, and disk free where downloads go (when the system says).
+    memory_free: u64,
+    disk_free: Option<u64>,
 }
 
 #[tauri::command]
 pub async fn recommended_models(state: State<'_, AppState>) -> CommandResult<Recommendations> {
-    let dirs = state.data().model_search_dirs();
+    let data = state.data();
+    let dirs = data.model_search_dirs();
+    let memory_free = fit::available_memory();
+    // The models folder may not exist before the first download; its disk is the data folder's.
+    let disk_free =
+        free_space::free_space(&data.models_dir()).or_else(|| free_space::free_space(data.root()));
     // A locked history has no speeds to give: every speed is predicted then.
     let measured = match state.store() {
         Ok(store) => usage::reply_speeds(&store).await?,
         Err(_) => HashMap::new(),
+    };
+    let here = Here {
+        memory_free,
+        disk_free,
+        mirror: &models::mirror(&state.settings().model_mirror),
+        measured: &measured,
     };
     Ok(Recommendations {
         built_in: models::catalog()
             .into_iter()
             .find(|e| e.default)
             .map(|e| e.file),
-        models: models::recommended(
-            &dirs,
-            fit::available_memory(),
-            &models::mirror(&state.settings().model_mirror),
-            &measured,
-        ),
+        models: models::recommended(&dirs, &here),
+        memory_free,
+        disk_free,
     })
 }
 

@@ -97,6 +97,10 @@ export type Recommended = { entry: CatalogEntry,
  */
 fit: Fit, 
 /**
+ * Whether the disk has room to download it (true where the free space is not known).
+ */
+roomOnDisk: boolean, 
+/**
  * Where it is, when one of the models folders has it.
  */
 here: string | null, 
@@ -119,7 +123,11 @@ tokensPerSecond: number,
  */
 measured: boolean, };
 
-export type Recommendations = { builtIn: string | null, models: Array<Recommended>, };
+export type Recommendations = { builtIn: string | null, models: Array<Recommended>, 
+/**
+ * Memory free now, and disk free where downloads go (when the system says).
+ */
+memoryFree: number, diskFree: number | null, };
 
 export type SummaryStyle = "sentence" | "paragraph" | "bullets" | "actions";
 

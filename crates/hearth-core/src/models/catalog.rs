@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+use super::download;
 use super::fit::{self, Fit};
 use super::speed::{self, Speed};
 use super::GgufInfo;
@@ -67,6 +68,8 @@ pub struct Recommended {
     pub entry: CatalogEntry,
     /// Whether it would fit in the memory free now.
     pub fit: Fit,
+    /// Whether the disk has room to download it (true where the free space is not known).
+    pub room_on_disk: bool,
     /// Where it is, when one of the models folders has it.
     pub here: Option<PathBuf>,
     /// Where it is downloaded from (the mirror's address, pinned to its revision).
@@ -75,26 +78,35 @@ pub struct Recommended {
     pub speed: Speed,
 }
 
-/// The catalog's models but the built-in one, for this machine: fit in `available_bytes`,
-/// whether one of `dirs` has each, where on `mirror` each comes from, and its speed (`measured`:
-/// median reply speeds by model name, from the usage records).
-pub fn recommended(
-    dirs: &[PathBuf],
-    available_bytes: u64,
-    mirror: &str,
-    measured: &HashMap<String, f64>,
-) -> Vec<Recommended> {
+/// What the recommended list is judged against on this computer.
+pub struct Here<'a> {
+    /// Memory free now.
+    pub memory_free: u64,
+    /// Disk free where downloads go, when the system says.
+    pub disk_free: Option<u64>,
+    /// Where downloads come from.
+    pub mirror: &'a str,
+    /// Median reply speeds by model name, from the usage records.
+    pub measured: &'a HashMap<String, f64>,
+}
+
+/// The catalog's models but the built-in one, for this machine: fit in memory and room on
+/// disk, whether one of `dirs` has each, where each comes from, and its speed.
+pub fn recommended(dirs: &[PathBuf], here: &Here) -> Vec<Recommended> {
     catalog()
         .into_iter()
         .filter(|e| !e.default)
         .map(|entry| Recommended {
-            fit: entry.fit(available_bytes),
+            fit: entry.fit(here.memory_free),
+            room_on_disk: here
+                .disk_free
+                .is_none_or(|free| free >= download::needed_space(entry.size)),
             here: dirs
                 .iter()
                 .map(|d| d.join(&entry.file))
                 .find(|p| p.is_file()),
-            url: entry.download_url(mirror),
-            speed: speed::of(&entry.name, entry.size, measured),
+            url: entry.download_url(here.mirror),
+            speed: speed::of(&entry.name, entry.size, here.measured),
             entry,
         })
         .collect()
@@ -267,5 +279,28 @@ mod tests {
                  9217f5db79a29953eb74d5343926648285ec7e67/qwen2.5-0.5b-instruct-q4_k_m.gguf"
             )
         );
+    }
+
+    #[test]
+    fn a_model_without_room_on_the_disk_is_marked() {
+        let measured = HashMap::new();
+        let with = |disk_free| {
+            let here = Here {
+                memory_free: 16 << 30,
+                disk_free,
+                mirror: DEFAULT_MIRROR,
+                measured: &measured,
+            };
+            recommended(&[], &here)
+                .into_iter()
+                .map(|r| (r.entry.id, r.room_on_disk))
+                .collect::<HashMap<_, _>>()
+        };
+        // 1 GB: the 491 MB Qwen2.5 0.5B and its 256 MB margin fit, the 1.1 GB 1.5B does not.
+        let one_gb = with(Some(1_000_000_000));
+        assert!(one_gb["qwen2.5-0.5b-instruct-q4_k_m"]);
+        assert!(!one_gb["qwen2.5-1.5b-instruct-q4_k_m"]);
+        // Where the system does not say, the download itself will check.
+        assert!(with(None).values().all(|room| *room));
     }
 }

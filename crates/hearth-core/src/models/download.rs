@@ -315,7 +315,7 @@ impl Download<'_> {
     /// Whether the partial file's disk has room for `bytes` more (and a margin); where the free
     /// space cannot be read, the write itself will tell.
     fn room_for(&self, bytes: u64) -> Result<(), DownloadError> {
-        let needed = bytes + SPARE_SPACE;
+        let needed = needed_space(bytes);
         let free = self
             .partial
             .parent()
@@ -359,6 +359,12 @@ impl Download<'_> {
         }
         result
     }
+}
+
+/// Disk space a download of `bytes` needs: the file and a margin, so that a download never
+/// fills the disk.
+pub fn needed_space(bytes: u64) -> u64 {
+    bytes.saturating_add(SPARE_SPACE)
 }
 
 /// The name of the `.gguf` file at `url` (its last path segment), which the download keeps.

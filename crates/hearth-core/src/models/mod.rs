@@ -12,7 +12,7 @@ pub mod speed;
 use std::path::PathBuf;
 
 pub use catalog::{
-    catalog, catalog_entry, catalog_entry_for, mirror, recommended, CatalogEntry, Recommended,
+    catalog, catalog_entry, catalog_entry_for, mirror, recommended, CatalogEntry, Here, Recommended,
 };
 pub use gguf::{inspect, GgufError, GgufInfo};
 pub use library::KnownModel;

@@ -24,6 +24,9 @@ export class ModelsState {
   /** The recommended models, and the file of the built-in one. */
   recommended = $state<api.Recommended[]>([]);
   builtIn = $state<string | null>(null);
+  /** Memory free now and disk free where downloads go (null: the system did not say). */
+  memoryFree = $state(0);
+  diskFree = $state<number | null>(null);
   /** The id of the recommended model whose licence waits to be accepted. */
   accepting = $state<string | null>(null);
   /** The id of the recommended model being downloaded. */
@@ -36,6 +39,8 @@ export class ModelsState {
       this.list = list;
       this.recommended = recommendations.models;
       this.builtIn = recommendations.builtIn;
+      this.memoryFree = recommendations.memoryFree;
+      this.diskFree = recommendations.diskFree;
     } catch (e) {
       this.error = api.errorText(e);
     } finally {
