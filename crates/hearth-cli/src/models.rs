@@ -190,8 +190,7 @@ fn available_models(data: &DataDir, json: bool) -> CliResult {
     let dirs = data.model_search_dirs();
     let here = models::Here {
         memory_free: fit::available_memory(),
-        disk_free: free_space::free_space(&data.models_dir())
-            .or_else(|| free_space::free_space(data.root())),
+        disk_free: free_space::free_space(&data.models_dir()),
         mirror: &mirror(),
         // The history is not unlocked for a listing either: every speed is predicted.
         measured: &HashMap::new(),

@@ -208,9 +208,7 @@ pub async fn recommended_models(state: State<'_, AppState>) -> CommandResult<Rec
     let data = state.data();
     let dirs = data.model_search_dirs();
     let memory_free = fit::available_memory();
-    // The models folder may not exist before the first download; its disk is the data folder's.
-    let disk_free =
-        free_space::free_space(&data.models_dir()).or_else(|| free_space::free_space(data.root()));
+    let disk_free = free_space::free_space(&data.models_dir());
     // A locked history has no speeds to give: every speed is predicted then.
     let measured = match state.store() {
         Ok(store) => usage::reply_speeds(&store).await?,
