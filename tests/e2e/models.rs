@@ -380,10 +380,16 @@ async fn a_first_run_on_the_built_in_model_gets_a_recommended_one_in_one_click()
         std::fs::read(default).expect("served")
     );
     app.save_screenshot("models-recommended.png").await;
-    // Back in the chat, it no longer points at the recommended models.
+    // Back in the chat, it no longer points at the recommended models, and it answers.
     app.click("[data-testid=open-models]").await;
     app.wait_for_none("the built-in hint to go", "[data-testid=built-in-hint]")
         .await;
+    app.type_message("Say hello.").await;
+    app.reply_done().await;
+    assert_eq!(
+        app.wait_for_text("[data-testid=reply-model]").await,
+        "Tiny Test (Q4_1)"
+    );
     app.quit().await;
 }
 
