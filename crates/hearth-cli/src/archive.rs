@@ -42,9 +42,8 @@ pub async fn export(data: &DataDir, args: ExportArgs) -> CliResult {
 }
 
 pub async fn import(data: &DataDir, args: ImportArgs) -> CliResult {
-    let text = archive::read_export(&args.file)?;
     let store = crate::unlock::open_store(data).await?;
-    let restored = archive::import(&store, &text).await?;
+    let restored = archive::import_file(&store, &args.file).await?;
     store.close().await;
     eprintln!("{restored}");
     Ok(())

@@ -2,8 +2,9 @@
 //! JSON to keep everything (every branch, jobs, personas, documents and the passages answers
 //! used, measurements), with a format version. An import checks the whole file before it stores
 //! anything, and adds only the conversations that are not here yet. An export is not trusted:
-//! its size is capped, every passage must come from its document's text, and its documents are
-//! kept apart from the files dropped on Hearth (their hashes are the export's word, not a file's).
+//! its size is capped, it is parsed as it is read (never held whole as text), every passage
+//! must come from its document's text, and its documents are kept apart from the files dropped
+//! on Hearth (their hashes are the export's word, not a file's).
 
 use std::collections::{HashMap, HashSet};
 
@@ -99,29 +100,50 @@ pub async fn export(
     }
 }
 
-/// The text of the export at `path`, refused unread when it is larger than any export.
-pub fn read_export(path: &std::path::Path) -> Result<String, ArchiveError> {
-    use std::io::Read;
+/// Imports the JSON export at `path`: all of it, or (when any of it is wrong) nothing. The file
+/// is refused unread when it is larger than any export, and parsed as it is read, never held
+/// whole as text.
+pub async fn import_file(store: &Store, path: &std::path::Path) -> Result<Restored, ArchiveError> {
     let unreadable = |e: std::io::Error| ArchiveError::Unreadable {
         path: path.display().to_string(),
         reason: e.to_string(),
     };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
     if size > MAX_IMPORT_BYTES {
         return Err(ArchiveError::TooLarge { size: size >> 20 });
     }
-    let mut text = String::new();
-    // One byte past the cap, for a file that grows while it is read: `parse` refuses it.
-    file.take(MAX_IMPORT_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(unreadable)?;
-    Ok(text)
+    let owned = path.to_path_buf();
+    let archive = tokio::task::spawn_blocking(move || {
+        // One byte past the cap, for a file that grows while it is read: its JSON ends cut.
+        parse_from(|| {
+            std::fs::File::open(&owned)
+                .map(|f| std::io::BufReader::new(std::io::Read::take(f, MAX_IMPORT_BYTES + 1)))
+        })
+    })
+    .await
+    .map_err(|e| ArchiveError::Damaged(e.to_string()))?
+    .map_err(|e| match e {
+        Parse::Io(e) => unreadable(e),
+        Parse::Archive(e) => e,
+    })?;
+    restore(store, archive).await
 }
 
-/// Imports a JSON export: all of it, or (when any of it is wrong) nothing.
+/// Imports a JSON export held as text: all of it, or (when any of it is wrong) nothing.
 pub async fn import(store: &Store, text: &str) -> Result<Restored, ArchiveError> {
-    let archive = parse(text)?;
+    if text.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(ArchiveError::TooLarge {
+            size: text.len() as u64 >> 20,
+        });
+    }
+    let archive = parse_from(|| Ok::<_, std::io::Error>(text.as_bytes())).map_err(|e| match e {
+        Parse::Io(e) => ArchiveError::Damaged(e.to_string()),
+        Parse::Archive(e) => e,
+    })?;
+    restore(store, archive).await
+}
+
+async fn restore(store: &Store, archive: Archive) -> Result<Restored, ArchiveError> {
     Ok(store
         .restore(&archive.conversations, &archive.documents)
         .await?)
@@ -134,38 +156,44 @@ struct Header {
     version: Option<Value>,
 }
 
-fn parse(text: &str) -> Result<Archive, ArchiveError> {
-    if text.len() as u64 > MAX_IMPORT_BYTES {
-        return Err(ArchiveError::TooLarge {
-            size: text.len() as u64 >> 20,
-        });
-    }
+/// Why an export could not be parsed: its source failed, or it is not a good export.
+enum Parse {
+    Io(std::io::Error),
+    Archive(ArchiveError),
+}
+
+/// The export `open` reads (opened twice: once for its header, once for the whole), checked.
+fn parse_from<R: std::io::Read>(
+    open: impl Fn() -> Result<R, std::io::Error>,
+) -> Result<Archive, Parse> {
+    let read = || open().map_err(Parse::Io);
     // The header first: a file that is not an export, or one from a newer Hearth, gets its own
-    // sentence rather than a parse error about some field.
-    let header: Header = serde_json::from_str(text)
-        .map_err(|e| ArchiveError::NotAnExport(format!("it is not JSON ({e})")))?;
+    // sentence rather than a parse error about some field. Everything else streams past unkept.
+    let header: Header = serde_json::from_reader(read()?)
+        .map_err(|e| Parse::Archive(ArchiveError::NotAnExport(format!("it is not JSON ({e})"))))?;
+    let refused = |e| Err(Parse::Archive(e));
     if header.format.as_ref().and_then(Value::as_str) != Some(FORMAT) {
-        return Err(ArchiveError::NotAnExport(format!(
+        return refused(ArchiveError::NotAnExport(format!(
             "it does not say \"format\": \"{FORMAT}\""
         )));
     }
-    let version = header
-        .version
-        .as_ref()
-        .and_then(Value::as_u64)
-        .ok_or_else(|| ArchiveError::Damaged("it has no format version".to_string()))?;
+    let Some(version) = header.version.as_ref().and_then(Value::as_u64) else {
+        return refused(ArchiveError::Damaged(
+            "it has no format version".to_string(),
+        ));
+    };
     if version > VERSION {
-        return Err(ArchiveError::Newer(version));
+        return refused(ArchiveError::Newer(version));
     }
-    let damaged = |e: serde_json::Error| ArchiveError::Damaged(e.to_string());
+    let damaged = |e: serde_json::Error| Parse::Archive(ArchiveError::Damaged(e.to_string()));
     let archive: Archive = if version < 2 {
-        let mut value: Value = serde_json::from_str(text).map_err(damaged)?;
+        let mut value: Value = serde_json::from_reader(read()?).map_err(damaged)?;
         measurements_apart(&mut value);
         serde_json::from_value(value).map_err(damaged)?
     } else {
-        serde_json::from_str(text).map_err(damaged)?
+        serde_json::from_reader(read()?).map_err(damaged)?
     };
-    check(&archive)?;
+    check(&archive).map_err(Parse::Archive)?;
     Ok(archive)
 }
 

@@ -141,8 +141,7 @@ pub async fn import_history(
     let Some(path) = picked.and_then(|file| file.into_path().ok()) else {
         return Ok(None);
     };
-    let text = tauri::async_runtime::spawn_blocking(move || archive::read_export(&path)).await??;
-    archive::import(&state.store()?, &text)
+    archive::import_file(&state.store()?, &path)
         .await
         .map(|restored| Some(restored.to_string()))
         .map_err(Into::into)
