@@ -5,6 +5,7 @@ mod bindings;
 mod commands;
 mod error;
 mod granted;
+mod history_watch;
 mod hotkey;
 mod model_watch;
 mod platform;
@@ -54,6 +55,7 @@ pub fn run() {
             app.manage(granted::Granted::default());
             let handle = app.handle();
             model_watch::start(handle);
+            history_watch::start(handle);
             popup::register_shortcut_from_settings(handle);
             // Without a tray (no status area on this desktop), Hearth still works.
             if let Err(error) = tray::create(handle) {

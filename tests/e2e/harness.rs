@@ -310,6 +310,11 @@ pub fn select(text: &str) {
     offer("primary", "UTF8_STRING", text.as_bytes());
 }
 
+/// The command line built beside the app (the same `cargo test` builds both).
+pub fn hearth_cli() -> std::path::PathBuf {
+    std::path::Path::new(APP).with_file_name("hearth")
+}
+
 /// Where the main window is on the screen: (x, y, width, height).
 pub fn main_window() -> (i32, i32, i32, i32) {
     let out = std::process::Command::new("xdotool")

@@ -1,9 +1,10 @@
 //! The encrypted history in the app: its key moved from the keyring to a passphrase in
 //! Settings, the passphrase asked for at the next start (a wrong one refused), the key moved
-//! back; a history nothing can open set aside for a new one; and a full disk met with "Try
-//! again", nothing set aside.
+//! back; a history nothing can open set aside for a new one; a full disk met with "Try
+//! again", nothing set aside; and a backup restored over the open history: the app locks it,
+//! writes nothing into the restored file, and opens it with its own passphrase.
 
-use crate::harness::{until, App, ONE_APP_AT_A_TIME, PATIENCE};
+use crate::harness::{hearth_cli, until, App, ONE_APP_AT_A_TIME, PATIENCE};
 use crate::tmpfs;
 
 impl App {
@@ -139,5 +140,65 @@ async fn a_full_disk_is_told_as_such_and_try_again_opens_the_history_once_there_
     app.wait_for_model().await;
     app.type_message("Say one word.").await;
     app.reply_done().await;
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_history_replaced_while_open_is_locked_and_the_file_there_now_unlocked() {
+    let _serial = ONE_APP_AT_A_TIME.lock().await;
+    // A backup made elsewhere: one conversation, protected by a passphrase.
+    let backup = tempfile::tempdir().expect("temp dir");
+    let cli = |args: &[&str]| {
+        let done = std::process::Command::new(hearth_cli())
+            .arg("--data-dir")
+            .arg(backup.path())
+            .args(args)
+            .env("HEARTH_NEW_PASSPHRASE", "correct horse battery")
+            .output()
+            .expect("the command line runs");
+        assert!(
+            done.status.success(),
+            "hearth {args:?}: {}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    };
+    cli(&["chat", "--max-tokens", "4", "From the backup."]);
+    cli(&["key", "passphrase"]);
+    let restored = std::fs::read(backup.path().join("history.sqlite3")).expect("the backup");
+
+    let data = tempfile::tempdir().expect("temp dir");
+    let app = App::start(data.path(), &[]).await;
+    app.wait_for_model().await;
+    app.type_message("Before the backup came back.").await;
+    app.reply_done().await;
+
+    // The backup is restored over the open history, with the note of where its key is.
+    for name in ["history.sqlite3", "history.sqlite3.unlock.json"] {
+        let staged = data.path().join(format!("{name}.restoring"));
+        std::fs::copy(backup.path().join(name), &staged).expect("copied");
+        std::fs::rename(&staged, data.path().join(name)).expect("restored over it");
+    }
+    let problem = app.wait_for_text("[data-testid=history-problem]").await;
+    assert!(
+        problem.starts_with(
+            "The history file was replaced, moved or deleted while Hearth had it open"
+        ),
+        "{problem}"
+    );
+    // The history that was open wrote nothing into the file restored over it.
+    assert!(
+        std::fs::read(data.path().join("history.sqlite3")).expect("restored") == restored,
+        "the restored file is as it was"
+    );
+    app.click("[data-testid=retry-open]").await;
+    app.type_and_enter("[data-testid=passphrase]", "correct horse battery")
+        .await;
+    app.wait_for_model().await;
+    let titles = until("the backup's conversation", PATIENCE, || async {
+        let titles = app.texts("[data-testid=conversation] .title").await;
+        (!titles.is_empty()).then_some(titles)
+    })
+    .await;
+    assert_eq!(titles, ["From the backup."]);
     app.quit().await;
 }

@@ -3,20 +3,16 @@
 //! reply go nowhere (clicked, or opened from the webview's context menu), and a reply built to
 //! crash the markdown renderer shows as text.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use serde_json::json;
 
-use crate::harness::{main_window, until, App, MAIN, ONE_APP_AT_A_TIME, PATIENCE, POPUP};
+use crate::harness::{
+    hearth_cli, main_window, until, App, MAIN, ONE_APP_AT_A_TIME, PATIENCE, POPUP,
+};
 
 const LINK: &str = "https://example.com/";
-
-/// The command line built beside the app (the same `cargo test` builds both).
-fn hearth_cli() -> std::path::PathBuf {
-    Path::new(crate::harness::APP).with_file_name("hearth")
-}
 
 /// A history export holding one conversation whose reply has 50,000 `>`, then a link.
 fn export_with_hostile_reply() -> serde_json::Value {

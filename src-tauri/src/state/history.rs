@@ -2,6 +2,7 @@
 //! starting a new one beside a history nothing opens, and changing its key.
 
 use std::path::Path;
+use std::sync::atomic::Ordering;
 
 use hearth_core::settings::Settings;
 use hearth_core::store::{KeptIn, Store, StoreError, Unlock};
@@ -58,6 +59,9 @@ impl Needs {
     }
 }
 
+/// Why an open history was locked when its file was replaced under it.
+const REPLACED: &str = "The history file was replaced, moved or deleted while Hearth had it open (a backup restored over it, or another program). Nothing more was written to the file Hearth had open. Try again to open the file that is there now.";
+
 pub(super) enum History {
     Open(Store),
     /// What opens it, and why it is locked as a sentence.
@@ -69,10 +73,46 @@ pub(super) fn locked(error: &StoreError) -> History {
 }
 
 impl AppState {
+    /// The open history. One whose file was replaced while open is locked first (see
+    /// `lock_if_replaced`), so nothing is written to the file that was replaced.
     pub fn store(&self) -> Result<Store, Error> {
+        self.lock_if_replaced();
         match &*lock(&self.history) {
             History::Open(store) => Ok(store.clone()),
             History::Locked(_, message) => Err(Error::HistoryLocked(message.clone())),
+        }
+    }
+
+    /// Locks an open history whose file was replaced, moved or deleted while open (a backup
+    /// restored over it, another program's key change): the person unlocks the file that is
+    /// there now, whatever its key. Whether it did.
+    pub fn lock_if_replaced(&self) -> bool {
+        let mut history = lock(&self.history);
+        if !matches!(&*history, History::Open(store) if store.replaced()) {
+            return false;
+        }
+        let was = std::mem::replace(
+            &mut *history,
+            History::Locked(Needs::TryAgain, REPLACED.to_string()),
+        );
+        if let History::Open(store) = was {
+            let closing = tauri::async_runtime::spawn(async move { store.close().await });
+            *lock(&self.closing) = Some(closing);
+        }
+        self.replaced_untold.store(true, Ordering::SeqCst);
+        true
+    }
+
+    /// Whether a history was locked for a replaced file since the window was last told.
+    pub fn take_replaced_untold(&self) -> bool {
+        self.replaced_untold.swap(false, Ordering::SeqCst)
+    }
+
+    /// Waits for a replaced history's connections to close (see `lock_if_replaced`).
+    async fn closed(&self) {
+        let closing = lock(&self.closing).take();
+        if let Some(closing) = closing {
+            let _ = closing.await;
         }
     }
 
@@ -94,6 +134,7 @@ impl AppState {
         if matches!(*lock(&self.history), History::Open(_)) {
             return self.history();
         }
+        self.closed().await;
         self.settle(open(&self.database, unlock).await)
     }
 
@@ -102,6 +143,7 @@ impl AppState {
         if matches!(*lock(&self.history), History::Open(_)) {
             return Err(Error::HistoryOpen);
         }
+        self.closed().await;
         Store::set_aside(&self.database, unlock).await?;
         Ok(self.settle(open(&self.database, unlock).await))
     }

@@ -30,6 +30,11 @@ pub struct AppState {
     data: DataDir,
     database: PathBuf,
     history: Mutex<History>,
+    /// The closing of a history whose file was replaced under it: its last connections write
+    /// their WAL back to the file they had open, so the file there now opens only after.
+    closing: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// Set when that happened, until the window is told (a request may notice it first).
+    replaced_untold: std::sync::atomic::AtomicBool,
     model: watch::Sender<ModelSlot>,
     /// Held while a model is being switched, so two switches take turns.
     switching: tokio::sync::Mutex<()>,
@@ -69,6 +74,8 @@ impl AppState {
             data,
             database,
             history: Mutex::new(history),
+            closing: Mutex::new(None),
+            replaced_untold: Default::default(),
             model: tx,
             switching: tokio::sync::Mutex::new(()),
             stop: Stopper::default(),

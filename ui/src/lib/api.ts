@@ -348,6 +348,11 @@ export function onModelState(handler: (state: ModelState) => void): Promise<Unli
   return listen<ModelState>('model-state', (e) => handler(e.payload));
 }
 
+/** The history locked while the app runs (its file replaced under it): unlock it again. */
+export function onHistoryState(handler: (state: HistoryState) => void): Promise<UnlistenFn> {
+  return listen<HistoryState>('history-state', (e) => handler(e.payload));
+}
+
 /** Which window this page is in: the main window or the popup. */
 export function windowLabel(): string {
   return getCurrentWindow().label;

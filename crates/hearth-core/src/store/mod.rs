@@ -6,6 +6,7 @@ mod archive;
 mod cipher;
 mod conversations;
 mod documents;
+mod file_id;
 mod in_use;
 mod messages;
 mod personas;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 
 use cipher::connect_options;
 use cipher::{rewrite, unlock, Key};
+use file_id::FileId;
 use in_use::InUse;
 
 pub use archive::{
@@ -93,6 +95,8 @@ pub struct Store {
     key: Arc<Key>,
     kept_in: KeptIn,
     in_use: InUse,
+    /// The file opened (see `replaced`).
+    file: Option<FileId>,
 }
 
 impl Store {
@@ -137,13 +141,32 @@ impl Store {
             key,
             kept_in,
             in_use,
+            file: FileId::of(path),
         })
+    }
+
+    /// Whether the file at the history's path is no longer the one opened: replaced (a backup
+    /// restored over it), moved away or deleted while open.
+    pub fn replaced(&self) -> bool {
+        file_id::replaced(&self.path, self.file)
     }
 
     /// Closes every connection. sqlx's close can return while a connection is on its way back
     /// to the pool, which then sits idle and open; closing again closes it. Only when none is
     /// left (waiting a few seconds at most) is the file free to be copied or swapped.
     pub async fn close(&self) {
+        let replaced = self.replaced();
+        if replaced {
+            // Its connections still have the file that was replaced open: one of them writes
+            // the WAL back into that file and empties the WAL at the path, which the file there
+            // now would otherwise be read through. Only a connection already open will do: a
+            // new one would open the file there now.
+            if let Some(mut connection) = self.pool.try_acquire() {
+                let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(&mut *connection)
+                    .await;
+            }
+        }
         for _ in 0..500 {
             self.pool.close().await;
             if self.pool.size() == 0 {
@@ -151,7 +174,11 @@ impl Store {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        self.remove_wal().await;
+        // A file put at the path while open is another history: opening it with this key
+        // would write to it.
+        if !replaced {
+            self.remove_wal().await;
+        }
         // A closed store uses the history no more.
         self.in_use.let_go();
     }

@@ -16,6 +16,8 @@ export class HistoryLock {
   busy = $state(false);
 
   async init(): Promise<void> {
+    // Locked while the app runs (its file replaced under it): the unlock screen shows.
+    await api.onHistoryState((view) => (this.view = view));
     await this.run(() => api.historyState());
   }
 
