@@ -87,6 +87,10 @@ impl AppState {
     /// restored over it, another program's key change): the person unlocks the file that is
     /// there now, whatever its key. Whether it did.
     pub fn lock_if_replaced(&self) -> bool {
+        // A key change swaps the file itself, and ends with the store on the new file.
+        if self.changing_key.load(Ordering::SeqCst) {
+            return false;
+        }
         let mut history = lock(&self.history);
         if !matches!(&*history, History::Open(store) if store.replaced()) {
             return false;
@@ -152,11 +156,14 @@ impl AppState {
     /// stays open with its old key and the reason is returned.
     pub async fn change_key(&self, to: &Unlock) -> Result<HistoryView, Error> {
         let store = self.store()?;
+        self.changing_key.store(true, Ordering::SeqCst);
         let change = store.change_key(to).await;
         *lock(&self.history) = match change.store {
             Ok(store) => History::Open(store),
             Err(error) => locked(&error),
         };
+        // Only now: until the store on the new file is in place, the old one is.
+        self.changing_key.store(false, Ordering::SeqCst);
         change.changed?;
         Ok(self.history())
     }

@@ -35,6 +35,8 @@ pub struct AppState {
     closing: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
     /// Set when that happened, until the window is told (a request may notice it first).
     replaced_untold: std::sync::atomic::AtomicBool,
+    /// Set while the app re-encrypts the history itself, swapping its file.
+    changing_key: std::sync::atomic::AtomicBool,
     model: watch::Sender<ModelSlot>,
     /// Held while a model is being switched, so two switches take turns.
     switching: tokio::sync::Mutex<()>,
@@ -76,6 +78,7 @@ impl AppState {
             history: Mutex::new(history),
             closing: Mutex::new(None),
             replaced_untold: Default::default(),
+            changing_key: Default::default(),
             model: tx,
             switching: tokio::sync::Mutex::new(()),
             stop: Stopper::default(),
