@@ -3,10 +3,12 @@
 //! tier this CPU has, beside candle's kernels as mistral.rs 0.8.1 calls them. It prints the
 //! matmul time of one forward pass as tokens/s: a ceiling for the whole engine. Then a
 //! reply's matmul for every weight type on square 1,536-wide matrices (whole K-quant blocks),
-//! as the memory it streams per second: a reply is limited by that.
+//! as the memory it streams per second: a reply is limited by that. Last, a prompt's matmuls
+//! for every type on one layer of a 1B model, as multiply-adds per second: what a prompt on the
+//! models people run is limited by.
 //!
 //! `cargo bench -p hearth-kernels --bench kernels` (HEARTH_THREADS sets the threads); with
-//! `-- bandwidth`, only the second table.
+//! `-- bandwidth` or `-- prompt`, only that table.
 
 use std::time::{Duration, Instant};
 
@@ -30,6 +32,18 @@ const LAYER: [(usize, usize); 7] = [
     (576, 1536),
 ];
 const VOCAB: usize = 49_152;
+/// One layer of a 1B llama shape (hidden 2048, 32/8 heads of 64, FFN 8192), as `LAYER`.
+const LAYER_1B: [(usize, usize); 7] = [
+    (2048, 2048),
+    (512, 2048),
+    (512, 2048),
+    (2048, 2048),
+    (8192, 2048),
+    (8192, 2048),
+    (2048, 8192),
+];
+/// The widest input of any matmul here.
+const MAX_K: usize = 8192;
 
 /// One matmul: the weights, the input rows and the output.
 type Run<'a> = dyn FnMut(&Matrix, &[f32], &mut [f32]) + 'a;
@@ -55,7 +69,7 @@ fn matrix(ty: QuantType, n: usize, k: usize) -> Matrix {
 
 /// Seconds for one pass over `mats` with `m` input rows, the best of a few runs.
 fn best(mats: &[Matrix], m: usize, mut run: impl FnMut(&Matrix, &[f32], &mut [f32])) -> f64 {
-    let x: Vec<f32> = (0..m * 1536)
+    let x: Vec<f32> = (0..m * MAX_K)
         .map(|i| ((i * 31 % 200) as f32 - 100.0) / 50.0)
         .collect();
     let mut y = vec![0f32; m * VOCAB];
@@ -90,6 +104,9 @@ fn main() {
     );
     if std::env::args().any(|a| a == "bandwidth") {
         return bandwidth(pool);
+    }
+    if std::env::args().any(|a| a == "prompt") {
+        return prompt(pool);
     }
     println!("| weights | m | engine | one pass | tokens/s (matmuls only) |");
     println!("| --- | --- | --- | --- | --- |");
@@ -134,6 +151,30 @@ fn main() {
         }
     }
     bandwidth(pool);
+    prompt(pool);
+}
+
+/// A prompt's matmuls (256 input rows) over one 1B layer for each type and vector tier.
+fn prompt(pool: &Pool) {
+    const M: usize = 256;
+    println!();
+    println!("| weights | one 1B layer, {M} input rows | engine | time | GMAC/s |");
+    println!("| --- | --- | --- | --- | --- |");
+    for ty in QuantType::ALL {
+        let mats: Vec<Matrix> = LAYER_1B.iter().map(|&(n, k)| matrix(ty, n, k)).collect();
+        let macs: usize = LAYER_1B.iter().map(|&(n, k)| n * k * M).sum();
+        for tier in Tier::available().into_iter().filter(|t| *t != Tier::Scalar) {
+            let pass = best(&mats, M, |mat, x, y| {
+                matmul(pool, tier, mat.ty, &mat.w, mat.n, mat.k, x, M, y).expect("shapes fit")
+            });
+            println!(
+                "| {ty:?} | q k v o gate up down | {} | {:.1} ms | {:.0} |",
+                tier.name(),
+                pass * 1e3,
+                macs as f64 / pass / 1e9
+            );
+        }
+    }
 }
 
 /// A reply's matmul (m = 1) over 30 matrices of 1,536 x 1,536 for each type and tier, then of

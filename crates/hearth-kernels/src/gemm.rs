@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use crate::pool::{Pool, SharedMut};
 use crate::quant::activation::{self, Q8};
 #[cfg(target_arch = "x86_64")]
-use crate::quant::interleaved;
+use crate::quant::{interleaved, wide};
 use crate::quant::{scalar, QuantType, BLOCK};
 use crate::{KernelError, Tier};
 
@@ -17,7 +17,7 @@ const TOKENS_PER_ITEM: usize = 16;
 const ROWS: usize = 4;
 /// Input rows one tile call keeps in registers: AVX-512 has twice the registers of AVX2.
 fn tile_tokens(tier: Tier) -> usize {
-    if tier == Tier::Avx512Vnni {
+    if matches!(tier, Tier::Avx512Vnni | Tier::Avx512Wide) {
         4
     } else {
         2
@@ -103,7 +103,9 @@ fn quantize_row(tier: Tier, x: &[f32], out: &mut [Q8]) {
     match tier {
         // SAFETY: a tier above the scalar one is only available with AVX2 and FMA.
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx2 | Tier::Avx512Vnni => unsafe { crate::quant::x86::quantize_row(x, out) },
+        Tier::Avx2 | Tier::Avx512Vnni | Tier::Avx512Wide => unsafe {
+            crate::quant::x86::quantize_row(x, out)
+        },
         _ => activation::quantize_row(x, out),
     }
 }
@@ -201,14 +203,9 @@ const INTERLEAVED_MIN_TOKENS: usize = 8;
 #[cfg(target_arch = "x86_64")]
 const INTERLEAVED_TOKENS_PER_ITEM: usize = 128;
 
-#[cfg(target_arch = "x86_64")]
-thread_local! {
-    /// One group of weight rows, packed by the work item that uses it.
-    static PACKED: RefCell<Vec<interleaved::Packed>> = const { RefCell::new(Vec::new()) };
-}
-
-/// A prompt's matmul on x86-64: each work item packs eight weight rows (see `interleaved`)
-/// and sweeps up to `INTERLEAVED_TOKENS_PER_ITEM` input rows over them.
+/// A prompt's matmul on x86-64: each work item packs a group of weight rows (see
+/// `interleaved`; sixteen at once on `Tier::Avx512Wide`, see `wide`) and sweeps up to
+/// `INTERLEAVED_TOKENS_PER_ITEM` input rows over them.
 #[cfg(target_arch = "x86_64")]
 #[allow(clippy::too_many_arguments)]
 fn multiply_interleaved(
@@ -223,42 +220,30 @@ fn multiply_interleaved(
     m: usize,
     y: &mut [f32],
 ) {
-    let groups = n.div_ceil(interleaved::ROWS);
+    let wide = tier == Tier::Avx512Wide;
+    let group_rows = if wide { wide::ROWS } else { interleaved::ROWS };
+    let groups = n.div_ceil(group_rows);
     let out = SharedMut(y.as_mut_ptr());
     pool.for_each(groups * m.div_ceil(INTERLEAVED_TOKENS_PER_ITEM), |item| {
         let (ti, group) = (item / groups, item % groups);
-        let r = group * interleaved::ROWS;
-        let rows = (n - r).min(interleaved::ROWS);
+        let r = group * group_rows;
+        let rows = (n - r).min(group_rows);
         let t = ti * INTERLEAVED_TOKENS_PER_ITEM;
         let tokens = (m - t).min(INTERLEAVED_TOKENS_PER_ITEM);
-        PACKED.with_borrow_mut(|packed| {
-            packed.clear();
-            packed.resize(nb, interleaved::Packed::zero());
-            // SAFETY: `supports` held for this tier, which the CPU has; rows `r..r + rows`
-            // and tokens `t..t + tokens` lie inside `w` and `xq` (checked by `matmul`), and
-            // this item alone writes their outputs.
-            unsafe {
-                interleaved::pack(
-                    tier,
-                    ty,
-                    w.as_ptr().add(r * row_bytes),
-                    row_bytes,
-                    rows,
-                    packed,
-                );
-                interleaved::multiply(
-                    tier,
-                    ty,
-                    packed,
-                    xq.as_ptr().add(t * nb),
-                    nb,
-                    tokens,
-                    rows,
-                    out.get().add(t * n + r),
-                    n,
+        // SAFETY: `supports` held for this tier, which the CPU has; rows `r..r + rows` and
+        // tokens `t..t + tokens` lie inside `w` and `xq` (checked by `matmul`), and this item
+        // alone writes their outputs.
+        unsafe {
+            let wp = w.as_ptr().add(r * row_bytes);
+            let (xp, yp) = (xq.as_ptr().add(t * nb), out.get().add(t * n + r));
+            if wide {
+                wide::pack_and_multiply(ty, wp, row_bytes, rows, xp, nb, tokens, yp, n);
+            } else {
+                interleaved::pack_and_multiply(
+                    tier, ty, wp, row_bytes, rows, xp, nb, tokens, yp, n,
                 );
             }
-        });
+        }
     });
 }
 
@@ -273,7 +258,7 @@ unsafe fn row(
 ) -> f32 {
     match tier {
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx512Vnni => crate::quant::x86::vnni::row(ty, w, x, xd, nb),
+        Tier::Avx512Vnni | Tier::Avx512Wide => crate::quant::x86::vnni::row(ty, w, x, xd, nb),
         #[cfg(target_arch = "x86_64")]
         Tier::Avx2 => crate::quant::x86::avx2::row(ty, w, x, xd, nb),
         _ => {
@@ -302,7 +287,7 @@ unsafe fn tile(
             let mut out = [[0f32; $t]; $r];
             match tier {
                 #[cfg(target_arch = "x86_64")]
-                Tier::Avx512Vnni => {
+                Tier::Avx512Vnni | Tier::Avx512Wide => {
                     crate::quant::x86::vnni::tile::<$r, $t>(ty, w, w_stride, x, nb, &mut out)
                 }
                 #[cfg(target_arch = "x86_64")]

@@ -36,7 +36,7 @@ pub fn silu_mul(
         match tier {
             // SAFETY: these tiers have AVX2 and FMA.
             #[cfg(target_arch = "x86_64")]
-            Tier::Avx2 | Tier::Avx512Vnni => unsafe { x86::silu_mul(a, b, out) },
+            Tier::Avx2 | Tier::Avx512Vnni | Tier::Avx512Wide => unsafe { x86::silu_mul(a, b, out) },
             _ => scalar(a, b, out),
         }
     });

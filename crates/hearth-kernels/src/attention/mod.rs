@@ -182,11 +182,13 @@ pub fn attention<T: Element>(
     let run = |tile: &Tile, write: &mut RowOut| match tier {
         // SAFETY: the CPU has AVX2, FMA and F16C on these tiers; `fits` checked every row.
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx2 | Tier::Avx512Vnni if vector_tile(d) => unsafe {
+        Tier::Avx2 | Tier::Avx512Vnni | Tier::Avx512Wide if vector_tile(d) => unsafe {
             x86::tile(tile, q, k, v, write)
         },
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx2 | Tier::Avx512Vnni => unsafe { tile_avx2(tile, q, k, v, write) },
+        Tier::Avx2 | Tier::Avx512Vnni | Tier::Avx512Wide => unsafe {
+            tile_avx2(tile, q, k, v, write)
+        },
         _ => tile.run(q, k, v, write),
     };
     let rep = s.heads / s.kv_heads;

@@ -6,11 +6,15 @@
 //! rows, so one `dpbusd` (or `maddubs` + `madd`) against four input bytes broadcast to every
 //! lane advances eight dot products at once, and the block's scales are one vector of eight.
 //! The tiles in `x86` instead reduce each row's sum across lanes, with a scalar scale per row.
+//!
+//! Q6_K has a scale per 16 values: its sub-block's two halves (registers 0-3 and 4-7) are
+//! summed apart and each takes its own scale, folded into `d` and `e` at packing.
 
 use std::arch::x86_64::*;
+use std::cell::RefCell;
 
 use super::activation::Q8;
-use super::x86::{Weights, Q40, Q41, Q4K, Q50, Q51, Q80};
+use super::x86::{Weights, Q40, Q41, Q4K, Q50, Q51, Q6K, Q80};
 use super::QuantType;
 use crate::Tier;
 
@@ -19,14 +23,15 @@ pub(crate) const ROWS: usize = 8;
 /// Input rows that share one pass over a packed group.
 const TOKENS: usize = 4;
 
-/// One sub-block of a group of eight rows: the 32 values of each (as unsigned bytes), their
-/// scales `d` and constants `c` (see `quant`).
+/// One sub-block of a group of eight rows: the 32 values of each (as unsigned bytes, or
+/// signed where `keeps_signs`), their scales `d`, and `e`: the constants `c` (see `quant`), or
+/// for Q6_K, which has none, the scales of the second half.
 #[derive(Clone, Copy)]
 #[repr(C)]
 pub(crate) struct Packed {
     q: [__m256i; 8],
     d: __m256,
-    c: __m256,
+    e: __m256,
 }
 
 impl Packed {
@@ -34,19 +39,56 @@ impl Packed {
         // SAFETY: all-zero bits are valid for SIMD registers.
         unsafe { std::mem::zeroed() }
     }
+
+    /// The values, `d` and `e`, for `wide` to put two groups side by side.
+    pub(crate) fn parts(&self) -> (&[__m256i; 8], __m256, __m256) {
+        (&self.q, self.d, self.e)
+    }
 }
 
-/// Whether `tier` has an interleaved kernel for `ty`: Q6_K's per-16 scales do not fit the
-/// layout.
-pub(crate) fn supports(tier: Tier, ty: QuantType) -> bool {
-    tier != Tier::Scalar && ty != QuantType::Q6_K
+thread_local! {
+    /// One group of weight rows, packed by the work item that uses it.
+    static PACKED: RefCell<Vec<Packed>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Whether the packed bytes keep a signed type's signs. VNNI takes signed weights offset by
-/// 128 (unsigned, with the offset taken back in the constant term); AVX2's `maddubs` would
-/// overflow 16 bits on the offset range, so it takes `|w|` and `x * sign(w)` instead.
+/// `y[t * ldy + r] = dot(row r, input t)` for `rows` (at most eight) weight rows `w_stride`
+/// bytes apart from `w`, packed here, and `tokens` input rows of `nb` sub-blocks from `x`.
+///
+/// # Safety
+/// `supports(tier, ty)` for a tier the CPU has; `w` holds `rows` rows of `nb` sub-blocks of
+/// `ty`, `x` `tokens` rows of `nb` blocks, and `y` has room.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn pack_and_multiply(
+    tier: Tier,
+    ty: QuantType,
+    w: *const u8,
+    w_stride: usize,
+    rows: usize,
+    x: *const Q8,
+    nb: usize,
+    tokens: usize,
+    y: *mut f32,
+    ldy: usize,
+) {
+    PACKED.with_borrow_mut(|packed| {
+        packed.clear();
+        packed.resize(nb, Packed::zero());
+        pack(tier, ty, w, w_stride, rows, packed);
+        multiply(tier, ty, packed, x, nb, tokens, rows, y, ldy);
+    });
+}
+
+/// Whether `tier` has an interleaved kernel for `ty`: every vector tier has one for every type.
+pub(crate) fn supports(tier: Tier, _ty: QuantType) -> bool {
+    tier != Tier::Scalar
+}
+
+/// Whether the packed bytes keep a signed type's signs. VNNI takes Q8_0 offset by 128
+/// (unsigned, with the offset taken back in the constant term); AVX2's `maddubs` would
+/// overflow 16 bits on the offset range, so it takes `|w|` and `x * sign(w)` instead. Q6_K's
+/// halves have no constant term to take an offset back in, so every tier keeps its signs.
 fn keeps_signs(tier: Tier, ty: QuantType) -> bool {
-    tier == Tier::Avx2 && ty == QuantType::Q8_0
+    ty == QuantType::Q6_K || (tier == Tier::Avx2 && ty == QuantType::Q8_0)
 }
 
 /// Packs `rows` (at most eight; the rest of the group is zero) weight rows `w_stride` bytes
@@ -71,7 +113,7 @@ pub(crate) unsafe fn pack(
         QuantType::Q5_1 => pack_typed::<Q51>(w, w_stride, rows, signs, out),
         QuantType::Q8_0 => pack_typed::<Q80>(w, w_stride, rows, signs, out),
         QuantType::Q4_K => pack_typed::<Q4K>(w, w_stride, rows, signs, out),
-        QuantType::Q6_K => unreachable!("no interleaved kernel for Q6_K"),
+        QuantType::Q6_K => pack_typed::<Q6K>(w, w_stride, rows, signs, out),
     }
 }
 
@@ -88,7 +130,16 @@ unsafe fn pack_typed<W: Weights>(
         let mut d = [0f32; ROWS];
         let mut c = [0f32; ROWS];
         for r in 0..rows {
-            let (q, dr, cr) = W::load::<false>(w.add(r * w_stride), b);
+            let row = w.add(r * w_stride);
+            let (q, dr, cr) = W::load::<false>(row, b);
+            if W::SCALED {
+                // The halves' scales, as 16-bit lanes 0 and 8; `e` takes the second's.
+                let scales = W::scales(row, b);
+                v[r] = q;
+                d[r] = dr * f32::from(_mm256_extract_epi16::<0>(scales) as i16);
+                c[r] = dr * f32::from(_mm256_extract_epi16::<8>(scales) as i16);
+                continue;
+            }
             if W::SIGNED && !signs {
                 // q + 128 as an unsigned byte; the constant term takes back 128 * sum(x).
                 v[r] = _mm256_xor_si256(q, _mm256_set1_epi8(-128));
@@ -101,7 +152,7 @@ unsafe fn pack_typed<W: Weights>(
         }
         p.q = transpose(v);
         p.d = _mm256_loadu_ps(d.as_ptr());
-        p.c = _mm256_loadu_ps(c.as_ptr());
+        p.e = _mm256_loadu_ps(c.as_ptr());
     }
 }
 
@@ -146,7 +197,7 @@ unsafe fn transpose(v: [__m256i; 8]) -> [__m256i; 8] {
 // Compiled for AVX2 (every tier here has it) so that the stores are inlined, not calls.
 #[allow(clippy::too_many_arguments)]
 #[target_feature(enable = "avx2,fma,f16c")]
-pub(crate) unsafe fn multiply(
+unsafe fn multiply(
     tier: Tier,
     ty: QuantType,
     packed: &[Packed],
@@ -162,9 +213,9 @@ pub(crate) unsafe fn multiply(
     while t < tokens {
         let (xt, yt) = (x.add(t * nb), y.add(t * ldy));
         t += if tokens - t >= TOKENS {
-            sweep_into::<TOKENS>(tier, signs, packed, xt, nb, rows, yt, ldy)
+            sweep_into::<TOKENS>(tier, ty, signs, packed, xt, nb, rows, yt, ldy)
         } else {
-            sweep_into::<1>(tier, signs, packed, xt, nb, rows, yt, ldy)
+            sweep_into::<1>(tier, ty, signs, packed, xt, nb, rows, yt, ldy)
         };
     }
 }
@@ -174,6 +225,7 @@ pub(crate) unsafe fn multiply(
 #[inline(always)]
 unsafe fn sweep_into<const T: usize>(
     tier: Tier,
+    ty: QuantType,
     signs: bool,
     packed: &[Packed],
     x: *const Q8,
@@ -182,10 +234,15 @@ unsafe fn sweep_into<const T: usize>(
     y: *mut f32,
     ldy: usize,
 ) -> usize {
+    let halves = ty == QuantType::Q6_K;
     let out = match tier {
-        Tier::Avx512Vnni => vnni::sweep::<T>(packed, x, nb),
-        _ if signs => avx2_signed::sweep::<T>(packed, x, nb),
-        _ => avx2::sweep::<T>(packed, x, nb),
+        Tier::Avx512Vnni | Tier::Avx512Wide if halves => {
+            vnni::sweep::<T, HalvesVnni>(packed, x, nb)
+        }
+        Tier::Avx512Vnni | Tier::Avx512Wide => vnni::sweep::<T, Vnni>(packed, x, nb),
+        _ if halves => avx2::sweep::<T, HalvesMaddubs>(packed, x, nb),
+        _ if signs => avx2::sweep::<T, Signed>(packed, x, nb),
+        _ => avx2::sweep::<T, Maddubs>(packed, x, nb),
     };
     store(&out, rows, y, ldy);
     T
@@ -213,78 +270,147 @@ unsafe fn inputs<const T: usize>(xs: &[&Q8; T], g: usize) -> [__m256i; T] {
     v
 }
 
-/// A sub-block's integer dot products with AVX2. `maddubs` leaves 16-bit sums of two
-/// products; four groups of them add up in 16 bits before one `madd` widens them, so a
-/// sub-block takes two `madd`s a row instead of eight (the multiplier is the bottleneck:
-/// it is one port on many CPUs). Four groups fit: the weights here are at most 31 (the
-/// unsigned 4- and 5-bit types; Q8_0 goes to `sums_signed`) and inputs at most 127, so
-/// four groups sum to at most 4 x 2 x 31 x 127 = 31,496 in magnitude.
+/// A sub-block's integer dot products of the eight rows with `T` input rows, for one way of
+/// multiplying bytes. Called only from `sweep`, whose target features it takes when inlined.
+trait Sums {
+    /// The halves (registers 0-3 and 4-7) come apart, each for its own scale (Q6_K); else
+    /// the first sum is the whole and the second is not used.
+    const HALVES: bool;
+    unsafe fn sums<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [[__m256i; T]; 2];
+}
+
+/// AVX2. `maddubs` leaves 16-bit sums of two products; four groups of them add up in 16 bits
+/// before one `madd` widens them, so a sub-block takes two `madd`s a row instead of eight (the
+/// multiplier is the bottleneck: it is one port on many CPUs). Four groups fit: the weights
+/// here are at most 31 (the unsigned 4- and 5-bit types; Q8_0 goes to `Signed`) and inputs at
+/// most 127, so four groups sum to at most 4 x 2 x 31 x 127 = 31,496 in magnitude.
+struct Maddubs;
+impl Sums for Maddubs {
+    const HALVES: bool = false;
+    #[inline(always)]
+    unsafe fn sums<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [[__m256i; T]; 2] {
+        let [mut whole, second] = maddubs_halves::<false, T>(p, xs);
+        for t in 0..T {
+            whole[t] = _mm256_add_epi32(whole[t], second[t]);
+        }
+        [whole, whole]
+    }
+}
+
+/// AVX2 for Q6_K (kept signed by `pack`), each half apart, as in `Maddubs`. Its weights are at
+/// most 32 in magnitude, so a half sums to at most 4 x 2 x 32 x 127 = 32,512.
+struct HalvesMaddubs;
+impl Sums for HalvesMaddubs {
+    const HALVES: bool = true;
+    #[inline(always)]
+    unsafe fn sums<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [[__m256i; T]; 2] {
+        maddubs_halves::<true, T>(p, xs)
+    }
+}
+
+/// Each half's four groups of `maddubs` pair sums added in 16 bits, then widened by one
+/// `madd`. Signed weights go in as `|w|` times `x * sign(w)`.
 #[inline(always)]
-unsafe fn sums_maddubs<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [__m256i; T] {
-    let mut low = [_mm256_setzero_si256(); T];
-    let mut high = [_mm256_setzero_si256(); T];
+unsafe fn maddubs_halves<const SIGNED: bool, const T: usize>(
+    p: &Packed,
+    xs: &[&Q8; T],
+) -> [[__m256i; T]; 2] {
+    let mut halves = [[_mm256_setzero_si256(); T]; 2];
     for g in 0..8 {
         let (wv, xv) = (p.q[g], inputs(xs, g));
-        let sums = if g < 4 { &mut low } else { &mut high };
         for t in 0..T {
-            sums[t] = _mm256_add_epi16(sums[t], _mm256_maddubs_epi16(wv, xv[t]));
+            let pairs = if SIGNED {
+                maddubs_signed(wv, xv[t])
+            } else {
+                _mm256_maddubs_epi16(wv, xv[t])
+            };
+            halves[g / 4][t] = _mm256_add_epi16(halves[g / 4][t], pairs);
         }
     }
     let ones = _mm256_set1_epi16(1);
-    for t in 0..T {
-        low[t] = _mm256_add_epi32(
-            _mm256_madd_epi16(low[t], ones),
-            _mm256_madd_epi16(high[t], ones),
-        );
+    for half in halves.iter_mut() {
+        for sum in half.iter_mut() {
+            *sum = _mm256_madd_epi16(*sum, ones);
+        }
     }
-    low
+    halves
 }
 
-/// A sub-block's integer dot products with AVX2 for signed weights (kept signed by `pack`):
-/// `|w|` times `x * sign(w)`. Two such products nearly fill 16 bits, so each group is widened
+/// `maddubs` of signed weights: `|w|` times `x * sign(w)`.
+#[inline(always)]
+unsafe fn maddubs_signed(w: __m256i, x: __m256i) -> __m256i {
+    _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w))
+}
+
+/// AVX2 for Q8_0 kept signed: two such products nearly fill 16 bits, so each group is widened
 /// by its own `madd`.
-#[inline(always)]
-unsafe fn sums_signed<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [__m256i; T] {
-    let mut sums = [_mm256_setzero_si256(); T];
-    let ones = _mm256_set1_epi16(1);
-    for g in 0..8 {
-        let (wv, xv) = (p.q[g], inputs(xs, g));
-        let magnitude = _mm256_sign_epi8(wv, wv);
-        for t in 0..T {
-            let pairs = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(xv[t], wv));
-            sums[t] = _mm256_add_epi32(sums[t], _mm256_madd_epi16(pairs, ones));
+struct Signed;
+impl Sums for Signed {
+    const HALVES: bool = false;
+    #[inline(always)]
+    unsafe fn sums<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [[__m256i; T]; 2] {
+        let mut sums = [_mm256_setzero_si256(); T];
+        let ones = _mm256_set1_epi16(1);
+        for g in 0..8 {
+            let (wv, xv) = (p.q[g], inputs(xs, g));
+            for t in 0..T {
+                let pairs = maddubs_signed(wv, xv[t]);
+                sums[t] = _mm256_add_epi32(sums[t], _mm256_madd_epi16(pairs, ones));
+            }
         }
+        [sums, sums]
     }
-    sums
 }
 
-/// A sub-block's integer dot products with VNNI: two sums per input row, so the dot products
-/// do not all wait on one another.
-#[inline(always)]
-unsafe fn sums_vnni<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [__m256i; T] {
-    let mut even = [_mm256_setzero_si256(); T];
-    let mut odd = [_mm256_setzero_si256(); T];
-    for g in 0..8 {
-        let (wv, xv) = (p.q[g], inputs(xs, g));
-        let sums = if g % 2 == 0 { &mut even } else { &mut odd };
-        for t in 0..T {
-            sums[t] = _mm256_dpbusd_epi32(sums[t], wv, xv[t]);
+/// VNNI: two sums per input row, so the dot products do not all wait on one another.
+struct Vnni;
+impl Sums for Vnni {
+    const HALVES: bool = false;
+    #[inline(always)]
+    unsafe fn sums<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [[__m256i; T]; 2] {
+        let mut even = [_mm256_setzero_si256(); T];
+        let mut odd = [_mm256_setzero_si256(); T];
+        for g in 0..8 {
+            let (wv, xv) = (p.q[g], inputs(xs, g));
+            let sums = if g % 2 == 0 { &mut even } else { &mut odd };
+            for t in 0..T {
+                sums[t] = _mm256_dpbusd_epi32(sums[t], wv, xv[t]);
+            }
         }
+        for t in 0..T {
+            even[t] = _mm256_add_epi32(even[t], odd[t]);
+        }
+        [even, even]
     }
-    for t in 0..T {
-        even[t] = _mm256_add_epi32(even[t], odd[t]);
+}
+
+/// VNNI for signed weights, each half apart: `|w|` times `x * sign(w)`.
+struct HalvesVnni;
+impl Sums for HalvesVnni {
+    const HALVES: bool = true;
+    #[inline(always)]
+    unsafe fn sums<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [[__m256i; T]; 2] {
+        let mut sums = [[_mm256_setzero_si256(); T]; 2];
+        for g in 0..8 {
+            let (wv, xv) = (p.q[g], inputs(xs, g));
+            let magnitude = _mm256_sign_epi8(wv, wv);
+            for t in 0..T {
+                let x = _mm256_sign_epi8(xv[t], wv);
+                sums[g / 4][t] = _mm256_dpbusd_epi32(sums[g / 4][t], magnitude, x);
+            }
+        }
+        sums
     }
-    even
 }
 
 macro_rules! tier {
-    ($name:ident, $features:literal, $sums:ident) => {
+    ($name:ident, $features:literal) => {
         mod $name {
             use super::*;
 
             /// The eight rows' dot products with `T` input rows, over every sub-block.
             #[target_feature(enable = $features)]
-            pub(super) unsafe fn sweep<const T: usize>(
+            pub(super) unsafe fn sweep<const T: usize, S: Sums>(
                 packed: &[Packed],
                 x: *const Q8,
                 nb: usize,
@@ -292,12 +418,17 @@ macro_rules! tier {
                 let mut acc = [_mm256_setzero_ps(); T];
                 for (b, p) in packed.iter().enumerate() {
                     let xs: [&Q8; T] = std::array::from_fn(|t| &*x.add(t * nb + b));
-                    let sums = $sums(p, &xs);
+                    let [first, second] = S::sums(p, &xs);
                     for t in 0..T {
-                        let sum = _mm256_cvtepi32_ps(sums[t]);
-                        let scale = _mm256_mul_ps(p.d, _mm256_set1_ps(xs[t].d));
-                        acc[t] = _mm256_fmadd_ps(sum, scale, acc[t]);
-                        acc[t] = _mm256_fmadd_ps(p.c, _mm256_set1_ps(xs[t].s), acc[t]);
+                        let dx = _mm256_set1_ps(xs[t].d);
+                        let sum = _mm256_cvtepi32_ps(first[t]);
+                        acc[t] = _mm256_fmadd_ps(sum, _mm256_mul_ps(p.d, dx), acc[t]);
+                        acc[t] = if S::HALVES {
+                            let sum = _mm256_cvtepi32_ps(second[t]);
+                            _mm256_fmadd_ps(sum, _mm256_mul_ps(p.e, dx), acc[t])
+                        } else {
+                            _mm256_fmadd_ps(p.e, _mm256_set1_ps(xs[t].s), acc[t])
+                        };
                     }
                 }
                 acc
@@ -306,10 +437,5 @@ macro_rules! tier {
     };
 }
 
-tier!(avx2, "avx2,fma,f16c", sums_maddubs);
-tier!(avx2_signed, "avx2,fma,f16c", sums_signed);
-tier!(
-    vnni,
-    "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni",
-    sums_vnni
-);
+tier!(avx2, "avx2,fma,f16c");
+tier!(vnni, "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni");

@@ -16,6 +16,8 @@ pub(crate) mod activation;
 pub(crate) mod interleaved;
 pub(crate) mod scalar;
 #[cfg(target_arch = "x86_64")]
+pub(crate) mod wide;
+#[cfg(target_arch = "x86_64")]
 pub(crate) mod x86;
 
 use half::f16;
