@@ -203,6 +203,12 @@ const INTERLEAVED_MIN_TOKENS: usize = 8;
 #[cfg(target_arch = "x86_64")]
 const INTERLEAVED_TOKENS_PER_ITEM: usize = 128;
 
+#[cfg(target_arch = "x86_64")]
+thread_local! {
+    /// The input blocks' `interleaved::half_sums`, where the kernel needs them.
+    static HALF_SUMS: RefCell<Vec<[i32; 2]>> = const { RefCell::new(Vec::new()) };
+}
+
 /// A prompt's matmul on x86-64: each work item packs a group of weight rows (see
 /// `interleaved`; sixteen at once on `Tier::Avx512Wide`, see `wide`) and sweeps up to
 /// `INTERLEAVED_TOKENS_PER_ITEM` input rows over them.
@@ -224,26 +230,41 @@ fn multiply_interleaved(
     let group_rows = if wide { wide::ROWS } else { interleaved::ROWS };
     let groups = n.div_ceil(group_rows);
     let out = SharedMut(y.as_mut_ptr());
-    pool.for_each(groups * m.div_ceil(INTERLEAVED_TOKENS_PER_ITEM), |item| {
-        let (ti, group) = (item / groups, item % groups);
-        let r = group * group_rows;
-        let rows = (n - r).min(group_rows);
-        let t = ti * INTERLEAVED_TOKENS_PER_ITEM;
-        let tokens = (m - t).min(INTERLEAVED_TOKENS_PER_ITEM);
-        // SAFETY: `supports` held for this tier, which the CPU has; rows `r..r + rows` and
-        // tokens `t..t + tokens` lie inside `w` and `xq` (checked by `matmul`), and this item
-        // alone writes their outputs.
-        unsafe {
-            let wp = w.as_ptr().add(r * row_bytes);
-            let (xp, yp) = (xq.as_ptr().add(t * nb), out.get().add(t * n + r));
-            if wide {
-                wide::pack_and_multiply(ty, wp, row_bytes, rows, xp, nb, tokens, yp, n);
-            } else {
-                interleaved::pack_and_multiply(
-                    tier, ty, wp, row_bytes, rows, xp, nb, tokens, yp, n,
-                );
-            }
+    HALF_SUMS.with_borrow_mut(|halves| {
+        halves.clear();
+        if interleaved::needs_half_sums(tier, ty) {
+            halves.extend(xq.iter().map(interleaved::half_sums));
         }
+        let inputs = interleaved::Inputs {
+            x: xq.as_ptr(),
+            halves: if halves.is_empty() {
+                std::ptr::null()
+            } else {
+                halves.as_ptr()
+            },
+            nb,
+        };
+        pool.for_each(groups * m.div_ceil(INTERLEAVED_TOKENS_PER_ITEM), |item| {
+            let (ti, group) = (item / groups, item % groups);
+            let r = group * group_rows;
+            let rows = (n - r).min(group_rows);
+            let t = ti * INTERLEAVED_TOKENS_PER_ITEM;
+            let tokens = (m - t).min(INTERLEAVED_TOKENS_PER_ITEM);
+            // SAFETY: `supports` held for this tier, which the CPU has; rows `r..r + rows` and
+            // tokens `t..t + tokens` lie inside `w` and `xq` (checked by `matmul`), and this item
+            // alone writes their outputs.
+            unsafe {
+                let wp = w.as_ptr().add(r * row_bytes);
+                let (xp, yp) = (inputs.rows_from(t), out.get().add(t * n + r));
+                if wide {
+                    wide::pack_and_multiply(ty, wp, row_bytes, rows, xp, tokens, yp, n);
+                } else {
+                    interleaved::pack_and_multiply(
+                        tier, ty, wp, row_bytes, rows, xp, tokens, yp, n,
+                    );
+                }
+            }
+        });
     });
 }
 

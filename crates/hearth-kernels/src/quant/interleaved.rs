@@ -46,17 +46,63 @@ impl Packed {
     }
 }
 
+/// Input rows as the kernels here read them: `nb` quantized blocks a row from `x`, and where
+/// `needs_half_sums` each block's `half_sums` from `halves` (else null).
+#[derive(Clone, Copy)]
+pub(crate) struct Inputs {
+    pub(crate) x: *const Q8,
+    pub(crate) halves: *const [i32; 2],
+    pub(crate) nb: usize,
+}
+
+// SAFETY: the rows are only read, and outlive the matmul whose work items share them.
+unsafe impl Send for Inputs {}
+// SAFETY: as above.
+unsafe impl Sync for Inputs {}
+
+impl Inputs {
+    /// The same from input row `t` on.
+    ///
+    /// # Safety
+    /// There are more than `t` rows.
+    pub(crate) unsafe fn rows_from(self, t: usize) -> Inputs {
+        let halves = if self.halves.is_null() {
+            self.halves
+        } else {
+            self.halves.add(t * self.nb)
+        };
+        Inputs {
+            x: self.x.add(t * self.nb),
+            halves,
+            nb: self.nb,
+        }
+    }
+}
+
+/// Whether a matmul of `ty` on `tier` needs each input block's `half_sums`: Q6_K on the VNNI
+/// tiers, whose weights are packed unsigned (`q + 32`), so that `32 * sum(x)` of each half
+/// must be taken back.
+pub(crate) fn needs_half_sums(tier: Tier, ty: QuantType) -> bool {
+    ty == QuantType::Q6_K && matches!(tier, Tier::Avx512Vnni | Tier::Avx512Wide)
+}
+
+/// `32 * sum(q)` of each half of a block's 16 inputs (see `needs_half_sums`).
+pub(crate) fn half_sums(q: &Q8) -> [i32; 2] {
+    let sum = |half: &[i8]| 32 * half.iter().map(|v| i32::from(*v)).sum::<i32>();
+    [sum(&q.qs[..16]), sum(&q.qs[16..])]
+}
+
 thread_local! {
     /// One group of weight rows, packed by the work item that uses it.
     static PACKED: RefCell<Vec<Packed>> = const { RefCell::new(Vec::new()) };
 }
 
 /// `y[t * ldy + r] = dot(row r, input t)` for `rows` (at most eight) weight rows `w_stride`
-/// bytes apart from `w`, packed here, and `tokens` input rows of `nb` sub-blocks from `x`.
+/// bytes apart from `w`, packed here, and `tokens` input rows from `x`.
 ///
 /// # Safety
-/// `supports(tier, ty)` for a tier the CPU has; `w` holds `rows` rows of `nb` sub-blocks of
-/// `ty`, `x` `tokens` rows of `nb` blocks, and `y` has room.
+/// `supports(tier, ty)` for a tier the CPU has; `w` holds `rows` rows of `x.nb` sub-blocks of
+/// `ty`, `x` `tokens` rows, and `y` has room.
 #[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn pack_and_multiply(
     tier: Tier,
@@ -64,17 +110,16 @@ pub(crate) unsafe fn pack_and_multiply(
     w: *const u8,
     w_stride: usize,
     rows: usize,
-    x: *const Q8,
-    nb: usize,
+    x: Inputs,
     tokens: usize,
     y: *mut f32,
     ldy: usize,
 ) {
     PACKED.with_borrow_mut(|packed| {
         packed.clear();
-        packed.resize(nb, Packed::zero());
+        packed.resize(x.nb, Packed::zero());
         pack(tier, ty, w, w_stride, rows, packed);
-        multiply(tier, ty, packed, x, nb, tokens, rows, y, ldy);
+        multiply(tier, ty, packed, x, tokens, rows, y, ldy);
     });
 }
 
@@ -85,10 +130,10 @@ pub(crate) fn supports(tier: Tier, _ty: QuantType) -> bool {
 
 /// Whether the packed bytes keep a signed type's signs. VNNI takes Q8_0 offset by 128
 /// (unsigned, with the offset taken back in the constant term); AVX2's `maddubs` would
-/// overflow 16 bits on the offset range, so it takes `|w|` and `x * sign(w)` instead. Q6_K's
-/// halves have no constant term to take an offset back in, so every tier keeps its signs.
+/// overflow 16 bits on the offset range, so it takes `|w|` and `x * sign(w)` instead, and so
+/// does Q6_K. VNNI takes Q6_K as `q + 32`, and `half_sums` takes the offset back.
 fn keeps_signs(tier: Tier, ty: QuantType) -> bool {
-    ty == QuantType::Q6_K || (tier == Tier::Avx2 && ty == QuantType::Q8_0)
+    tier == Tier::Avx2 && matches!(ty, QuantType::Q8_0 | QuantType::Q6_K)
 }
 
 /// Packs `rows` (at most eight; the rest of the group is zero) weight rows `w_stride` bytes
@@ -135,7 +180,11 @@ unsafe fn pack_typed<W: Weights>(
             if W::SCALED {
                 // The halves' scales, as 16-bit lanes 0 and 8; `e` takes the second's.
                 let scales = W::scales(row, b);
-                v[r] = q;
+                v[r] = if signs {
+                    q
+                } else {
+                    _mm256_add_epi8(q, _mm256_set1_epi8(32))
+                };
                 d[r] = dr * f32::from(_mm256_extract_epi16::<0>(scales) as i16);
                 c[r] = dr * f32::from(_mm256_extract_epi16::<8>(scales) as i16);
                 continue;
@@ -201,8 +250,7 @@ unsafe fn multiply(
     tier: Tier,
     ty: QuantType,
     packed: &[Packed],
-    x: *const Q8,
-    nb: usize,
+    x: Inputs,
     tokens: usize,
     rows: usize,
     y: *mut f32,
@@ -211,11 +259,11 @@ unsafe fn multiply(
     let signs = keeps_signs(tier, ty);
     let mut t = 0;
     while t < tokens {
-        let (xt, yt) = (x.add(t * nb), y.add(t * ldy));
+        let (xt, yt) = (x.rows_from(t), y.add(t * ldy));
         t += if tokens - t >= TOKENS {
-            sweep_into::<TOKENS>(tier, ty, signs, packed, xt, nb, rows, yt, ldy)
+            sweep_into::<TOKENS>(tier, ty, signs, packed, xt, rows, yt, ldy)
         } else {
-            sweep_into::<1>(tier, ty, signs, packed, xt, nb, rows, yt, ldy)
+            sweep_into::<1>(tier, ty, signs, packed, xt, rows, yt, ldy)
         };
     }
 }
@@ -228,21 +276,18 @@ unsafe fn sweep_into<const T: usize>(
     ty: QuantType,
     signs: bool,
     packed: &[Packed],
-    x: *const Q8,
-    nb: usize,
+    x: Inputs,
     rows: usize,
     y: *mut f32,
     ldy: usize,
 ) -> usize {
     let halves = ty == QuantType::Q6_K;
     let out = match tier {
-        Tier::Avx512Vnni | Tier::Avx512Wide if halves => {
-            vnni::sweep::<T, HalvesVnni>(packed, x, nb)
-        }
-        Tier::Avx512Vnni | Tier::Avx512Wide => vnni::sweep::<T, Vnni>(packed, x, nb),
-        _ if halves => avx2::sweep::<T, HalvesMaddubs>(packed, x, nb),
-        _ if signs => avx2::sweep::<T, Signed>(packed, x, nb),
-        _ => avx2::sweep::<T, Maddubs>(packed, x, nb),
+        Tier::Avx512Vnni | Tier::Avx512Wide if halves => vnni::sweep::<T, HalvesVnni>(packed, x),
+        Tier::Avx512Vnni | Tier::Avx512Wide => vnni::sweep::<T, Vnni>(packed, x),
+        _ if halves => avx2::sweep::<T, HalvesMaddubs>(packed, x),
+        _ if signs => avx2::sweep::<T, Signed>(packed, x),
+        _ => avx2::sweep::<T, Maddubs>(packed, x),
     };
     store(&out, rows, y, ldy);
     T
@@ -276,6 +321,8 @@ trait Sums {
     /// The halves (registers 0-3 and 4-7) come apart, each for its own scale (Q6_K); else
     /// the first sum is the whole and the second is not used.
     const HALVES: bool;
+    /// The weights were packed as `q + 32`: each half's sum takes back its `half_sums`.
+    const OFFSET: bool = false;
     unsafe fn sums<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [[__m256i; T]; 2];
 }
 
@@ -384,19 +431,18 @@ impl Sums for Vnni {
     }
 }
 
-/// VNNI for signed weights, each half apart: `|w|` times `x * sign(w)`.
+/// VNNI for Q6_K packed as `q + 32` (unsigned), each half apart.
 struct HalvesVnni;
 impl Sums for HalvesVnni {
     const HALVES: bool = true;
+    const OFFSET: bool = true;
     #[inline(always)]
     unsafe fn sums<const T: usize>(p: &Packed, xs: &[&Q8; T]) -> [[__m256i; T]; 2] {
         let mut sums = [[_mm256_setzero_si256(); T]; 2];
         for g in 0..8 {
             let (wv, xv) = (p.q[g], inputs(xs, g));
-            let magnitude = _mm256_sign_epi8(wv, wv);
             for t in 0..T {
-                let x = _mm256_sign_epi8(xv[t], wv);
-                sums[g / 4][t] = _mm256_dpbusd_epi32(sums[g / 4][t], magnitude, x);
+                sums[g / 4][t] = _mm256_dpbusd_epi32(sums[g / 4][t], wv, xv[t]);
             }
         }
         sums
@@ -412,13 +458,19 @@ macro_rules! tier {
             #[target_feature(enable = $features)]
             pub(super) unsafe fn sweep<const T: usize, S: Sums>(
                 packed: &[Packed],
-                x: *const Q8,
-                nb: usize,
+                x: Inputs,
             ) -> [__m256; T] {
                 let mut acc = [_mm256_setzero_ps(); T];
                 for (b, p) in packed.iter().enumerate() {
-                    let xs: [&Q8; T] = std::array::from_fn(|t| &*x.add(t * nb + b));
-                    let [first, second] = S::sums(p, &xs);
+                    let xs: [&Q8; T] = std::array::from_fn(|t| &*x.x.add(t * x.nb + b));
+                    let [mut first, mut second] = S::sums(p, &xs);
+                    if S::OFFSET {
+                        for t in 0..T {
+                            let [low, high] = *x.halves.add(t * x.nb + b);
+                            first[t] = _mm256_sub_epi32(first[t], _mm256_set1_epi32(low));
+                            second[t] = _mm256_sub_epi32(second[t], _mm256_set1_epi32(high));
+                        }
+                    }
                     for t in 0..T {
                         let dx = _mm256_set1_ps(xs[t].d);
                         let sum = _mm256_cvtepi32_ps(first[t]);

@@ -7,7 +7,7 @@ use std::arch::x86_64::*;
 use std::cell::RefCell;
 
 use super::activation::Q8;
-use super::interleaved::{self, Packed};
+use super::interleaved::{self, Inputs, Packed};
 use super::QuantType;
 use crate::Tier;
 
@@ -32,23 +32,23 @@ thread_local! {
 }
 
 /// `y[t * ldy + r] = dot(row r, input t)` for `rows` (at most sixteen) weight rows `w_stride`
-/// bytes apart from `w`, and `tokens` input rows of `nb` sub-blocks from `x`.
+/// bytes apart from `w`, and `tokens` input rows from `x`.
 ///
 /// # Safety
-/// The CPU has `Tier::Avx512Wide`; `w` holds `rows` rows of `nb` sub-blocks of `ty`, `x`
-/// `tokens` rows of `nb` blocks, and `y` has room.
+/// The CPU has `Tier::Avx512Wide`; `w` holds `rows` rows of `x.nb` sub-blocks of `ty`, `x`
+/// `tokens` rows, and `y` has room.
 #[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn pack_and_multiply(
     ty: QuantType,
     w: *const u8,
     w_stride: usize,
     rows: usize,
-    x: *const Q8,
-    nb: usize,
+    x: Inputs,
     tokens: usize,
     y: *mut f32,
     ldy: usize,
 ) {
+    let nb = x.nb;
     HALVES.with_borrow_mut(|halves| {
         PACKED.with_borrow_mut(|packed| {
             for (i, half) in halves.iter_mut().enumerate() {
@@ -72,7 +72,7 @@ pub(crate) unsafe fn pack_and_multiply(
                     .zip(&halves[1])
                     .map(|(low, high)| join(low, high)),
             );
-            multiply(ty, packed, x, nb, tokens, rows, y, ldy);
+            multiply(ty, packed, x, tokens, rows, y, ldy);
         })
     });
 }
@@ -105,8 +105,7 @@ unsafe fn join_floats(low: __m256, high: __m256) -> __m512 {
 unsafe fn multiply(
     ty: QuantType,
     packed: &[Wide],
-    x: *const Q8,
-    nb: usize,
+    x: Inputs,
     tokens: usize,
     rows: usize,
     y: *mut f32,
@@ -115,12 +114,12 @@ unsafe fn multiply(
     let halves = ty == QuantType::Q6_K;
     let mut t = 0;
     while t < tokens {
-        let (xt, yt) = (x.add(t * nb), y.add(t * ldy));
+        let (xt, yt) = (x.rows_from(t), y.add(t * ldy));
         t += match (tokens - t >= TOKENS, halves) {
-            (true, true) => sweep_into::<TOKENS, true>(packed, xt, nb, rows, yt, ldy),
-            (true, false) => sweep_into::<TOKENS, false>(packed, xt, nb, rows, yt, ldy),
-            (false, true) => sweep_into::<1, true>(packed, xt, nb, rows, yt, ldy),
-            (false, false) => sweep_into::<1, false>(packed, xt, nb, rows, yt, ldy),
+            (true, true) => sweep_into::<TOKENS, true>(packed, xt, rows, yt, ldy),
+            (true, false) => sweep_into::<TOKENS, false>(packed, xt, rows, yt, ldy),
+            (false, true) => sweep_into::<1, true>(packed, xt, rows, yt, ldy),
+            (false, false) => sweep_into::<1, false>(packed, xt, rows, yt, ldy),
         };
     }
 }
@@ -129,13 +128,12 @@ unsafe fn multiply(
 #[inline(always)]
 unsafe fn sweep_into<const T: usize, const HALVES: bool>(
     packed: &[Wide],
-    x: *const Q8,
-    nb: usize,
+    x: Inputs,
     rows: usize,
     y: *mut f32,
     ldy: usize,
 ) -> usize {
-    let out = sweep::<T, HALVES>(packed, x, nb);
+    let out = sweep::<T, HALVES>(packed, x);
     for (i, v) in out.iter().enumerate() {
         let mut lanes = [0f32; ROWS];
         _mm512_storeu_ps(lanes.as_mut_ptr(), *v);
@@ -145,43 +143,31 @@ unsafe fn sweep_into<const T: usize, const HALVES: bool>(
 }
 
 /// The sixteen rows' dot products with `T` input rows, over every sub-block. `HALVES`
-/// (Q6_K): the weights are signed and each half of a sub-block has its own scale, so the
-/// halves are summed apart as `|w|` times `x * sign(w)` (no 512-bit `sign`: a masked
-/// negation). Otherwise two sums per input row, so the dot products do not all wait on one
-/// another.
+/// (Q6_K, packed as `q + 32`): each half of a sub-block has its own scale, so the halves are
+/// summed apart and take back their `half_sums`. Otherwise two sums per input row, so the dot
+/// products do not all wait on one another.
 #[inline(always)]
-unsafe fn sweep<const T: usize, const HALVES: bool>(
-    packed: &[Wide],
-    x: *const Q8,
-    nb: usize,
-) -> [__m512; T] {
+unsafe fn sweep<const T: usize, const HALVES: bool>(packed: &[Wide], x: Inputs) -> [__m512; T] {
     let mut acc = [_mm512_setzero_ps(); T];
     for (b, p) in packed.iter().enumerate() {
-        let xs: [&Q8; T] = std::array::from_fn(|t| &*x.add(t * nb + b));
+        let xs: [&Q8; T] = std::array::from_fn(|t| &*x.x.add(t * x.nb + b));
         let mut sums = [[_mm512_setzero_si512(); T]; 2];
         for g in 0..8 {
-            let (wv, negative) = if HALVES {
-                (_mm512_abs_epi8(p.q[g]), _mm512_movepi8_mask(p.q[g]))
-            } else {
-                (p.q[g], 0)
-            };
             let half = if HALVES { g / 4 } else { g % 2 };
             for t in 0..T {
                 let four = std::ptr::read_unaligned(xs[t].qs.as_ptr().add(4 * g) as *const i32);
-                let mut xv = _mm512_set1_epi32(four);
-                if HALVES {
-                    xv = _mm512_mask_sub_epi8(xv, negative, _mm512_setzero_si512(), xv);
-                }
-                sums[half][t] = _mm512_dpbusd_epi32(sums[half][t], wv, xv);
+                sums[half][t] = _mm512_dpbusd_epi32(sums[half][t], p.q[g], _mm512_set1_epi32(four));
             }
         }
         for t in 0..T {
             let dx = _mm512_set1_ps(xs[t].d);
             if HALVES {
-                let first = _mm512_cvtepi32_ps(sums[0][t]);
-                acc[t] = _mm512_fmadd_ps(first, _mm512_mul_ps(p.d, dx), acc[t]);
-                let second = _mm512_cvtepi32_ps(sums[1][t]);
-                acc[t] = _mm512_fmadd_ps(second, _mm512_mul_ps(p.e, dx), acc[t]);
+                let [low, high] = *x.halves.add(t * x.nb + b);
+                let first = _mm512_sub_epi32(sums[0][t], _mm512_set1_epi32(low));
+                let second = _mm512_sub_epi32(sums[1][t], _mm512_set1_epi32(high));
+                acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(first), _mm512_mul_ps(p.d, dx), acc[t]);
+                acc[t] =
+                    _mm512_fmadd_ps(_mm512_cvtepi32_ps(second), _mm512_mul_ps(p.e, dx), acc[t]);
             } else {
                 let sum = _mm512_cvtepi32_ps(_mm512_add_epi32(sums[0][t], sums[1][t]));
                 acc[t] = _mm512_fmadd_ps(sum, _mm512_mul_ps(p.d, dx), acc[t]);
