@@ -6,8 +6,10 @@
 #[path = "../../../hearth-core/tests/common/plain.rs"]
 mod plain;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub const WORDS: [&str; 3] = ["quetzalplume", "marmaladewolf", "zeppelinorchid"];
 
@@ -25,8 +27,48 @@ pub fn hearth_command(data: &Path, args: &[&str]) -> Command {
     command
 }
 
+/// The longest one run may take: a run that hangs fails its test, naming the command, instead
+/// of holding up the whole test set.
+const RUN_LIMIT: Duration = Duration::from_secs(300);
+
+/// `command.output()`, within `RUN_LIMIT`.
 pub fn run(command: &mut Command) -> Output {
-    command.output().expect("hearth runs")
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    let stdout = read_all(child.stdout.take().expect("stdout is piped"));
+    let stderr = read_all(child.stderr.take().expect("stderr is piped"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the command's status") {
+            break status;
+        }
+        if started.elapsed() > RUN_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "the command did not finish within {} s: {command:?}",
+                RUN_LIMIT.as_secs()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout is read"),
+        stderr: stderr.join().expect("stderr is read"),
+    }
+}
+
+/// Everything `pipe` gives until it closes, read on a thread of its own.
+fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
 }
 
 pub fn hearth(data: &Path, args: &[&str]) -> Output {

@@ -123,8 +123,14 @@ impl Store {
             .map_err(open_error)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal);
+        // No idle timeout or lifetime, so sqlx starts no maintenance task: in sqlx 0.8 that
+        // task can spin forever at exit after a race in its idle count (launchbadge/sqlx#3645,
+        // seen here as `hearth export` hanging at 100% CPU), and a local file's connections
+        // have nothing to expire.
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(options)
             .await
             .map_err(open_error)?;
