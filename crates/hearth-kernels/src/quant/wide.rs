@@ -100,7 +100,6 @@ unsafe fn join_floats(low: __m256, high: __m256) -> __m512 {
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
 #[target_feature(enable = "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")]
 unsafe fn multiply(
     ty: QuantType,
