@@ -10,6 +10,10 @@
 # take turns: every round runs each file on Hearth and then on llama.cpp, and the table gives
 # each engine's median over the rounds, with every round's own ratio beside it.
 #
+# Replies of 1, 2, 4 and 8 requests at once: Hearth's `batch` measure (same-length prompts of
+# about 48 tokens, 128-token replies) beside llama-batched-bench with 48-token prompts and
+# 128-token replies per sequence (its S_TG, the faster of flash attention off and on).
+#
 # llama.cpp is built once by scripts/llama-cpp.sh.
 #
 # Usage: scripts/bench-engine.sh [threads] [rounds] [1b]   (default 2 threads, 3 rounds, the
@@ -23,6 +27,7 @@ source scripts/llama-cpp.sh
 work="$llama_work"
 [ -x "$llama/build/bin/llama-bench" ] && [ -x "$llama/build/bin/llama-quantize" ] ||
   llama_build llama-bench llama-quantize
+[ -x "$llama/build/bin/llama-batched-bench" ] || llama_build llama-batched-bench
 
 default=models/SmolLM2-135M-Instruct.Q4_1.gguf
 [ -f "$default" ] || ./models/fetch-default.sh
@@ -62,6 +67,10 @@ for round in $(seq 1 "$rounds"); do
       # shellcheck disable=SC2086
       "$llama/build/bin/llama-bench" -m "$file" -t "$threads" -fa 0,1 $args -o jsonl 2>/dev/null
     done >"$out/$name.llama.$round"
+    for fa in off on; do
+      "$llama/build/bin/llama-batched-bench" -m "$file" -t "$threads" -c 4096 -b 2048 -ub 512 \
+        -npp 48 -ntg 128 -npl 1,2,4,8 -fa "$fa" 2>/dev/null
+    done >"$out/$name.batched.$round"
   done
 done
 
@@ -71,6 +80,8 @@ out, threads, rounds, files = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.ar
 rows = [("prompt, 512 tokens", "pp512", (512, 0, 0)), ("prompt, 730 tokens", "pp730", (730, 0, 0)),
         ("reply, 128 tokens at depth 0", "tg128@0", (0, 128, 0)),
         ("reply, 128 tokens after 730", "tg128@730", (0, 128, 730))]
+rows += [(f"replies of {n} requests at once, all together", f"batch{n}", ("batched", n))
+         for n in (1, 2, 4, 8)]
 
 def hearth(name, r):
     return {l.split()[1]: float(l.split()[2]) for l in open(f"{out}/{name}.hearth.{r}")
@@ -82,6 +93,12 @@ def llama(name, r):
     for j in (json.loads(l) for l in open(f"{out}/{name}.llama.{r}")):
         key = (j["n_prompt"], j["n_gen"], j.get("n_depth", 0))
         best[key] = max(best.get(key, 0), j["avg_ts"])
+    # llama-batched-bench's table: PP | TG | B | N_KV | T_PP | S_PP | T_TG | S_TG | T | S
+    for line in open(f"{out}/{name}.batched.{r}"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 10 and cells[2].isdigit():
+            key = ("batched", int(cells[2]))
+            best[key] = max(best.get(key, 0), float(cells[7]))
     return best
 
 print(f"threads: {threads}; rounds: {rounds} (each engine's median; every round's ratio after it)\n")

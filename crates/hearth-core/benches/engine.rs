@@ -4,10 +4,11 @@
 //! - reply tokens/s at depth 0 and after the ~730-token prompt (128 tokens);
 //! - time to first token of turn 1 and turn 10 of a chat, each turn answered in turn;
 //! - time to first token of a follow-up to a 512-token reply (the model's own tokens for its
-//!   reply need not be the tokenizer's, and the prompt cache must still serve it).
+//!   reply need not be the tokenizer's, and the prompt cache must still serve it);
+//! - replies of 1, 2, 4 and 8 requests sent at once: the tokens/s of all of them together.
 //!
-//! Measure names after the file (`pp512 pp730 tg128@0 turn1_ms follow_up_ms`; tg128@730 and
-//! turn10_ms come with pp730 and turn1_ms) run only those.
+//! Measure names after the file (`pp512 pp730 tg128@0 turn1_ms follow_up_ms batch`; tg128@730
+//! and turn10_ms come with pp730 and turn1_ms) run only those.
 //!
 //! Each figure is the median of 3 runs; every run's prompt starts with its own words so that
 //! no cache answers for it. Prints a table, then `RESULT name value` lines for
@@ -128,6 +129,15 @@ async fn run() {
         );
         results.push(("follow_up_ms", follow_up.to_string()));
     }
+    if wanted(&["batch"]) {
+        for requests in [1, 2, 4, 8] {
+            let rate = together(&engine, requests).await;
+            println!(
+                "| reply tokens/s of {requests} requests at once, all together | {rate:.1} | |"
+            );
+            results.push((BATCH_KEYS[requests.ilog2() as usize], format!("{rate:.1}")));
+        }
+    }
     println!();
     for (key, value) in results {
         println!("RESULT {key} {value}");
@@ -188,6 +198,43 @@ fn prompt_rate(c: &Completion) -> f64 {
 
 fn reply_rate(c: &Completion) -> f64 {
     c.measurements.tokens_per_second.unwrap_or(0.0)
+}
+
+const BATCH_KEYS: [&str; 4] = ["batch1", "batch2", "batch4", "batch8"];
+
+/// `requests` stories asked for at once, with prompts of the same length (as
+/// llama-batched-bench's; two-digit numbers no other call uses, so no cached prompt serves
+/// them): the reply tokens all of them wrote after their first, per second
+/// from the first one's first token to the last one's end.
+async fn together(engine: &Engine, requests: usize) -> f64 {
+    let asks: Vec<Vec<Turn>> = (0..requests)
+        .map(|i| {
+            vec![Turn::new(
+                Role::User,
+                format!(
+                    "Story {}: tell me a long story about a dragon who learns to bake bread.",
+                    10 * (requests + 1) + i
+                ),
+            )]
+        })
+        .collect();
+    let done =
+        futures::future::join_all(asks.iter().map(|turns| generate(engine, turns, 128))).await;
+    let first = done
+        .iter()
+        .filter_map(|c| c.measurements.time_to_first_token_ms)
+        .min()
+        .unwrap_or(0);
+    let end = done
+        .iter()
+        .map(|c| c.measurements.duration_ms)
+        .max()
+        .unwrap_or(0);
+    let tokens: i64 = done
+        .iter()
+        .map(|c| (c.measurements.completion_tokens - 1).max(0))
+        .sum();
+    tokens as f64 / ((end - first).max(1) as f64 / 1000.0)
 }
 
 /// Ten turns of one chat, each sent after the previous reply: the first and the tenth turn's

@@ -186,37 +186,70 @@ fn a_message_longer_than_the_window_is_refused_not_cut() {
 }
 
 #[test]
-fn requests_that_arrive_together_take_turns() {
+fn requests_that_arrive_together_run_together_and_reply_as_they_would_alone() {
     RUNTIME.block_on(async {
         let engine = engine().await;
-        let (a, b) = (ask("Say hello."), ask("Say goodbye."));
-        let (never, sampling) = (CancellationToken::new(), greedy(12));
-        // Which request each streamed token belonged to, in the order they came.
-        let order = Mutex::new(Vec::new());
-        let (first, second) = tokio::join!(
-            engine.generate(&a, &sampling, &never, |_| order.lock().unwrap().push('a')),
-            engine.generate(&b, &sampling, &never, |_| order.lock().unwrap().push('b')),
-        );
-        let (first, second) = (first.expect("first reply"), second.expect("second reply"));
-        let order: String = order.into_inner().unwrap().into_iter().collect();
-        let (a_tokens, b_tokens) = (order.matches('a').count(), order.matches('b').count());
-        assert!(a_tokens > 0 && b_tokens > 0, "{order}");
-        let one_then_other = [
-            "a".repeat(a_tokens) + &"b".repeat(b_tokens),
-            "b".repeat(b_tokens) + &"a".repeat(a_tokens),
+        let seeded = Sampling {
+            temperature: 1.0,
+            top_p: 0.95,
+            max_tokens: 16,
+            seed: Some(7),
+            ..Sampling::default()
+        };
+        // Three greedy requests and a seeded one: the seed stays the request's own in a batch.
+        // One prompt is longer than the others by more than a reply, so they decode together
+        // only if sequences of different lengths can.
+        let requests = [
+            (ask("Say hello."), greedy(16)),
+            (ask("Say goodbye."), greedy(16)),
+            (
+                ask(
+                    "My notes from today: the bakery opened late, the river was high after the \
+                     rain, and the school bus came ten minutes early because the driver took \
+                     the short road past the old mill. Which of these happened first?",
+                ),
+                greedy(16),
+            ),
+            (ask("Write a word that rhymes with cat."), seeded),
         ];
-        assert!(
-            one_then_other.contains(&order),
-            "the replies interleaved: {order}"
-        );
-        // Each is the reply it gets alone.
-        for (turns, together) in [(&a, &first), (&b, &second)] {
+        let never = CancellationToken::new();
+        // Which request each streamed token belonged to, in the order they came.
+        let order = Mutex::new(String::new());
+        let run = |i: usize| {
+            let (turns, sampling) = &requests[i];
+            let order = &order;
+            let never = &never;
+            async move {
+                engine
+                    .generate(turns, sampling, never, |_| {
+                        order.lock().unwrap().push(char::from(b'a' + i as u8))
+                    })
+                    .await
+                    .expect("a reply")
+            }
+        };
+        let together = tokio::join!(run(0), run(1), run(2), run(3));
+        let together = [together.0, together.1, together.2, together.3];
+        let order = order.into_inner().unwrap();
+        // Decoded as one batch, every stream starts before any other ends; taking turns (or
+        // batching only sequences of one length), the long prompt's reply would start after
+        // the short ones had ended.
+        for (i, j) in [(0, 1), (0, 2), (1, 2), (0, 3), (2, 3)] {
+            let (a, b) = (char::from(b'a' + i), char::from(b'a' + j));
+            let (first, last) = (order.find(a), order.rfind(b));
+            assert!(
+                first < last && order.find(b) < order.rfind(a),
+                "replies {a} and {b} did not run together: {order}"
+            );
+        }
+        for ((turns, sampling), together) in requests.iter().zip(&together) {
             let alone = engine
-                .generate(turns, &sampling, &never, |_| {})
+                .generate(turns, sampling, &never, |_| {})
                 .await
                 .expect("a reply alone");
             assert_eq!(together.text, alone.text);
         }
+        assert_pinned("engine-rhymes-with-cat-seed-7", &together[3].text);
     });
 }
 

@@ -13,6 +13,11 @@ use crate::{KernelError, Tier};
 
 /// Input rows a work item covers, in a prompt.
 const TOKENS_PER_ITEM: usize = 16;
+/// Input rows up to which each one is multiplied exactly as a reply's lone row is: replies
+/// decoded together as one batch (up to eight) then get the very bits each would get alone,
+/// and each weight row is still read from memory once for all of them (it stays in L1 while
+/// every input passes over it).
+pub const REPLY_ROWS: usize = 8;
 /// Weight rows one tile call keeps in registers.
 const ROWS: usize = 4;
 /// Input rows one tile call keeps in registers: AVX-512 has twice the registers of AVX2.
@@ -27,7 +32,8 @@ fn tile_tokens(tier: Tier) -> usize {
 thread_local! {
     /// The quantized input, kept between calls so a prompt does not allocate per matmul.
     static INPUT: RefCell<Vec<Q8>> = const { RefCell::new(Vec::new()) };
-    /// A reply's input blocks' `d`, then their `s`: the vector kernels load eight at a time.
+    /// Each reply input row's blocks' `d`, then their `s`: the vector kernels load eight at a
+    /// time.
     static FACTORS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -69,7 +75,7 @@ pub fn matmul(
         xq.resize(m * nb, Q8::ZERO);
         quantize(pool, tier, x, k, xq);
         #[cfg(target_arch = "x86_64")]
-        if m >= INTERLEAVED_MIN_TOKENS && interleaved::supports(tier, ty) {
+        if m > REPLY_ROWS && interleaved::supports(tier, ty) {
             return multiply_interleaved(pool, tier, ty, w, row_bytes, n, xq, nb, m, y);
         }
         multiply(pool, tier, ty, w, row_bytes, n, xq, nb, m, y);
@@ -123,12 +129,13 @@ fn multiply(
     m: usize,
     y: &mut [f32],
 ) {
-    // A reply's single row: two long runs of weight rows per thread (at most 256 rows, so the
-    // output head still makes many), each streamed from memory in one go and claimed once.
-    // Eight per thread, as before, made every matmul of a reply slower: more claims on the
-    // shared counter, more short runs for the prefetcher to pick up.
+    // Replies (up to `REPLY_ROWS` input rows): two long runs of weight rows per thread (at most
+    // 256 rows, so the output head still makes many), each streamed from memory in one go and
+    // claimed once. Eight per thread, as before, made every matmul of a reply slower: more
+    // claims on the shared counter, more short runs for the prefetcher to pick up.
     // A prompt: blocks of weight rows by blocks of input rows.
-    let rows_per_item = if m == 1 {
+    let replies = m <= REPLY_ROWS;
+    let rows_per_item = if replies {
         (n / (pool.threads() * 2))
             .next_multiple_of(ROWS)
             .clamp(ROWS, 256)
@@ -140,21 +147,27 @@ fn multiply(
     let out = SharedMut(y.as_mut_ptr());
     FACTORS.with_borrow_mut(|factors| {
         factors.clear();
-        if m == 1 {
-            factors.extend(xq.iter().map(|q| q.d));
-            factors.extend(xq.iter().map(|q| q.s));
+        if replies {
+            for input in xq.chunks_exact(nb) {
+                factors.extend(input.iter().map(|q| q.d));
+                factors.extend(input.iter().map(|q| q.s));
+            }
         }
         let xd: &[f32] = factors;
         pool.for_each(row_items * token_items, |item| {
             let (ti, ri) = (item / row_items, item % row_items);
             let rows = ri * rows_per_item..((ri + 1) * rows_per_item).min(n);
             let tokens = ti * TOKENS_PER_ITEM..((ti + 1) * TOKENS_PER_ITEM).min(m);
-            if m == 1 {
+            if replies {
                 for r in rows {
-                    // SAFETY: as below, for one row and the one input row.
-                    unsafe {
-                        let wp = w.as_ptr().add(r * row_bytes);
-                        *out.get().add(r) = row(tier, ty, wp, xq.as_ptr(), xd.as_ptr(), nb);
+                    for t in 0..m {
+                        // SAFETY: as below, for one weight row and input row `t`, whose factors
+                        // are the `2 * nb` from `t * 2 * nb`.
+                        unsafe {
+                            let wp = w.as_ptr().add(r * row_bytes);
+                            let (xp, dp) = (xq.as_ptr().add(t * nb), xd.as_ptr().add(t * 2 * nb));
+                            *out.get().add(t * n + r) = row(tier, ty, wp, xp, dp, nb);
+                        }
                     }
                 }
                 return;
@@ -192,9 +205,6 @@ fn multiply(
     });
 }
 
-/// Input rows from which packing weights per work item pays for itself.
-#[cfg(target_arch = "x86_64")]
-const INTERLEAVED_MIN_TOKENS: usize = 8;
 /// Input rows a work item of the interleaved path covers: the more, the less each packing
 /// costs per input row, while the packed group stays in L1. Items next to each other share
 /// their input rows, which at 128 (240 KiB quantized, 1,536 wide) still fit a 512 KiB L2.
@@ -268,7 +278,7 @@ fn multiply_interleaved(
     });
 }
 
-/// One weight row times the one input row of a reply (its blocks' `d` and `s` also at `xd`).
+/// One weight row times one input row of a reply (its blocks' `d` and `s` also at `xd`).
 unsafe fn row(
     tier: Tier,
     ty: QuantType,

@@ -11,7 +11,7 @@ pub mod quant;
 mod tier;
 
 pub use attention::{AttentionShape, Element, Rows};
-pub use gemm::matmul;
+pub use gemm::{matmul, REPLY_ROWS};
 pub use quant::QuantType;
 pub use tier::Tier;
 

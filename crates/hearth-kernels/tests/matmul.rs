@@ -9,7 +9,7 @@ mod support;
 use candle_core::quantized::k_quants;
 use hearth_kernels::pool::Pool;
 use hearth_kernels::quant::BLOCK;
-use hearth_kernels::{matmul, QuantType, Tier};
+use hearth_kernels::{matmul, QuantType, Tier, REPLY_ROWS};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use support::{dequantize, quantize};
@@ -203,6 +203,36 @@ fn tiers_agree_closely_and_one_or_two_threads_give_the_same_bits() {
                     assert!(
                         (x - s).abs() <= 1e-4 * s.abs().max(1.0),
                         "{ty:?} {tier:?}: {x} vs scalar {s}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Replies decoded together: each input row of a batch of up to `REPLY_ROWS` gets the very bits
+/// it gets alone, on every tier, so batching never changes a greedy reply.
+#[test]
+fn each_row_of_a_batch_of_replies_is_bit_for_bit_what_it_is_alone() {
+    let pool = Pool::new(2);
+    for ty in QuantType::ALL {
+        let k = 576usize.next_multiple_of(ty.block_values());
+        for m in 2..=REPLY_ROWS {
+            let batch = case(ty, m, 37, k, 9 + m as u64);
+            for tier in Tier::available() {
+                let together = batch.run(&pool, tier);
+                for t in 0..m {
+                    let alone = Case {
+                        m: 1,
+                        x: batch.x[t * k..(t + 1) * k].to_vec(),
+                        w: batch.w.clone(),
+                        ..batch
+                    }
+                    .run(&pool, tier);
+                    assert_eq!(
+                        together[t * batch.n..(t + 1) * batch.n],
+                        alone[..],
+                        "{ty:?} {tier:?}: row {t} of {m} differs from the row alone"
                     );
                 }
             }

@@ -1,5 +1,6 @@
 //! mistral.rs behind one small API: `load` a GGUF file, `generate` a reply as a stream of
-//! tokens, cancel it with a token. One model at a time; requests take turns.
+//! tokens, cancel it with a token. One model at a time; up to `SEQUENCES` requests run
+//! together (mistral.rs decodes them as one batch), the rest wait their turn.
 
 mod context;
 mod measurements;
@@ -15,7 +16,7 @@ use mistralrs::{
     RequestBuilder, Response, TextMessageRole, TextMessages, TokenSource,
 };
 use serde::{Deserialize, Serialize};
-use tokio::sync::Mutex;
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::models::fit::MAX_CONTEXT;
@@ -116,8 +117,15 @@ pub struct Completion {
 pub struct Engine {
     model: Model,
     info: ModelInfo,
-    turn: Mutex<()>,
+    /// A permit for each request the engine runs at once.
+    running: Semaphore,
 }
+
+/// Requests the engine runs at once. A reply is bound by reading the weights, so decoding
+/// several sequences in one batch reads them once for all; each one also keeps a KV cache
+/// (up to 128 MB at 4,096 tokens on a 1B model). As many as the kernels multiply exactly as
+/// they would alone, so a batch never changes a greedy reply.
+pub const SEQUENCES: usize = hearth_kernels::REPLY_ROWS;
 
 /// How many finished sequences' KV caches mistral.rs keeps for prompt reuse (16 by default).
 /// One is the conversation being continued; a few more cover the popup, a job's fixed
@@ -139,6 +147,7 @@ pub async fn load(path: &Path) -> Result<Engine, EngineError> {
     )
     .with_token_source(TokenSource::None)
     .with_prefix_cache_n(Some(PREFIX_CACHES))
+    .with_max_num_seqs(SEQUENCES)
     .with_force_cpu();
     // build() loads on the calling thread; keep that off the async workers, and turn a panic
     // inside mistral.rs into an error instead of taking the app down.
@@ -161,7 +170,7 @@ pub async fn load(path: &Path) -> Result<Engine, EngineError> {
             context_window,
             file_size: gguf.file_size,
         },
-        turn: Mutex::new(()),
+        running: Semaphore::new(SEQUENCES),
     })
 }
 
@@ -170,7 +179,8 @@ impl Engine {
         &self.info
     }
 
-    /// Streams a reply to `turns` through `on_token`. A request waits while another one runs.
+    /// Streams a reply to `turns` through `on_token`. A request waits while `SEQUENCES` others
+    /// run.
     /// Cancelling `cancel` ends it within a token and returns what was generated, marked
     /// stopped.
     pub async fn generate(
@@ -212,8 +222,8 @@ impl Engine {
         mut on_token: impl FnMut(&str) + Send,
     ) -> Result<Completion, EngineError> {
         sampling.validate()?;
-        let _turn = tokio::select! {
-            guard = self.turn.lock() => guard,
+        let _permit = tokio::select! {
+            permit = self.running.acquire() => permit,
             _ = cancel.cancelled() => return Ok(Completion {
                 measurements: Measurements {
                     stopped: true,

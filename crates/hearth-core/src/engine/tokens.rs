@@ -79,7 +79,7 @@ impl Engine {
             sampling,
             processors: vec![observer.clone()],
         };
-        let _turn = self.turn.lock().await;
+        let _permit = self.running.acquire().await;
         let mut stream = self
             .model
             .stream_chat_request(request)

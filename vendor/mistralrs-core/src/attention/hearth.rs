@@ -22,6 +22,20 @@ pub(crate) fn attention(
         && params.softcap.is_none_or(|c| c == 1.0)
         && params.sinks.is_none();
     let cache = k.dtype();
+    // A batch of sequences of different lengths (`kv_cache::hearth::left_padding`): only this
+    // kernel knows to skip each row's padding, so anything it declines is an error, not a
+    // silently wrong answer from another kernel.
+    let padding = crate::kv_cache::hearth::left_padding();
+    let declined = || {
+        if padding.is_empty() {
+            Ok(None)
+        } else {
+            Err(candle_core::Error::Msg(
+                "sequences of different lengths were batched for an attention Hearth does not run"
+                    .to_string(),
+            ))
+        }
+    };
     if !hearth_kernels::enabled()
         || !q.device().is_cpu()
         || !plain
@@ -29,7 +43,7 @@ pub(crate) fn attention(
         || v.dtype() != cache
         || !matches!(cache, DType::F32 | DType::F16)
     {
-        return Ok(None);
+        return declined();
     }
     // The kernels take `(batch, positions, heads, head_dim)` strides.
     let (q, k, v) = (q.transpose(1, 2)?, k.transpose(1, 2)?, v.transpose(1, 2)?);
@@ -39,8 +53,13 @@ pub(crate) fn attention(
     let causal = match mask {
         None if q_len == 1 => false,
         Some(m) if m.dims() == [q_len, kv_len] => true,
-        _ => return Ok(None),
+        _ => return declined(),
     };
+    if !padding.is_empty()
+        && (q_len != 1 || padding.len() != batch || padding.iter().any(|&p| p >= kv_len))
+    {
+        return declined();
+    }
     let shape = AttentionShape {
         batch,
         q_len,
@@ -52,26 +71,30 @@ pub(crate) fn attention(
     let mut out = vec![0f32; batch * heads * q_len * head_dim];
     let (qs, ql) = q.storage_and_layout();
     let Some(qr) = rows::<f32>(&qs, ql)? else {
-        return Ok(None);
+        return declined();
     };
     let scale = params.softmax_scale;
     let done = if cache == DType::F16 {
-        attend::<f16>(&shape, qr, &k, &v, causal, scale, &mut out)?
+        attend::<f16>(&shape, qr, &k, &v, &padding, causal, scale, &mut out)?
     } else {
-        attend::<f32>(&shape, qr, &k, &v, causal, scale, &mut out)?
+        attend::<f32>(&shape, qr, &k, &v, &padding, causal, scale, &mut out)?
     };
     if !done {
-        return Ok(None);
+        return declined();
     }
     Tensor::from_vec(out, (batch, heads, q_len, head_dim), &Device::Cpu).map(Some)
 }
 
-/// `hearth_kernels::attend` over a cache in `T`; false when `k` and `v` are not plain CPU rows.
+/// `hearth_kernels::attend` over a cache in `T`, each batch row after its `padding` (if any):
+/// one row at a time then, each exactly as it would run alone. False when `k` and `v` are not
+/// plain CPU rows.
+#[allow(clippy::too_many_arguments)]
 fn attend<T: WithDType + Element>(
     shape: &AttentionShape,
     q: Rows,
     k: &Tensor,
     v: &Tensor,
+    padding: &[usize],
     causal: bool,
     scale: f32,
     out: &mut [f32],
@@ -81,9 +104,40 @@ fn attend<T: WithDType + Element>(
     let (Some(kr), Some(vr)) = (rows::<T>(&ks, kl)?, rows::<T>(&vs, vl)?) else {
         return Ok(false);
     };
-    hearth_kernels::attend(shape, q, kr, vr, causal, scale, out)
-        .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+    let kernel_error = |e: hearth_kernels::KernelError| candle_core::Error::Msg(e.to_string());
+    if padding.is_empty() {
+        hearth_kernels::attend(shape, q, kr, vr, causal, scale, out).map_err(kernel_error)?;
+        return Ok(true);
+    }
+    let per_row = shape.heads * shape.q_len * shape.head_dim;
+    for (b, (&pad, out)) in padding
+        .iter()
+        .zip(out.chunks_exact_mut(per_row))
+        .enumerate()
+    {
+        let row = AttentionShape {
+            batch: 1,
+            kv_len: shape.kv_len - pad,
+            ..*shape
+        };
+        let qb = starting_at(&q, b * q.strides[0])?;
+        let kb = starting_at(&kr, b * kr.strides[0] + pad * kr.strides[1])?;
+        let vb = starting_at(&vr, b * vr.strides[0] + pad * vr.strides[1])?;
+        hearth_kernels::attend(&row, qb, kb, vb, causal, scale, out).map_err(kernel_error)?;
+    }
     Ok(true)
+}
+
+/// `r` from element `start` on.
+fn starting_at<'a, T>(r: &Rows<'a, T>, start: usize) -> Result<Rows<'a, T>> {
+    let data = r
+        .data
+        .get(start..)
+        .ok_or_else(|| candle_core::Error::Msg("a batch row lies outside its tensor".into()))?;
+    Ok(Rows {
+        data,
+        strides: r.strides,
+    })
 }
 
 fn rows<'a, T: WithDType>(storage: &'a Storage, layout: &Layout) -> Result<Option<Rows<'a, T>>> {

@@ -268,6 +268,28 @@ impl<T: CacheManagerMixin + MetadataMixin + ?Sized> CacheManager<T> for NormalCa
         seqs: &mut [&mut crate::sequence::Sequence],
         modify_draft_cache: bool,
     ) {
+        // Hearth: sequences of any lengths, each left-padded to the longest (kv_cache/hearth.rs).
+        let batched = {
+            let caches: Vec<&[Option<KvCache>]> = seqs
+                .iter_mut()
+                .map(|seq| {
+                    let caches: &[Option<KvCache>] = if modify_draft_cache {
+                        seq.normal_draft_cache()
+                    } else {
+                        seq.normal_cache()
+                    };
+                    caches
+                })
+                .collect();
+            hearth::batched(&caches)
+        };
+        if let Some(caches) = batched {
+            *pipeline.cache().normal() =
+                NormalCache(caches.expect("the batched KV cache could not be built"));
+            return;
+        }
+        hearth::set_left_padding(Vec::new());
+
         let mut new_k_cache = Vec::new();
         let mut new_v_cache = Vec::new();
 
@@ -450,25 +472,16 @@ impl<T: CacheManagerMixin + MetadataMixin + ?Sized> CacheManager<T> for NormalCa
                 let v = v_caches.get(seq_i).unwrap().clone();
 
                 match cache {
+                    // Hearth: without the row's left padding, if it has any.
                     KvCache::Normal {
                         k: cache_k,
                         v: cache_v,
                     } => {
                         *seq_cache = Some(KvCache::Normal {
-                            k: SingleCache {
-                                all_data: Some(k),
-                                dim: cache_k.dim,
-                                current_seq_len: cache_k.current_seq_len,
-                                max_seq_len: cache_k.max_seq_len,
-                                capacity_seq_len: cache_k.capacity_seq_len,
-                            },
-                            v: SingleCache {
-                                all_data: Some(v),
-                                dim: cache_v.dim,
-                                current_seq_len: cache_v.current_seq_len,
-                                max_seq_len: cache_v.max_seq_len,
-                                capacity_seq_len: cache_v.capacity_seq_len,
-                            },
+                            k: hearth::unpadded(cache_k, k, seq_i)
+                                .expect("a batch row's KV cache could not be cut out"),
+                            v: hearth::unpadded(cache_v, v, seq_i)
+                                .expect("a batch row's KV cache could not be cut out"),
                         });
                     }
                     KvCache::Rotating {
@@ -504,6 +517,7 @@ impl<T: CacheManagerMixin + MetadataMixin + ?Sized> CacheManager<T> for NormalCa
         _modify_draft_cache: bool,
         load_preallocated_cache: bool,
     ) {
+        hearth::set_left_padding(Vec::new());
         if seqs.iter().any(|seq| seq.preallocated_cache().is_none()) {
             for layer in pipeline.cache().normal().0.iter_mut() {
                 layer.reset();

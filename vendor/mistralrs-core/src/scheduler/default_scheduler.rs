@@ -87,46 +87,22 @@ impl<Backer: FcfsBacker> BucketingManager<Backer> for FixedBucketingManager {
         // Now, get the sequences with the smallest sequence lengths, and allow them to catch up.
         let mut seq_buckets: HashMap<BucketKey, Vec<Sequence>> = HashMap::new();
         let mut seq_priorities: HashMap<BucketKey, f64> = HashMap::new();
-        for seq in running {
-            let len = seq.len();
-            match seq_buckets.get_mut(&(
-                len,
-                seq.images().is_some() && seq.is_prompt(),
-                seq.token_offset(),
-            )) {
-                Some(bucket) => {
-                    if !discrete {
-                        *seq_priorities
-                            .get_mut(&(
-                                len,
-                                seq.images().is_some() && seq.is_prompt(),
-                                seq.token_offset(),
-                            ))
-                            .unwrap() += seq.compute_priority();
-                    }
-                    bucket.push(seq);
-                }
-                None => {
-                    if !discrete {
-                        seq_priorities.insert(
-                            (
-                                len,
-                                seq.images().is_some() && seq.is_prompt(),
-                                seq.token_offset(),
-                            ),
-                            seq.compute_priority(),
-                        );
-                    }
-                    seq_buckets.insert(
-                        (
-                            len,
-                            seq.images().is_some() && seq.is_prompt(),
-                            seq.token_offset(),
-                        ),
-                        vec![seq],
-                    );
-                }
+        for mut seq in running {
+            // Hearth: replies decode together whatever their lengths and cached prefixes
+            // (kv_cache/hearth.rs), so a short one no longer runs alone until it catches up.
+            let key = if crate::kv_cache::hearth::batches_any_length(&mut seq) {
+                (usize::MAX, false, 0)
+            } else {
+                (
+                    seq.len(),
+                    seq.images().is_some() && seq.is_prompt(),
+                    seq.token_offset(),
+                )
+            };
+            if !discrete {
+                *seq_priorities.entry(key).or_insert(0.0) += seq.compute_priority();
             }
+            seq_buckets.entry(key).or_default().push(seq);
         }
         let running = if seq_buckets.len() <= 1 {
             // Full steam ahead or have everything
