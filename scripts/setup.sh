@@ -3,7 +3,8 @@
 # packages, and the default model. With --test, also what the tests drive the app with
 # (Xvfb, WebKitWebDriver, tauri-driver, xdotool and xclip, GTK for Python to drag files from,
 # a D-Bus session for the single-instance hand-over, a keyring service for the history's key,
-# the sqlite3 tool that must not read it, and strace to make the disk fail under a key change).
+# the sqlite3 tool that must not read it, strace to make the disk fail under a key change, and
+# the official `openai` Python package to judge the local API).
 # Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,4 +45,9 @@ echo "setup: UI packages"
 ./models/fetch-default.sh
 if $for_tests; then
   ./models/make-test-models.sh
+  # The official OpenAI client judges the local API (crates/hearth-cli/tests/serve.rs).
+  if [ ! -d .test-data/openai-py/openai ]; then
+    echo "setup: the openai Python package, for the local API's tests"
+    python3 -m pip install --quiet --disable-pip-version-check --target .test-data/openai-py openai==3.63.0
+  fi
 fi

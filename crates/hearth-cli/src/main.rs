@@ -8,6 +8,7 @@ mod history;
 mod jobs;
 mod models;
 mod personas;
+mod serve;
 mod unlock;
 mod usage;
 
@@ -62,6 +63,8 @@ enum Command {
     Models(models::ModelsArgs),
     /// What the local model did per day, job or model, how fast, and what it saved.
     Usage(usage::UsageArgs),
+    /// Answer other programs through an OpenAI-compatible API on this computer (with tokens).
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -95,6 +98,7 @@ fn main() -> ExitCode {
             Command::Key(args) => unlock::run(&data, args).await,
             Command::Models(args) => models::run(&data, args).await,
             Command::Usage(args) => usage::run(&data, args).await,
+            Command::Serve(args) => serve::run(&data, args).await,
         };
         unlock::close_opened().await;
         result

@@ -13,6 +13,7 @@ pub mod models;
 pub mod owner_only;
 pub mod paths;
 pub mod reply;
+pub mod server;
 pub mod settings;
 pub mod store;
 pub mod text;

@@ -42,6 +42,7 @@ fn record(
     UsageRecord {
         started_at,
         source,
+        client: None,
         model: model.into(),
         measurements: Measurements {
             prompt_tokens,
@@ -369,9 +370,9 @@ fn usage_exports_as_csv_one_row_per_request() {
         let csv = export::csv(&records[3..]).expect("csv");
         assert_eq!(
             csv,
-            "started_at,source,model,prompt_tokens,completion_tokens,time_to_first_token_ms,tokens_per_second,duration_ms,stopped\n\
-             2026-03-10T14:00:00Z,popup,b,300,30,400,30.0,1000,false\n\
-             2026-03-10T15:00:00Z,chat,b,50,0,,,1000,true\n"
+            "started_at,source,client,model,prompt_tokens,completion_tokens,time_to_first_token_ms,tokens_per_second,duration_ms,stopped\n\
+             2026-03-10T14:00:00Z,popup,,b,300,30,400,30.0,1000,false\n\
+             2026-03-10T15:00:00Z,chat,,b,50,0,,,1000,true\n"
         );
     });
 }

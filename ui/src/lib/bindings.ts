@@ -359,7 +359,7 @@ export type Needs = "passphrase" | "newPassphrase" | "keyring" | "tryAgain" | "n
 
 export type HistoryState = { "state": "open", keptIn: KeptIn, } | { "state": "locked", needs: Needs, message: string, };
 
-export type Asker = "chat" | "summarize" | "translate" | "rewrite" | "classify" | "extract" | "popup" | "document";
+export type Asker = "chat" | "summarize" | "translate" | "rewrite" | "classify" | "extract" | "popup" | "document" | "api";
 
 export type Period = "today" | "week" | "month" | "all";
 

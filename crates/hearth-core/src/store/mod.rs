@@ -2,6 +2,7 @@
 //! rewrites a file it does not recognise: a file that is not SQLite, or a database from a newer
 //! Hearth, is refused with a clear error and left as it was.
 
+mod api_tokens;
 mod archive;
 mod cipher;
 mod conversations;
@@ -27,6 +28,7 @@ use cipher::{rewrite, unlock, Key};
 use file_id::FileId;
 use in_use::InUse;
 
+pub use api_tokens::ApiClient;
 pub use archive::{
     ArchivedConversation, ArchivedDocument, ArchivedMessage, ArchivedSource, Restored,
 };
@@ -84,6 +86,12 @@ pub enum StoreError {
     BadPersona(String),
     #[error("A conversation title cannot be empty.")]
     EmptyTitle,
+    #[error("A client's name must be 1 to 64 characters, without control characters (got {0:?}).")]
+    BadClientName(String),
+    #[error("The client {0} has a token already; revoke it first to make a new one.")]
+    ClientExists(String),
+    #[error("There is no client named {0}.")]
+    ClientNotFound(String),
     #[error("The history database failed: {0}")]
     Query(#[from] sqlx::Error),
 }

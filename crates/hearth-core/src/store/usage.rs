@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::{now_ms, Store, StoreError};
 use crate::engine::{Completion, Measurements};
 
-/// What asked the model: the chat, a job, the popup, or questions and jobs on documents.
+/// What asked the model: the chat, a job, the popup, questions and jobs on documents, or a
+/// client of the local API.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS,
 )]
@@ -20,10 +21,11 @@ pub enum Asker {
     Extract,
     Popup,
     Document,
+    Api,
 }
 
 impl Asker {
-    pub const ALL: [Asker; 8] = [
+    pub const ALL: [Asker; 9] = [
         Asker::Chat,
         Asker::Summarize,
         Asker::Translate,
@@ -32,6 +34,7 @@ impl Asker {
         Asker::Extract,
         Asker::Popup,
         Asker::Document,
+        Asker::Api,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +47,7 @@ impl Asker {
             Asker::Extract => "extract",
             Asker::Popup => "popup",
             Asker::Document => "document",
+            Asker::Api => "api",
         }
     }
 
@@ -56,12 +60,14 @@ impl Asker {
     }
 }
 
-/// One request: when it started (ms since the epoch), what asked, which model, and how it went.
+/// One request: when it started (ms since the epoch), what asked (and which API client), which
+/// model, and how it went.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UsageRecord {
     pub started_at: i64,
     pub source: Asker,
+    pub client: Option<String>,
     pub model: String,
     #[serde(flatten)]
     pub measurements: Measurements,
@@ -73,6 +79,7 @@ impl UsageRecord {
         Self {
             started_at: now_ms() - completion.measurements.duration_ms,
             source,
+            client: None,
             model: completion.model.clone(),
             measurements: completion.measurements,
         }
@@ -83,6 +90,7 @@ impl UsageRecord {
 struct Row {
     started_at: i64,
     source: String,
+    client: Option<String>,
     model: String,
     #[sqlx(flatten)]
     measurements: Measurements,
@@ -91,12 +99,13 @@ struct Row {
 impl Store {
     pub async fn record_usage(&self, record: &UsageRecord) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO usage_records (started_at, source, model, prompt_tokens,
+            "INSERT INTO usage_records (started_at, source, client, model, prompt_tokens,
                  completion_tokens, time_to_first_token_ms, tokens_per_second, duration_ms, stopped)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(record.started_at)
         .bind(record.source.as_str())
+        .bind(&record.client)
         .bind(&record.model)
         .bind(record.measurements.prompt_tokens)
         .bind(record.measurements.completion_tokens)
@@ -113,7 +122,7 @@ impl Store {
     /// oldest first.
     pub async fn usage_records(&self, since: Option<i64>) -> Result<Vec<UsageRecord>, StoreError> {
         let rows = sqlx::query_as::<_, Row>(
-            "SELECT started_at, source, model, prompt_tokens, completion_tokens,
+            "SELECT started_at, source, client, model, prompt_tokens, completion_tokens,
                  time_to_first_token_ms, tokens_per_second, duration_ms, stopped
              FROM usage_records WHERE started_at >= ? ORDER BY started_at, id",
         )
@@ -125,6 +134,7 @@ impl Store {
             .map(|row| UsageRecord {
                 started_at: row.started_at,
                 source: Asker::stored(&row.source),
+                client: row.client,
                 model: row.model,
                 measurements: row.measurements,
             })

@@ -7,9 +7,10 @@ use crate::store::UsageRecord;
 
 /// The columns, in the order a row's values are written: the record's own, then its
 /// measurements in the order `Measurements` declares them (the usage tests pin the header).
-const HEADER: [&str; 9] = [
+const HEADER: [&str; 10] = [
     "started_at",
     "source",
+    "client",
     "model",
     "prompt_tokens",
     "completion_tokens",
@@ -33,6 +34,7 @@ pub fn csv(records: &[UsageRecord]) -> Result<String, CsvError> {
         out.serialize((
             started_at,
             record.source.as_str(),
+            record.client.as_deref().unwrap_or_default(),
             &record.model,
             record.measurements,
         ))?;

@@ -25,6 +25,7 @@ export const ASKERS: Record<Asker, { label: string; color: string }> = {
   extract: { label: 'Extractions', color: '#16a0b5' },
   popup: { label: 'Popup', color: '#e0b020' },
   document: { label: 'Documents', color: '#7f8c8d' },
+  api: { label: 'Local API', color: '#5d6d7e' },
 };
 
 const MODEL_COLORS = ['#3b6fd8', '#d8893b', '#2f9e6e', '#9b59b6', '#c0392b', '#16a0b5'];
