@@ -160,14 +160,12 @@ fn multiply(
             let tokens = ti * TOKENS_PER_ITEM..((ti + 1) * TOKENS_PER_ITEM).min(m);
             if replies {
                 for r in rows {
-                    for t in 0..m {
-                        // SAFETY: as below, for one weight row and input row `t`, whose factors
-                        // are the `2 * nb` from `t * 2 * nb`.
-                        unsafe {
-                            let wp = w.as_ptr().add(r * row_bytes);
-                            let (xp, dp) = (xq.as_ptr().add(t * nb), xd.as_ptr().add(t * 2 * nb));
-                            *out.get().add(t * n + r) = row(tier, ty, wp, xp, dp, nb);
-                        }
+                    // SAFETY: as below, for one weight row and the `m` input rows, whose
+                    // factors `FACTORS` holds, `2 * nb` an input row.
+                    unsafe {
+                        let wp = w.as_ptr().add(r * row_bytes);
+                        let y = out.get().add(r);
+                        reply_rows(tier, ty, wp, xq.as_ptr(), xd.as_ptr(), nb, m, y, n);
                     }
                 }
                 return;
@@ -278,23 +276,64 @@ fn multiply_interleaved(
     });
 }
 
-/// One weight row times one input row of a reply (its blocks' `d` and `s` also at `xd`).
-unsafe fn row(
+/// Input rows one pass over a weight row multiplies together. Four spill registers: four
+/// requests at once on a 1B Q4_K_M model wrote 48 tokens/s with passes of four, 63 with two.
+const REPLY_PASS: usize = 2;
+
+/// One weight row times the `m` input rows of replies, each exactly as it would be alone:
+/// input `t`'s blocks at `x + t * nb`, their `d` and then `s` at `xd + t * 2 * nb`; its output
+/// at `y + t * ldy`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn reply_rows(
     tier: Tier,
     ty: QuantType,
     w: *const u8,
     x: *const Q8,
     xd: *const f32,
     nb: usize,
-) -> f32 {
+    m: usize,
+    y: *mut f32,
+    ldy: usize,
+) {
+    let mut t = 0;
+    while t < m {
+        let pass = (m - t).min(REPLY_PASS);
+        macro_rules! pass {
+            ($n:literal) => {{
+                let xs: [*const Q8; $n] = std::array::from_fn(|i| x.add((t + i) * nb));
+                let ds: [*const f32; $n] = std::array::from_fn(|i| xd.add((t + i) * 2 * nb));
+                for (i, v) in rows::<$n>(tier, ty, w, xs, ds, nb).into_iter().enumerate() {
+                    *y.add((t + i) * ldy) = v;
+                }
+            }};
+        }
+        match pass {
+            1 => pass!(1),
+            2 => pass!(2),
+            3 => pass!(3),
+            _ => pass!(4),
+        }
+        t += pass;
+    }
+}
+
+/// One weight row times `T` input rows (see `reply_rows`).
+unsafe fn rows<const T: usize>(
+    tier: Tier,
+    ty: QuantType,
+    w: *const u8,
+    x: [*const Q8; T],
+    xd: [*const f32; T],
+    nb: usize,
+) -> [f32; T] {
     match tier {
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx512Vnni | Tier::Avx512Wide => crate::quant::x86::vnni::row(ty, w, x, xd, nb),
+        Tier::Avx512Vnni | Tier::Avx512Wide => crate::quant::x86::vnni::rows(ty, w, x, xd, nb),
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx2 => crate::quant::x86::avx2::row(ty, w, x, xd, nb),
+        Tier::Avx2 => crate::quant::x86::avx2::rows(ty, w, x, xd, nb),
         _ => {
             let _ = xd;
-            scalar::row(ty, w, x, nb)
+            std::array::from_fn(|t| scalar::row(ty, w, x[t], nb))
         }
     }
 }

@@ -448,23 +448,24 @@ macro_rules! tier {
                 }
             }
 
-            /// One weight row times one input row (a reply's matmul), whose blocks' `d` are also
-            /// at `xd` and their `s` at `xd + nb`.
-            pub(crate) unsafe fn row(
+            /// One weight row times `T` input rows of replies, each exactly as it would be
+            /// alone: input `t`'s blocks are at `x[t]`, their `d` also at `xd[t]` and their `s`
+            /// at `xd[t] + nb`.
+            pub(crate) unsafe fn rows<const T: usize>(
                 ty: QuantType,
                 w: *const u8,
-                x: *const Q8,
-                xd: *const f32,
+                x: [*const Q8; T],
+                xd: [*const f32; T],
                 nb: usize,
-            ) -> f32 {
+            ) -> [f32; T] {
                 match ty {
-                    QuantType::Q4_0 => typed_row::<Q40>(w, x, xd, nb),
-                    QuantType::Q4_1 => typed_row::<Q41>(w, x, xd, nb),
-                    QuantType::Q5_0 => typed_row::<Q50>(w, x, xd, nb),
-                    QuantType::Q5_1 => typed_row::<Q51>(w, x, xd, nb),
-                    QuantType::Q8_0 => typed_row::<Q80>(w, x, xd, nb),
-                    QuantType::Q4_K => typed_row::<Q4K>(w, x, xd, nb),
-                    QuantType::Q6_K => typed_row::<Q6K>(w, x, xd, nb),
+                    QuantType::Q4_0 => typed_rows::<Q40, T>(w, x, xd, nb),
+                    QuantType::Q4_1 => typed_rows::<Q41, T>(w, x, xd, nb),
+                    QuantType::Q5_0 => typed_rows::<Q50, T>(w, x, xd, nb),
+                    QuantType::Q5_1 => typed_rows::<Q51, T>(w, x, xd, nb),
+                    QuantType::Q8_0 => typed_rows::<Q80, T>(w, x, xd, nb),
+                    QuantType::Q4_K => typed_rows::<Q4K, T>(w, x, xd, nb),
+                    QuantType::Q6_K => typed_rows::<Q6K, T>(w, x, xd, nb),
                 }
             }
 
@@ -497,18 +498,23 @@ macro_rules! tier {
 
             /// The row is read straight through, eight sub-blocks at a time: their integer
             /// sums land in one register, scaled by one multiply-add with the eight blocks'
-            /// factors (per-block scalar work was most of a reply's matmul).
+            /// factors (per-block scalar work was most of a reply's matmul). With several
+            /// inputs, each sub-block's weights are loaded and unpacked once for all of them,
+            /// and each input's sums and scaling are the very operations it gets alone.
             #[target_feature(enable = $features)]
-            unsafe fn typed_row<W: Weights>(
+            unsafe fn typed_rows<W: Weights, const T: usize>(
                 w: *const u8,
-                x: *const Q8,
-                xd: *const f32,
+                x: [*const Q8; T],
+                xd: [*const f32; T],
                 nb: usize,
-            ) -> f32 {
-                let mut acc = _mm256_setzero_ps();
-                let mut constant = _mm256_setzero_ps();
+            ) -> [f32; T] {
+                let mut acc = [_mm256_setzero_ps(); T];
+                let mut constant = [_mm256_setzero_ps(); T];
                 let mut b = 0;
                 let eight = W::TYPE.block_bytes() * 8 * BLOCK / W::TYPE.block_values();
+                // The AVX2 tier's own ways of adding (two blocks a register, or 16-bit sums)
+                // take each input apart.
+                let apart = !$avx512 && (W::NIBBLES_AT != 0 || W::NARROW_LEVELS >= 2);
                 while b + 8 <= nb {
                     // The hardware prefetcher alone left a reply's matmul well under the memory's
                     // speed on Zen 1 (Q8_0 13 -> 17 GB/s with this). Past the row's end it
@@ -517,45 +523,71 @@ macro_rules! tier {
                     for line in 0..eight.div_ceil(64) {
                         _mm_prefetch::<_MM_HINT_T0>(next.wrapping_add(64 * line));
                     }
-                    // A loop, not `array::from_fn`: a closure here is compiled without this
+                    // Loops, not `array::from_fn`: a closure here is compiled without this
                     // function's target features, and its intrinsics become calls.
-                    let sums = if !$avx512 && W::NIBBLES_AT != 0 {
-                        paired_nibble_dots::<W>(w, x, b)
-                    } else {
-                        let mut sums = [_mm256_setzero_si256(); 8];
-                        let narrow = !$avx512 && W::NARROW_LEVELS >= 2;
-                        for (i, sum) in sums.iter_mut().enumerate() {
-                            *sum = if narrow {
-                                let (u, s, _, _) = block_operands::<W>(w, x, b + i);
-                                _mm256_maddubs_epi16(u, s)
+                    let mut sums = [_mm256_setzero_si256(); T];
+                    if apart {
+                        for t in 0..T {
+                            sums[t] = if W::NIBBLES_AT != 0 {
+                                paired_nibble_dots::<W>(w, x[t], b)
                             } else {
-                                block_dot::<W>(w, x, b + i).0
+                                let mut pairs = [_mm256_setzero_si256(); 8];
+                                for (i, pair) in pairs.iter_mut().enumerate() {
+                                    let (u, s, _, _) = block_operands::<W>(w, x[t], b + i);
+                                    *pair = _mm256_maddubs_epi16(u, s);
+                                }
+                                narrow_totals(pairs, W::NARROW_LEVELS)
                             };
                         }
-                        if narrow {
-                            narrow_totals(sums, W::NARROW_LEVELS)
-                        } else {
-                            totals(sums)
+                    } else {
+                        let mut blocks = [[_mm256_setzero_si256(); 8]; T];
+                        for i in 0..8 {
+                            let (wv, _, _) = W::load::<$avx512>(w, b + i);
+                            let u = if W::SIGNED {
+                                _mm256_sign_epi8(wv, wv)
+                            } else {
+                                wv
+                            };
+                            for t in 0..T {
+                                let xv = _mm256_loadu_si256(
+                                    (*x[t].add(b + i)).qs.as_ptr() as *const __m256i
+                                );
+                                let s = if W::SIGNED {
+                                    _mm256_sign_epi8(xv, wv)
+                                } else {
+                                    xv
+                                };
+                                blocks[t][i] = dot::<W>(u, s, w, b + i);
+                            }
                         }
-                    };
+                        for t in 0..T {
+                            sums[t] = totals(blocks[t]);
+                        }
+                    }
                     let (d, c) = W::factors8(w, b);
-                    let d = _mm256_mul_ps(d, _mm256_loadu_ps(xd.add(b)));
-                    acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sums), acc);
-                    if W::CONSTANT {
-                        constant = _mm256_fmadd_ps(c, _mm256_loadu_ps(xd.add(nb + b)), constant);
+                    for t in 0..T {
+                        let dt = _mm256_mul_ps(d, _mm256_loadu_ps(xd[t].add(b)));
+                        acc[t] = _mm256_fmadd_ps(dt, _mm256_cvtepi32_ps(sums[t]), acc[t]);
+                        if W::CONSTANT {
+                            constant[t] =
+                                _mm256_fmadd_ps(c, _mm256_loadu_ps(xd[t].add(nb + b)), constant[t]);
+                        }
                     }
                     b += 8;
                 }
-                let mut tail = 0f32;
-                while b < nb {
-                    let (sum, d, c) = block_dot::<W>(w, x, b);
-                    let xb = &*x.add(b);
-                    let dot = _mm256_cvtepi32_ps(sum);
-                    acc = _mm256_fmadd_ps(_mm256_set1_ps(d * xb.d), dot, acc);
-                    tail += c * xb.s;
-                    b += 1;
+                let mut out = [0f32; T];
+                for t in 0..T {
+                    let mut tail = 0f32;
+                    for b in b..nb {
+                        let (sum, d, c) = block_dot::<W>(w, x[t], b);
+                        let xb = &*x[t].add(b);
+                        let dot = _mm256_cvtepi32_ps(sum);
+                        acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * xb.d), dot, acc[t]);
+                        tail += c * xb.s;
+                    }
+                    out[t] = hsum(_mm256_add_ps(acc[t], constant[t])) + tail;
                 }
-                hsum(_mm256_add_ps(acc, constant)) + tail
+                out
             }
 
             #[target_feature(enable = $features)]
