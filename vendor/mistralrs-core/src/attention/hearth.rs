@@ -85,9 +85,9 @@ pub(crate) fn attention(
     Tensor::from_vec(out, (batch, heads, q_len, head_dim), &Device::Cpu).map(Some)
 }
 
-/// `hearth_kernels::attend` over a cache in `T`, each batch row after its `padding` (if any):
-/// one row at a time then, each exactly as it would run alone. False when `k` and `v` are not
-/// plain CPU rows.
+/// `hearth_kernels::attend` over a cache in `T`, one batch row at a time, each after its
+/// `padding` (if any): each exactly as it would run alone (how the kernel splits its work, and
+/// so how it adds, depends on the batch). False when `k` and `v` are not plain CPU rows.
 #[allow(clippy::too_many_arguments)]
 fn attend<T: WithDType + Element>(
     shape: &AttentionShape,
@@ -104,17 +104,9 @@ fn attend<T: WithDType + Element>(
     let (Some(kr), Some(vr)) = (rows::<T>(&ks, kl)?, rows::<T>(&vs, vl)?) else {
         return Ok(false);
     };
-    let kernel_error = |e: hearth_kernels::KernelError| candle_core::Error::Msg(e.to_string());
-    if padding.is_empty() {
-        hearth_kernels::attend(shape, q, kr, vr, causal, scale, out).map_err(kernel_error)?;
-        return Ok(true);
-    }
     let per_row = shape.heads * shape.q_len * shape.head_dim;
-    for (b, (&pad, out)) in padding
-        .iter()
-        .zip(out.chunks_exact_mut(per_row))
-        .enumerate()
-    {
+    for (b, out) in out.chunks_exact_mut(per_row).enumerate() {
+        let pad = padding.get(b).copied().unwrap_or(0);
         let row = AttentionShape {
             batch: 1,
             kv_len: shape.kv_len - pad,
@@ -123,7 +115,8 @@ fn attend<T: WithDType + Element>(
         let qb = starting_at(&q, b * q.strides[0])?;
         let kb = starting_at(&kr, b * kr.strides[0] + pad * kr.strides[1])?;
         let vb = starting_at(&vr, b * vr.strides[0] + pad * vr.strides[1])?;
-        hearth_kernels::attend(&row, qb, kb, vb, causal, scale, out).map_err(kernel_error)?;
+        hearth_kernels::attend(&row, qb, kb, vb, causal, scale, out)
+            .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
     }
     Ok(true)
 }
