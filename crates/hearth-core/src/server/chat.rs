@@ -201,8 +201,9 @@ async fn generate(
             }
         })
         .await?;
-    if !watch.stopped() {
-        on_text(&watch.finish());
+    let rest = watch.finish();
+    if !watch.stopped() && !rest.is_empty() {
+        on_text(&rest);
     }
     let finish = finish_reason(&completion, max_tokens, watch.stopped());
     Ok((completion, finish))
