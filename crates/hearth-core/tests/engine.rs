@@ -73,19 +73,23 @@ fn greedy_decoding_repeats_itself() {
     ));
 }
 
-#[test]
-fn a_seed_makes_sampling_repeatable() {
-    let seeded = Sampling {
+/// Sampled, made repeatable by its seed.
+fn seeded() -> Sampling {
+    Sampling {
         temperature: 1.0,
         top_p: 0.95,
         max_tokens: 16,
         seed: Some(7),
         ..Sampling::default()
-    };
+    }
+}
+
+#[test]
+fn a_seed_makes_sampling_repeatable() {
     RUNTIME.block_on(assert_repeatable(
         "engine-rhymes-with-cat-seed-7",
         "Write a word that rhymes with cat.",
-        seeded,
+        seeded(),
     ));
 }
 
@@ -189,13 +193,6 @@ fn a_message_longer_than_the_window_is_refused_not_cut() {
 fn requests_that_arrive_together_run_together_and_reply_as_they_would_alone() {
     RUNTIME.block_on(async {
         let engine = engine().await;
-        let seeded = Sampling {
-            temperature: 1.0,
-            top_p: 0.95,
-            max_tokens: 16,
-            seed: Some(7),
-            ..Sampling::default()
-        };
         // Three greedy requests and a seeded one: the seed stays the request's own in a batch.
         // One prompt is longer than the others by more than a reply, so they decode together
         // only if sequences of different lengths can.
@@ -210,7 +207,7 @@ fn requests_that_arrive_together_run_together_and_reply_as_they_would_alone() {
                 ),
                 greedy(16),
             ),
-            (ask("Write a word that rhymes with cat."), seeded),
+            (ask("Write a word that rhymes with cat."), seeded()),
         ];
         let never = CancellationToken::new();
         // Which request each streamed token belonged to, in the order they came.
