@@ -14,7 +14,8 @@ pub struct UsageArgs {
     /// The first day counted (YYYY-MM-DD, your local day); everything when absent.
     #[arg(long)]
     since: Option<Date>,
-    /// One row per day, per job (what asked: chat, each job, popup, document), or per model.
+    /// One row per day, per job (what asked: chat, each job, popup, document, api), per model,
+    /// or per local API client.
     #[arg(long, value_enum, default_value_t = By::Day)]
     by: By,
     /// Print the whole report as JSON, for scripts.
@@ -30,6 +31,7 @@ enum By {
     Day,
     Job,
     Model,
+    Client,
 }
 
 pub async fn run(data: &DataDir, args: UsageArgs) -> CliResult {
@@ -67,6 +69,7 @@ fn table(report: &Report, by: By) -> String {
         ),
         By::Job => ("job", report.sources.clone()),
         By::Model => ("model", report.models.clone()),
+        By::Client => ("client", report.clients.clone()),
     };
     let width = rows
         .iter()

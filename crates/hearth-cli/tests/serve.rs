@@ -140,6 +140,12 @@ fn the_openai_client_is_answered_and_refused_as_openai_would_be() {
         .collect();
     assert_eq!(api.len(), 15, "{csv}");
     assert!(api.iter().all(|cells| cells[2] == "scripts"), "{csv}");
+    let by_client = text(&hearth(data, &["usage", "--by", "client"]).stdout);
+    let scripts = by_client
+        .lines()
+        .find(|l| l.starts_with("scripts "))
+        .unwrap_or_else(|| panic!("no row for the client:\n{by_client}"));
+    assert_eq!(scripts.split_whitespace().nth(1), Some("15"), "{by_client}");
     let last = api.last().expect("a record");
     let (completion_tokens, stopped) = (last[5], last[9]);
     assert_eq!(stopped, "true", "{csv}");

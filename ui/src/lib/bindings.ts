@@ -412,4 +412,8 @@ export type Report = { total: Summary,
  * Every day of the period, oldest first, those without requests too (so charts show the
  * gaps); for all time, from the first request's day.
  */
-days: Array<Day>, sources: Array<Group>, models: Array<Group>, comparedWith: Price | null, };
+days: Array<Day>, sources: Array<Group>, models: Array<Group>, 
+/**
+ * The local API's requests, by client (its token's name).
+ */
+clients: Array<Group>, comparedWith: Price | null, };

@@ -128,6 +128,8 @@ pub struct Report {
     pub days: Vec<Day>,
     pub sources: Vec<Group>,
     pub models: Vec<Group>,
+    /// The local API's requests, by client (its token's name).
+    pub clients: Vec<Group>,
     pub compared_with: Option<Price>,
 }
 
@@ -172,11 +174,18 @@ impl Report {
             })
             .collect();
         let all: Vec<&UsageRecord> = dated.iter().map(|(_, r)| *r).collect();
+        let from_clients: Vec<&UsageRecord> =
+            all.iter().copied().filter(|r| r.client.is_some()).collect();
         Self {
             total: Summary::of(all.iter().copied(), price),
             days,
             sources: groups(&all, |r| r.source.as_str().to_string(), price),
             models: groups(&all, |r| r.model.clone(), price),
+            clients: groups(
+                &from_clients,
+                |r| r.client.clone().unwrap_or_default(),
+                price,
+            ),
             compared_with: price.cloned(),
         }
     }

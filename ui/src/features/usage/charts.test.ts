@@ -33,6 +33,7 @@ const report: Report = {
     { key: 'popup', summary: summary(1, 200, 10) },
   ],
   models: [{ key: 'small', summary: summary(3, 300, 30, 500) }],
+  clients: [],
   comparedWith: null,
 };
 
